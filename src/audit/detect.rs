@@ -1,0 +1,803 @@
+//! The detectors: pure functions from one document (or one link) to
+//! candidate verdicts for the items it bears on.
+//!
+//! Each applies DOMAIN.md's four tests as its item needs them — kind
+//! (title's last word, excluded words), year (title, then body), issuer
+//! (title prefix, 发布机构, column tree) and date (发布日期, never 成文日期)
+//! — plus "real content" (not a 404, a soft-404 or an empty column).
+
+use super::document::{link_key, Doc};
+use super::issuer::{issuer_of, Issuer, IssuerEvidence};
+use super::text::{
+    body_report_year, contains_any, ends_with_any, first_match, title_core, years_named,
+};
+use super::{Candidate, Evidence, Status};
+use crate::crawl::Visit;
+use crate::page::{DateFact, Link};
+use crate::rubric::{IssuerRule, Item, ItemKind, Rubric, YearRule};
+use chrono::{Datelike, NaiveDate, Utc};
+use std::collections::HashMap;
+use url::Url;
+
+pub struct Context<'a> {
+    pub rubric: &'a Rubric,
+    pub county: &'a str,
+    pub window: (NaiveDate, NaiveDate),
+    pub column_links: &'a HashMap<String, String>,
+    pub sha256: &'a str,
+}
+
+impl Context<'_> {
+    fn in_window(&self, date: NaiveDate) -> bool {
+        date >= self.window.0 && date <= self.window.1
+    }
+}
+
+/// Standard sub-column labels: a link with exactly this text is navigation,
+/// not a document.
+const NAV_LABELS: &[&str] = &[
+    "政府信息公开指南",
+    "政府信息公开制度",
+    "法定主动公开内容",
+    "政府信息公开年报",
+    "政府信息公开目录",
+    "信息公开指南",
+    "信息公开制度",
+    "信息公开年报",
+    "主动公开目录",
+    "依申请公开",
+    "政务公开",
+];
+
+/// Every candidate one visit yields.
+pub fn all(doc: &Doc, visit: &Visit, ctx: &Context) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let page = &visit.page;
+    if visit.soft_404 || page.status >= 400 {
+        dead_end(doc, visit, ctx, &mut out);
+        return out;
+    }
+    if !(200..300).contains(&page.status) {
+        return out;
+    }
+    for item in &ctx.rubric.items {
+        let found = match item.kind {
+            ItemKind::Report => report(item, doc, visit, ctx),
+            ItemKind::Guide => guide(item, doc, visit, ctx),
+            ItemKind::Column => column(item, doc, visit, ctx),
+            ItemKind::Catalogue => catalogue(item, doc, visit, ctx),
+            ItemKind::Rules => rules(item, doc, visit, ctx),
+            ItemKind::List => list(item, doc, visit, ctx),
+            ItemKind::Domain => domain(item, doc, visit, ctx),
+            ItemKind::Debt => debt(item, doc, visit, ctx),
+        };
+        out.extend(found);
+    }
+    out
+}
+
+fn evidence(
+    doc: &Doc,
+    visit: &Visit,
+    ctx: &Context,
+    excerpt: String,
+    published: Option<DateFact>,
+) -> Evidence {
+    Evidence {
+        url: visit.page.url.clone(),
+        title: doc.title.clone(),
+        excerpt,
+        published,
+        http_status: visit.page.status,
+        sha256: ctx.sha256.to_string(),
+        fetched_at: visit.fetched.fetched_at,
+        tls_unverified: visit.fetched.tls_unverified,
+    }
+}
+
+fn candidate(
+    item: &Item,
+    status: Status,
+    code: &'static str,
+    note: String,
+    evidence: Evidence,
+) -> Candidate {
+    Candidate {
+        item: item.id.clone(),
+        status,
+        reason_code: code,
+        note,
+        evidence,
+    }
+}
+
+fn describe_date(published: Option<DateFact>) -> String {
+    match published {
+        Some(fact) => format!("published {} ({:?})", fact.date, fact.source)
+            .replace("(Visible)", "(发布日期 shown)"),
+        None => "no publish date shown".to_string(),
+    }
+}
+
+/// A link whose target answered 404 or with the homepage: for the items its
+/// text names, that is a broken link (hard 404) or a soft 404.
+fn dead_end(doc: &Doc, visit: &Visit, ctx: &Context, out: &mut Vec<Candidate>) {
+    let via = match doc.found_via {
+        Some(link) => link,
+        None => return,
+    };
+    let is_column_link = ctx.column_links.contains_key(&link_key(&via.url));
+    for item in &ctx.rubric.items {
+        let named = contains_any(&via.text, &item.topic)
+            || (item.kind == ItemKind::Column && is_column_link);
+        if !named {
+            continue;
+        }
+        let (status, code, note) = if visit.soft_404 {
+            (
+                Status::Inconclusive,
+                "soft_404",
+                format!(
+                    "the link 「{}」 answers with the site's catch-all page (soft 404)",
+                    via.text
+                ),
+            )
+        } else {
+            (
+                Status::Fail,
+                "broken_link",
+                format!(
+                    "the link 「{}」 answers HTTP {}",
+                    via.text, visit.page.status
+                ),
+            )
+        };
+        let ev = evidence(doc, visit, ctx, via.text.clone(), None);
+        out.push(candidate(item, status, code, note, ev));
+    }
+}
+
+/// The issuer test as an item's rule reads it; `None` means acceptable.
+fn issuer_problem(item: &Item, doc: &Doc, ctx: &Context) -> Option<(&'static str, String)> {
+    if item.issuer_rule == IssuerRule::Any {
+        return None;
+    }
+    let evidence = IssuerEvidence {
+        title: &doc.title,
+        publisher: doc.publisher.as_deref(),
+        columns: doc.columns.iter().map(|c| c.as_str()).collect(),
+    };
+    match issuer_of(&evidence, &item.topic, ctx.county, &ctx.rubric.issuer) {
+        Issuer::County | Issuer::Office | Issuer::Unknown => None,
+        i @ (Issuer::Department(_) | Issuer::Township(_)) => {
+            Some(("department_only", format!("issued by {}", i.describe())))
+        }
+        i => Some(("wrong_issuer", format!("issued by {}", i.describe()))),
+    }
+}
+
+fn is_office_title(doc: &Doc, item: &Item, ctx: &Context) -> bool {
+    let prefix = super::issuer::title_prefix(&doc.title, &item.topic);
+    super::issuer::classify_org(prefix, ctx.county, &ctx.rubric.issuer) == Issuer::Office
+}
+
+/// Items 3 and 9: a report of the county for the report year.
+fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    if doc.is_list && !doc.is_attachment {
+        return None;
+    }
+    let title = &doc.title;
+    let topic = first_match(title, &item.topic)?;
+    let core = title_core(title);
+    let miss = |code: &'static str, note: String| {
+        let ev = evidence(doc, visit, ctx, title.clone(), doc.published);
+        Some(candidate(item, Status::Fail, code, note, ev))
+    };
+    // Kind: the title must end as a report, without plan or notice words.
+    if contains_any(&core, &item.exclude) || !ends_with_any(&core, &item.title_ends) {
+        let looks_like_paper = ["报告", "要点", "计划", "方案", "通知", "年报"]
+            .iter()
+            .any(|w| core.contains(w));
+        return if looks_like_paper {
+            miss(
+                "wrong_kind",
+                format!("「{title}」 is not the report itself"),
+            )
+        } else {
+            None
+        };
+    }
+    // Year: named in the title, else stated in the body.
+    let year = ctx.rubric.rubric.report_year;
+    let years = years_named(&core);
+    let year_ok = if item.year_rule != YearRule::ReportYear {
+        true
+    } else if !years.is_empty() {
+        years.contains(&year)
+    } else if let Some(body_year) = body_report_year(&doc.page.text) {
+        body_year == year
+    } else {
+        doc.published
+            .is_some_and(|p| p.date.year() == year + 1 && p.date.month() <= 6)
+    };
+    if !year_ok {
+        let named = years
+            .first()
+            .map(|y| format!("{y}"))
+            .unwrap_or_else(|| "no year".into());
+        return miss(
+            "wrong_year",
+            format!("「{title}」 is about {named}, not {year}"),
+        );
+    }
+    // Issuer.
+    let office = item.issuer_rule == IssuerRule::CountyOrOffice && is_office_title(doc, item, ctx);
+    if let Some((code, why)) = issuer_problem(item, doc, ctx) {
+        return miss(code, format!("「{title}」 {why}"));
+    }
+    // Date.
+    let date_note = describe_date(doc.published);
+    if let (Some(deadline), Some(published)) = (item.deadline, doc.published) {
+        if published.date >= deadline {
+            return miss(
+                "late",
+                format!("「{title}」 {date_note}, on or after the deadline {deadline}"),
+            );
+        }
+    }
+    let mut note = format!("「{title}」 matched 「{topic}」, {date_note}");
+    if let (Some(late), Some(published)) = (item.report_late_after, doc.published) {
+        if published.date >= late {
+            note.push_str(&format!("; published late (on or after {late})"));
+        }
+    }
+    if let Some(p) = doc.published {
+        if p.date
+            > visit
+                .fetched
+                .fetched_at
+                .date_naive()
+                .max(Utc::now().date_naive())
+        {
+            note.push_str("; the shown date is later than the fetch time");
+        }
+    }
+    if doc.is_attachment && doc.page.text.is_empty() {
+        note.push_str("; attachment text not extracted, judged by its link text");
+    }
+    let code = if office { "office_report" } else { "found" };
+    let ev = evidence(doc, visit, ctx, title.clone(), doc.published);
+    Some(candidate(item, Status::Pass, code, note, ev))
+}
+
+/// 7.guide: the county's 政府信息公开指南.
+fn guide(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    let title = &doc.title;
+    let topic = first_match(title, &item.topic)?;
+    let core = title_core(title);
+    if contains_any(&core, &item.exclude) || !ends_with_any(&core, &item.title_ends) {
+        return None;
+    }
+    let markers = item
+        .body_markers
+        .iter()
+        .filter(|m| doc.page.text.contains(m.as_str()))
+        .count();
+    let readable = !doc.is_attachment || !doc.page.text.is_empty();
+    if readable && markers < 2 {
+        // A column listing guides, or a news item about one.
+        return None;
+    }
+    let ev = evidence(doc, visit, ctx, title.clone(), doc.published);
+    if let Some((code, why)) = issuer_problem(item, doc, ctx) {
+        return Some(candidate(
+            item,
+            Status::Fail,
+            code,
+            format!("「{title}」 {why}"),
+            ev,
+        ));
+    }
+    let note = format!("「{title}」 matched 「{topic}」 and names {markers} of the guide's particulars (office, address, hours, phone, channels)");
+    Some(candidate(item, Status::Pass, "found", note, ev))
+}
+
+/// 7.column: the disclosure column the homepage links, with content.
+fn column(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    let via_home = doc.found_via.filter(|l| {
+        ctx.column_links.contains_key(&link_key(&l.url))
+            || (visit.depth <= 1 && contains_any(&l.text, &item.topic))
+    });
+    let via = via_home.or_else(|| {
+        doc.found_via
+            .filter(|l| visit.depth <= 2 && first_match(&l.text, &item.topic).is_some())
+    })?;
+    if contains_any(&via.text, &item.exclude) {
+        return None;
+    }
+    let rows = doc.content_links.len();
+    let ev = evidence(doc, visit, ctx, via.text.clone(), None);
+    if rows >= 3 && !(doc.says_empty() && rows < 6) {
+        let note = format!(
+            "the homepage link 「{}」 opens a column with {rows} content links",
+            via.text
+        );
+        Some(candidate(item, Status::Pass, "found", note, ev))
+    } else {
+        let note = format!("the link 「{}」 opens a column without content", via.text);
+        Some(candidate(item, Status::Fail, "empty_column", note, ev))
+    }
+}
+
+/// 7.catalogue: 政府信息公开目录 / 主动公开目录, or the 法定主动公开内容
+/// tree with 索引号 metadata.
+fn catalogue(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    let names = doc.column_names();
+    let name = names
+        .iter()
+        .find(|n| contains_any(n, &item.topic) && !contains_any(n, &item.exclude))?;
+    let word = first_match(name, &item.topic)?;
+    let form = if word.contains("法定主动公开") {
+        "the 法定主动公开内容 tree"
+    } else {
+        "a 目录"
+    };
+    let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
+    if let Some((code, why)) = issuer_problem(item, doc, ctx) {
+        return Some(candidate(
+            item,
+            Status::Fail,
+            code,
+            format!("「{name}」 {why}"),
+            ev,
+        ));
+    }
+    let has_content = if doc.is_list || doc.page.index_number.is_none() {
+        doc.dated_rows().len() + doc.content_links.len() / 3 >= 2
+            && !(doc.says_empty() && doc.dated_rows().is_empty())
+    } else {
+        true
+    };
+    if !has_content {
+        return Some(candidate(
+            item,
+            Status::Fail,
+            "empty_column",
+            format!("「{name}」 has no entries"),
+            ev,
+        ));
+    }
+    let indexed = if doc.page.index_number.is_some() {
+        " with 索引号 metadata"
+    } else {
+        ""
+    };
+    let note = format!("{form}: 「{name}」{indexed}");
+    Some(candidate(item, Status::Pass, "found", note, ev))
+}
+
+/// Is this title a national or provincial text rather than the county's?
+fn higher_level(title: &str, ctx: &Context) -> bool {
+    let t = title.trim_start_matches(['《', '“']);
+    contains_any(t, &ctx.rubric.issuer.higher_levels)
+        && !t.contains(super::issuer::short_name(ctx.county))
+        || t.contains("条例")
+}
+
+/// Item 8: the county's own disclosure rules.
+fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    let names = doc.column_names();
+    let in_rules_column = names.iter().any(|n| contains_any(n, &item.topic));
+    let title = &doc.title;
+    let is_rule_title = |t: &str| {
+        (t.contains("公开") || in_rules_column)
+            && contains_any(t, &item.rule_words)
+            && !contains_any(t, &item.exclude)
+            && !NAV_LABELS.contains(&t)
+            && !item.topic.iter().any(|w| w == t)
+            && t.chars().count() >= 6
+    };
+    if !doc.is_list && !doc.is_attachment && in_rules_column || is_rule_title(title) && !doc.is_list
+    {
+        if is_rule_title(title)
+            && (in_rules_column || title.contains("信息公开") || title.contains("政务公开"))
+        {
+            let ev = evidence(doc, visit, ctx, title.clone(), doc.published);
+            if higher_level(title, ctx) {
+                return in_rules_column.then(|| {
+                    candidate(
+                        item,
+                        Status::Inconclusive,
+                        "only_higher_level_texts",
+                        format!("「{title}」 is a national or provincial text"),
+                        ev,
+                    )
+                });
+            }
+            if let Some((code, why)) = issuer_problem(item, doc, ctx) {
+                return Some(candidate(
+                    item,
+                    Status::Fail,
+                    code,
+                    format!("「{title}」 {why}"),
+                    ev,
+                ));
+            }
+            return Some(candidate(
+                item,
+                Status::Pass,
+                "found",
+                format!("「{title}」, {}", describe_date(doc.published)),
+                ev,
+            ));
+        }
+        return None;
+    }
+    if !in_rules_column || !doc.is_list && doc.content_links.is_empty() {
+        return None;
+    }
+    // A 制度 column: judge its rows.
+    let rows: Vec<&Link> = doc
+        .content_links
+        .iter()
+        .copied()
+        .filter(|l| is_rule_title(&super::text::normalise_title(&l.text)))
+        .collect();
+    let name = names
+        .iter()
+        .find(|n| contains_any(n, &item.topic))
+        .copied()
+        .unwrap_or_default();
+    let own: Vec<&&Link> = rows
+        .iter()
+        .filter(|l| !higher_level(&l.text, ctx))
+        .collect();
+    if let Some(first) = own.first() {
+        let ev = evidence(doc, visit, ctx, first.text.clone(), doc.published);
+        let note = format!(
+            "the column 「{name}」 lists the county's own rules, e.g. 「{}」",
+            first.text
+        );
+        return Some(candidate(item, Status::Pass, "found", note, ev));
+    }
+    let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
+    if let Some(first) = rows.first() {
+        let note = format!(
+            "the column 「{name}」 holds only national/provincial texts such as 「{}」",
+            first.text
+        );
+        return Some(candidate(
+            item,
+            Status::Inconclusive,
+            "only_higher_level_texts",
+            note,
+            ev,
+        ));
+    }
+    if doc.says_empty() || doc.content_links.is_empty() {
+        return Some(candidate(
+            item,
+            Status::Fail,
+            "empty_column",
+            format!("the column 「{name}」 is empty"),
+            ev,
+        ));
+    }
+    None
+}
+
+/// Item 4: a 权责清单 column or page with the lists.
+fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    let names = doc.column_names();
+    let name = names
+        .iter()
+        .find(|n| contains_any(n, &item.topic))
+        .copied()?;
+    if doc.is_list
+        || doc.title != name
+        || doc.content_links.len() >= 3 && doc.page.published.is_none()
+    {
+        if contains_any(&doc.title, &item.exclude) {
+            return None;
+        }
+        let rows: Vec<&&Link> = doc
+            .content_links
+            .iter()
+            .filter(|l| {
+                l.date.is_some() || contains_any(&l.text, &item.topic) || l.text.contains("清单")
+            })
+            .collect();
+        let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
+        if let Some(first) = rows.first() {
+            let note = format!(
+                "「{name}」 lists {} entries, e.g. 「{}」",
+                rows.len(),
+                first.text
+            );
+            return Some(candidate(item, Status::Pass, "found", note, ev));
+        }
+        if !doc.is_list && doc.page.text.chars().count() >= 300 && doc.title.contains(name) {
+            return Some(candidate(
+                item,
+                Status::Pass,
+                "found",
+                format!("「{}」 publishes the list", doc.title),
+                ev,
+            ));
+        }
+        if doc.says_empty() {
+            return Some(candidate(
+                item,
+                Status::Fail,
+                "empty_column",
+                format!("「{name}」 is empty"),
+                ev,
+            ));
+        }
+        return None;
+    }
+    // An article: the list itself, not news about the work.
+    if contains_any(&doc.title, &item.exclude) {
+        return None;
+    }
+    let attachments = doc
+        .content_links
+        .iter()
+        .filter(|l| is_attachment_url(&l.url))
+        .count();
+    if doc.page.text.chars().count() >= 300 || attachments > 0 || doc.is_attachment {
+        let ev = evidence(doc, visit, ctx, doc.title.clone(), doc.published);
+        return Some(candidate(
+            item,
+            Status::Pass,
+            "found",
+            format!("「{}」 publishes the list", doc.title),
+            ev,
+        ));
+    }
+    None
+}
+
+fn is_attachment_url(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    [
+        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".zip", ".rar",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
+}
+
+/// An off-site 权责清单 link (the provincial system): this county's list
+/// when the target names the county or its adcode, else the front page only.
+pub fn external_list_link(
+    link: &Link,
+    parent: &Url,
+    rubric: &Rubric,
+    county: &str,
+    adcode: Option<&str>,
+) -> Option<Candidate> {
+    let item = rubric.items.iter().find(|i| i.kind == ItemKind::List)?;
+    if !contains_any(&link.text, &item.topic) && !contains_any(&link.section, &item.topic) {
+        return None;
+    }
+    let target = format!("{}", link.url);
+    let decoded: String = url::form_urlencoded::parse(link.url.query().unwrap_or("").as_bytes())
+        .map(|(k, v)| format!("{k}={v} "))
+        .collect::<String>()
+        + &url::form_urlencoded::parse(link.url.path().as_bytes())
+            .map(|(k, _)| k.into_owned())
+            .collect::<String>();
+    let names_county = decoded.contains(super::issuer::short_name(county))
+        || adcode.is_some_and(|a| target.contains(a));
+    let ev = Evidence {
+        url: parent.clone(),
+        title: link.text.clone(),
+        excerpt: format!("{} → {}", link.text, link.url),
+        published: None,
+        http_status: 200,
+        sha256: String::new(),
+        fetched_at: Utc::now(),
+        tls_unverified: false,
+    };
+    if names_county {
+        let note = format!(
+            "the link 「{}」 leads to this county's list in an external system ({})",
+            link.text, link.url
+        );
+        Some(candidate(item, Status::Pass, "found", note, ev))
+    } else {
+        let note = format!(
+            "the link 「{}」 leads only to an external system's front page ({}); check by hand",
+            link.text, link.url
+        );
+        Some(candidate(
+            item,
+            Status::Inconclusive,
+            "province_system_front_page",
+            note,
+            ev,
+        ))
+    }
+}
+
+/// Items 10.*: a column of the domain holding an item dated in the window.
+fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    // Lists on this page whose box title names the domain.
+    let in_window: Vec<&Link> = doc
+        .page
+        .links
+        .iter()
+        .filter(|l| {
+            contains_any(&l.section, &item.topic) && !contains_any(&l.section, &item.exclude)
+        })
+        .filter(|l| l.date.is_some_and(|d| ctx.in_window(d)))
+        .collect();
+    if let Some(first) = in_window.first() {
+        let date = first.date.map(|d| DateFact {
+            date: d,
+            source: crate::page::DateSource::ListContext,
+        });
+        let ev = evidence(
+            doc,
+            visit,
+            ctx,
+            format!(
+                "{} {}",
+                first.text,
+                first.date.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            date,
+        );
+        let note = format!(
+            "the list 「{}」 holds 「{}」 dated {}",
+            first.section,
+            first.text,
+            first.date.unwrap_or_default()
+        );
+        return Some(candidate(item, Status::Pass, "found", note, ev));
+    }
+    let names: Vec<&str> = if doc.is_list {
+        doc.column_names()
+    } else {
+        doc.columns.iter().map(|c| c.as_str()).collect()
+    };
+    let name = names
+        .iter()
+        .find(|n| contains_any(n, &item.topic) && !contains_any(n, &item.exclude))
+        .copied()?;
+    if doc.is_list {
+        let rows = doc.dated_rows();
+        if let Some(first) = rows
+            .iter()
+            .find(|l| l.date.is_some_and(|d| ctx.in_window(d)))
+        {
+            let date = first.date.map(|d| DateFact {
+                date: d,
+                source: crate::page::DateSource::ListContext,
+            });
+            let ev = evidence(
+                doc,
+                visit,
+                ctx,
+                format!("{} {}", first.text, first.date.unwrap_or_default()),
+                date,
+            );
+            let note = format!(
+                "the column 「{name}」 holds 「{}」 dated {}",
+                first.text,
+                first.date.unwrap_or_default()
+            );
+            return Some(candidate(item, Status::Pass, "found", note, ev));
+        }
+        let ev = evidence(doc, visit, ctx, name.to_string(), None);
+        if !rows.is_empty() {
+            let note = format!("the column 「{name}」 holds items dated only outside the window");
+            return Some(candidate(item, Status::Fail, "outside_window", note, ev));
+        }
+        if doc.says_empty() {
+            return Some(candidate(
+                item,
+                Status::Fail,
+                "empty_column",
+                format!("the column 「{name}」 is empty"),
+                ev,
+            ));
+        }
+        return None;
+    }
+    // An article filed under the domain's column.
+    let published = doc.published?;
+    let ev = evidence(
+        doc,
+        visit,
+        ctx,
+        format!("{} {}", doc.title, published.date),
+        Some(published),
+    );
+    if ctx.in_window(published.date) {
+        let note = format!(
+            "「{}」 in the column 「{name}」, {}",
+            doc.title,
+            describe_date(Some(published))
+        );
+        Some(candidate(item, Status::Pass, "found", note, ev))
+    } else {
+        let note = format!(
+            "「{}」 in the column 「{name}」 is dated {} outside the window",
+            doc.title, published.date
+        );
+        Some(candidate(item, Status::Fail, "outside_window", note, ev))
+    }
+}
+
+/// 21.debt: debt information published inside the window.
+fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    // Debt documents listed with a date on this page.
+    let debt_rows: Vec<&Link> = doc
+        .page
+        .links
+        .iter()
+        .filter(|l| contains_any(&l.text, &item.topic) && !contains_any(&l.text, &item.exclude))
+        .collect();
+    if let Some(row) = debt_rows
+        .iter()
+        .find(|l| l.date.is_some_and(|d| ctx.in_window(d)))
+    {
+        let date = row.date.map(|d| DateFact {
+            date: d,
+            source: crate::page::DateSource::ListContext,
+        });
+        let ev = evidence(
+            doc,
+            visit,
+            ctx,
+            format!("{} {}", row.text, row.date.unwrap_or_default()),
+            date,
+        );
+        let note = format!(
+            "「{}」 listed with date {}",
+            row.text,
+            row.date.unwrap_or_default()
+        );
+        return Some(candidate(item, Status::Pass, "found", note, ev));
+    }
+    if doc.is_list && !doc.is_attachment {
+        return None;
+    }
+    let title = &doc.title;
+    if contains_any(title, &item.exclude) {
+        return None;
+    }
+    let titled = first_match(title, &item.topic).map(|w| format!("the title names 「{w}」"));
+    let package = contains_any(title, &item.packages).then(|| {
+        first_match(&doc.page.text, &item.body_markers)
+            .map(|w| format!("the budget package carries debt figures (「{w}」)"))
+            .or_else(|| {
+                debt_rows
+                    .first()
+                    .or_else(|| {
+                        doc.content_links
+                            .iter()
+                            .find(|l| contains_any(&l.text, &item.body_markers))
+                    })
+                    .map(|l| format!("the budget package attaches 「{}」", l.text))
+            })
+    });
+    let why = titled.or(package.flatten())?;
+    let published = doc.published;
+    let ev = evidence(doc, visit, ctx, title.clone(), published);
+    match published {
+        Some(p) if ctx.in_window(p.date) => {
+            let note = format!("「{title}」: {why}; {}", describe_date(published));
+            Some(candidate(item, Status::Pass, "found", note, ev))
+        }
+        Some(p) => {
+            let note = format!("「{title}」 is dated {} outside the window", p.date);
+            Some(candidate(item, Status::Fail, "outside_window", note, ev))
+        }
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

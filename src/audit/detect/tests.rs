@@ -1,0 +1,400 @@
+//! Detector tests: realistic documents and the near-misses DOMAIN.md warns
+//! about, one verdict each.
+
+use super::*;
+use crate::crawl::{Fetched, Visit};
+use crate::page::{DateSource, LinkOrigin, Page, PageKind};
+use std::collections::{BTreeMap, HashSet};
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn page(url: &str, title: &str) -> Page {
+    Page {
+        url: Url::parse(url).unwrap(),
+        status: 200,
+        kind: PageKind::Html,
+        charset: "utf-8".into(),
+        title: title.into(),
+        html_title: title.into(),
+        headings: vec![title.into()],
+        breadcrumb: vec![],
+        meta: BTreeMap::new(),
+        published: None,
+        written: None,
+        publisher: None,
+        index_number: None,
+        links: vec![],
+        text: String::new(),
+        extract_error: None,
+    }
+}
+
+fn published(p: &mut Page, d: &str) {
+    p.published = Some(DateFact {
+        date: date(d),
+        source: DateSource::Visible,
+    });
+}
+
+fn link(url: &str, text: &str, d: Option<&str>, section: &str) -> Link {
+    Link {
+        url: Url::parse(url).unwrap(),
+        text: text.into(),
+        context: d.unwrap_or_default().into(),
+        section: section.into(),
+        date: d.map(date),
+        origin: LinkOrigin::Anchor,
+    }
+}
+
+fn visit(page: Page, depth: u32, found_via: Option<Link>) -> Visit {
+    Visit {
+        fetched: Fetched {
+            requested: page.url.clone(),
+            final_url: page.url.clone(),
+            status: page.status,
+            headers: vec![],
+            body: bytes::Bytes::new(),
+            truncated: false,
+            hops: vec![],
+            fetched_at: Utc::now(),
+            tls_unverified: false,
+            remote_addr: None,
+        },
+        parent: found_via
+            .as_ref()
+            .map(|_| Url::parse("http://127.0.0.1/list.html").unwrap()),
+        page,
+        depth,
+        found_via,
+        soft_404: false,
+    }
+}
+
+/// The verdicts (item, status, reason) a page yields for the county 北安市.
+fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
+    let rubric = Rubric::default_rubric();
+    let columns = HashMap::new();
+    let ctx = Context {
+        rubric: &rubric,
+        county: "北安市",
+        window: (date("2022-07-01"), date("2023-06-30")),
+        column_links: &columns,
+        sha256: "00",
+    };
+    let doc = Doc::new(v, None, &HashSet::new());
+    all(&doc, v, &ctx)
+        .into_iter()
+        .map(|c| (c.item, c.status, c.reason_code))
+        .collect()
+}
+
+fn verdict_for(v: &Visit, item: &str) -> Option<(Status, &'static str)> {
+    judge(v)
+        .into_iter()
+        .find(|(i, _, _)| i == item)
+        .map(|(_, s, r)| (s, r))
+}
+
+fn article(title: &str, pub_date: &str) -> Page {
+    let mut p = page("http://127.0.0.1/bas/c100770/202303/c01_1.shtml", title);
+    published(&mut p, pub_date);
+    p.text = format!("{title} 正文内容……");
+    p
+}
+
+#[test]
+fn rule_of_law_report_of_the_county_passes() {
+    let v = visit(
+        article(
+            "北安市人民政府关于2022年度法治政府建设情况的报告",
+            "2023-03-28",
+        ),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "3"), Some((Status::Pass, "found")));
+}
+
+#[test]
+fn rule_of_law_report_traps() {
+    let v = visit(
+        article("北安市司法局2022年度法治政府建设工作报告", "2023-03-10"),
+        3,
+        None,
+    );
+    assert_eq!(
+        verdict_for(&v, "3"),
+        Some((Status::Fail, "department_only"))
+    );
+
+    let v = visit(
+        article("2023年北安市法治政府建设工作要点", "2023-03-10"),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "3"), Some((Status::Fail, "wrong_kind")));
+
+    let v = visit(
+        article("北安市2021年度法治政府建设情况报告", "2022-03-10"),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "3"), Some((Status::Fail, "wrong_year")));
+
+    let v = visit(
+        article("关于报送2022年度法治政府建设年度报告的通知", "2023-01-10"),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "3"), Some((Status::Fail, "wrong_kind")));
+
+    let v = visit(
+        article("黑河市2022年法治政府建设情况报告", "2023-03-10"),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "3"), Some((Status::Fail, "wrong_issuer")));
+
+    // Published after the deadline; the earlier 成文日期 must not rescue it.
+    let mut late = article("北安市2022年度法治政府建设情况报告", "2023-04-12");
+    late.written = Some(date("2023-03-25"));
+    assert_eq!(
+        verdict_for(&visit(late, 3, None), "3"),
+        Some((Status::Fail, "late"))
+    );
+
+    // An unprefixed title published by the 司法局.
+    let mut unprefixed = article("2022年度法治政府建设情况报告", "2023-03-10");
+    unprefixed.publisher = Some("北安市司法局".into());
+    assert_eq!(
+        verdict_for(&visit(unprefixed, 3, None), "3"),
+        Some((Status::Fail, "department_only"))
+    );
+
+    // News that mentions the work is not a candidate at all.
+    let v = visit(article("我市召开法治政府建设推进会", "2023-03-10"), 3, None);
+    assert_eq!(verdict_for(&v, "3"), None);
+}
+
+#[test]
+fn annual_disclosure_report() {
+    let mut p = article("2022年北安市政府信息公开工作年度报告", "2023-01-18");
+    p.text = "本报告统计期限为2022年1月1日至2022年12月31日。一、总体情况".into();
+    assert_eq!(
+        verdict_for(&visit(p, 3, None), "9"),
+        Some((Status::Pass, "found"))
+    );
+
+    let v = visit(
+        article("北安市2021年政府信息公开工作年度报告", "2022-01-18"),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "9"), Some((Status::Fail, "wrong_year")));
+
+    let v = visit(
+        article("通北镇2022年政府信息公开工作年度报告", "2023-01-18"),
+        3,
+        None,
+    );
+    assert_eq!(
+        verdict_for(&v, "9"),
+        Some((Status::Fail, "department_only"))
+    );
+
+    let v = visit(
+        article(
+            "北安市人民政府办公室2022年政府信息公开工作年度报告",
+            "2023-01-18",
+        ),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "9"), Some((Status::Pass, "office_report")));
+
+    let v = visit(
+        article("北安市人民政府网站2022年政府网站工作年度报表", "2023-01-18"),
+        3,
+        None,
+    );
+    assert_ne!(verdict_for(&v, "9").map(|v| v.0), Some(Status::Pass));
+
+    // Late publication passes, with the lateness in the reason.
+    let v = visit(
+        article("2022年北安市政府信息公开工作年度报告", "2023-05-18"),
+        3,
+        None,
+    );
+    assert_eq!(verdict_for(&v, "9"), Some((Status::Pass, "found")));
+}
+
+#[test]
+fn report_as_pdf_attachment_is_named_by_its_link() {
+    let mut p = page("http://127.0.0.1/files/abc.pdf", "");
+    p.kind = PageKind::Pdf;
+    let via = link(
+        "http://127.0.0.1/files/abc.pdf",
+        "北安市2022年度法治政府建设情况报告.pdf",
+        Some("2023-03-20"),
+        "法治政府建设",
+    );
+    assert_eq!(
+        verdict_for(&visit(p, 4, Some(via)), "3"),
+        Some((Status::Pass, "found"))
+    );
+}
+
+#[test]
+fn a_list_page_is_not_a_report() {
+    let mut p = page("http://127.0.0.1/xxgk/nb/", "政府信息公开年报");
+    for i in 0..4 {
+        p.links.push(link(
+            &format!("http://127.0.0.1/xxgk/nb/{i}.html"),
+            &format!("{}年北安市政府信息公开工作年度报告", 2019 + i),
+            Some("2023-01-18"),
+            "政府信息公开年报",
+        ));
+    }
+    assert_eq!(verdict_for(&visit(p, 2, None), "9"), None);
+}
+
+#[test]
+fn guide_needs_particulars_and_the_county() {
+    let mut p = article("北安市人民政府信息公开指南", "2023-02-01");
+    p.text = "一、主动公开 二、依申请公开 受理机构：北安市人民政府办公室 办公地址：北安市和平路1号 办公时间：8:30-17:00 联系电话：0456-6422222".into();
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 3, None), "7.guide"),
+        Some((Status::Pass, "found"))
+    );
+
+    let mut news = article("关于更新北安市政府信息公开指南的通知", "2023-02-01");
+    news.text = p.text.clone();
+    assert_eq!(verdict_for(&visit(news, 3, None), "7.guide"), None);
+
+    let mut dept = article("北安市教育局政府信息公开指南", "2023-02-01");
+    dept.text = p.text.clone();
+    assert_eq!(
+        verdict_for(&visit(dept, 3, None), "7.guide"),
+        Some((Status::Fail, "department_only"))
+    );
+}
+
+#[test]
+fn rules_column_of_higher_level_texts_is_inconclusive() {
+    let mut p = page("http://127.0.0.1/xxgk/zd/", "政府信息公开制度");
+    p.links = vec![
+        link(
+            "http://127.0.0.1/xxgk/zd/1.html",
+            "中华人民共和国政府信息公开条例",
+            Some("2019-04-15"),
+            "政府信息公开制度",
+        ),
+        link(
+            "http://127.0.0.1/xxgk/zd/2.html",
+            "黑龙江省政府信息公开保密审查办法",
+            Some("2020-01-15"),
+            "政府信息公开制度",
+        ),
+    ];
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 2, None), "8"),
+        Some((Status::Inconclusive, "only_higher_level_texts"))
+    );
+    p.links.push(link(
+        "http://127.0.0.1/xxgk/zd/3.html",
+        "北安市政府信息公开保密审查制度",
+        Some("2021-05-15"),
+        "政府信息公开制度",
+    ));
+    assert_eq!(
+        verdict_for(&visit(p, 2, None), "8"),
+        Some((Status::Pass, "found"))
+    );
+}
+
+#[test]
+fn key_domain_columns_need_an_item_in_the_window() {
+    let mut p = page("http://127.0.0.1/zwgk/yshj/", "优化营商环境");
+    p.links = vec![
+        link(
+            "http://127.0.0.1/zwgk/yshj/1.html",
+            "北安市惠企政策汇编",
+            Some("2022-09-01"),
+            "优化营商环境",
+        ),
+        link(
+            "http://127.0.0.1/zwgk/yshj/2.html",
+            "关于助企纾困的若干措施",
+            Some("2022-08-01"),
+            "优化营商环境",
+        ),
+        link(
+            "http://127.0.0.1/zwgk/yshj/3.html",
+            "营商环境监督电话",
+            Some("2022-07-02"),
+            "优化营商环境",
+        ),
+    ];
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 2, None), "10.business_environment"),
+        Some((Status::Pass, "found"))
+    );
+    for l in &mut p.links {
+        l.date = Some(date("2021-09-01"));
+    }
+    assert_eq!(
+        verdict_for(&visit(p, 2, None), "10.business_environment"),
+        Some((Status::Fail, "outside_window"))
+    );
+    // A single news article that mentions the words is not a column.
+    let news = article("我市召开优化营商环境工作会议", "2022-09-01");
+    assert_eq!(
+        verdict_for(&visit(news, 2, None), "10.business_environment"),
+        None
+    );
+}
+
+#[test]
+fn debt_in_budget_packages_counts_but_department_budgets_do_not() {
+    let mut p = article("北安市2023年预算草案的报告", "2023-02-10");
+    p.text = "……2022年末全市政府债务余额12.3亿元，债务限额13.1亿元……".into();
+    assert_eq!(
+        verdict_for(&visit(p, 3, None), "21.debt"),
+        Some((Status::Pass, "found"))
+    );
+
+    let mut dept = article("北安市财政局2023年部门预算", "2023-02-10");
+    dept.text = "债务余额 0".into();
+    assert_eq!(verdict_for(&visit(dept, 3, None), "21.debt"), None);
+
+    let mut plain = article("北安市2023年预算草案的报告", "2023-02-10");
+    plain.text = "一般公共预算收入……".into();
+    assert_eq!(verdict_for(&visit(plain, 3, None), "21.debt"), None);
+
+    let old = article("北安市2021年地方政府债务限额及余额情况", "2021-10-10");
+    assert_eq!(
+        verdict_for(&visit(old, 3, None), "21.debt"),
+        Some((Status::Fail, "outside_window"))
+    );
+}
+
+#[test]
+fn dead_links_count_against_the_items_they_name() {
+    let mut p = page("http://127.0.0.1/xxgk/zn/", "页面不存在");
+    p.status = 404;
+    let via = link("http://127.0.0.1/xxgk/zn/", "政府信息公开指南", None, "");
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 1, Some(via.clone())), "7.guide"),
+        Some((Status::Fail, "broken_link"))
+    );
+    p.status = 200;
+    let mut v = visit(p, 1, Some(via));
+    v.soft_404 = true;
+    assert_eq!(
+        verdict_for(&v, "7.guide"),
+        Some((Status::Inconclusive, "soft_404"))
+    );
+}

@@ -1,0 +1,183 @@
+//! One fetched document as the detectors see it: the title to judge, the
+//! date that counts, the columns it sits in and its content links.
+//!
+//! Attachments carry little of their own, so they borrow: the link text
+//! for a title, the list date or the linking article's date, its issuer
+//! and columns.
+
+use super::text::normalise_title;
+use super::ParentFacts;
+use crate::crawl::Visit;
+use crate::page::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
+use std::collections::HashSet;
+use url::Url;
+
+pub struct Doc<'a> {
+    pub page: &'a Page,
+    /// Normalised document title.
+    pub title: String,
+    pub published: Option<DateFact>,
+    pub publisher: Option<String>,
+    /// Column name meta and breadcrumb entries (home excluded).
+    pub columns: Vec<String>,
+    pub is_attachment: bool,
+    /// A column/list page rather than a single document.
+    pub is_list: bool,
+    /// Links that are not part of the site template: list rows, data
+    /// entries, attachments.
+    pub content_links: Vec<&'a Link>,
+    pub found_via: Option<&'a Link>,
+}
+
+/// Key for comparing URLs: no scheme, no `www.`, no fragment.
+pub fn link_key(url: &Url) -> String {
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches("www.");
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    format!("{host}{port}{}{query}", url.path())
+}
+
+const GENERIC_LINK_TEXT: &[&str] = &[
+    "附件",
+    "下载",
+    "点击下载",
+    "点击查看",
+    "查看",
+    "原文",
+    "全文",
+    "详情",
+    "pdf",
+    "PDF",
+    "更多",
+];
+
+impl<'a> Doc<'a> {
+    pub fn new(
+        visit: &'a Visit,
+        parent: Option<&ParentFacts>,
+        template: &HashSet<String>,
+    ) -> Doc<'a> {
+        let page = &visit.page;
+        let found_via = visit.found_via.as_ref();
+        let is_attachment = matches!(page.kind, PageKind::Pdf | PageKind::OtherAttachment);
+        let link_text = found_via.map(|l| normalise_title(&l.text)).filter(|t| {
+            t.chars().count() >= 6
+                && !GENERIC_LINK_TEXT
+                    .iter()
+                    .any(|g| t.starts_with(g) && t.chars().count() < 8)
+        });
+        let title = if is_attachment {
+            link_text
+                .or_else(|| Some(normalise_title(&page.title)).filter(|t| !t.is_empty()))
+                .or_else(|| parent.map(|p| p.title.clone()))
+                .unwrap_or_default()
+        } else if page.title.is_empty() {
+            link_text.unwrap_or_default()
+        } else {
+            normalise_title(&page.title)
+        };
+        let list_date = found_via.and_then(|l| l.date).map(|date| DateFact {
+            date,
+            source: DateSource::ListContext,
+        });
+        let published = if is_attachment {
+            list_date
+                .or_else(|| parent.and_then(|p| p.published))
+                .or(page.published)
+        } else {
+            match page.published {
+                Some(fact) if fact.source <= DateSource::Url => Some(fact),
+                weak => list_date.or(weak),
+            }
+        };
+        let mut columns: Vec<String> = Vec::new();
+        if let Some(column) = page.meta.get("columnname") {
+            columns.push(column.clone());
+        }
+        columns.extend(
+            page.breadcrumb
+                .iter()
+                .filter(|c| !c.contains("首页") && !c.contains("主页"))
+                .cloned(),
+        );
+        if is_attachment {
+            if let Some(p) = parent {
+                columns.extend(p.columns.iter().cloned());
+            }
+        }
+        let publisher = page.publisher.clone().or_else(|| {
+            if is_attachment {
+                parent.and_then(|p| p.publisher.clone())
+            } else {
+                None
+            }
+        });
+        let content_links: Vec<&Link> = page
+            .links
+            .iter()
+            .filter(|l| {
+                l.url != page.url
+                    && l.origin != LinkOrigin::Pager
+                    && !template.contains(&link_key(&l.url))
+            })
+            .collect();
+        let dated = page.links.iter().filter(|l| l.date.is_some()).count();
+        let is_list = page.kind == PageKind::Json
+            || dated >= 3
+            || page.links.iter().any(|l| l.origin == LinkOrigin::Pager)
+            || (page.published.is_none() && dated >= 1)
+            || (page.kind == PageKind::Html
+                && page.published.is_none()
+                && content_links.len() >= 8
+                && page.text.chars().count() < 3000);
+        Doc {
+            page,
+            title,
+            published,
+            publisher,
+            columns,
+            is_attachment,
+            is_list,
+            content_links,
+            found_via,
+        }
+    }
+
+    /// The names a column page goes by: its title, column name, the last
+    /// breadcrumb entries and its headings.
+    pub fn column_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = vec![self.title.as_str()];
+        names.extend(self.columns.iter().map(|c| c.as_str()));
+        names.extend(self.page.headings.iter().take(4).map(|h| h.as_str()));
+        names
+    }
+
+    /// List rows: content links that carry a date, or entries of a data
+    /// endpoint.
+    pub fn dated_rows(&self) -> Vec<&'a Link> {
+        self.content_links
+            .iter()
+            .copied()
+            .filter(|l| l.date.is_some())
+            .collect()
+    }
+
+    pub fn says_empty(&self) -> bool {
+        [
+            "暂无信息",
+            "暂无数据",
+            "暂无内容",
+            "暂无记录",
+            "没有找到",
+            "正在建设",
+            "建设中",
+            "敬请期待",
+            "无相关信息",
+        ]
+        .iter()
+        .any(|w| self.page.text.contains(w))
+    }
+}

@@ -1,0 +1,338 @@
+//! Audit: from parsed pages to one verdict per rubric item.
+//!
+//! Detectors (`detect`) are pure functions from one document to candidate
+//! verdicts; [`SiteAudit`] collects the candidates of a site as the crawl
+//! goes, remembers which relevant links could not be looked at and why, and
+//! `finish` turns both into findings (`verdict`). Tri-state: `fail` only
+//! when the site was reachable and everything relevant was visited.
+
+mod detect;
+mod document;
+mod issuer;
+mod relevance;
+mod text;
+mod verdict;
+
+pub use document::Doc;
+pub use issuer::{classify_org, Issuer};
+pub use relevance::relevance;
+
+use crate::campaign::County;
+use crate::crawl::{CrawlOutcome, FetchError, SkipReason, Visit};
+use crate::page::{DateFact, Link, Page};
+use crate::rubric::Rubric;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use url::Url;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Inconclusive,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// What a verdict rests on: the page, what matched, and when it was seen.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Evidence {
+    pub url: Url,
+    pub title: String,
+    /// The text that matched (title, link text, date line).
+    pub excerpt: String,
+    pub published: Option<DateFact>,
+    pub http_status: u16,
+    pub sha256: String,
+    pub fetched_at: DateTime<Utc>,
+    pub tls_unverified: bool,
+}
+
+/// The verdict on one rubric item for one site.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Finding {
+    pub item: String,
+    pub item_name: String,
+    pub status: Status,
+    /// Short code (`found`, `late`, `robots_disallowed`, …).
+    pub reason_code: String,
+    /// A sentence for the evaluator.
+    pub reason: String,
+    pub evidence: Option<Evidence>,
+}
+
+/// One detector's opinion about one item from one document.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub item: String,
+    pub status: Status,
+    pub reason_code: &'static str,
+    pub note: String,
+    pub evidence: Evidence,
+}
+
+/// Facts of a visited page that later attachments inherit (their date,
+/// issuer and column come from the article that linked them).
+#[derive(Debug, Clone, Default)]
+pub struct ParentFacts {
+    pub title: String,
+    pub published: Option<DateFact>,
+    pub publisher: Option<String>,
+    pub columns: Vec<String>,
+}
+
+/// Per-site audit state, fed by the crawl.
+pub struct SiteAudit {
+    rubric: Arc<Rubric>,
+    county: County,
+    window: (NaiveDate, NaiveDate),
+    /// Links of the homepage: the site template, not content.
+    template_links: HashSet<String>,
+    /// Homepage links that name the disclosure column (item 7.column).
+    column_links: HashMap<String, String>,
+    parents: HashMap<String, ParentFacts>,
+    candidates: Vec<Candidate>,
+    passed: HashSet<String>,
+    /// Per item: relevant links not looked at, by reason code.
+    not_covered: HashMap<String, Vec<(&'static str, String)>>,
+    /// SiteIDCode's adcode from the homepage, to recognise this county's
+    /// list in a provincial system.
+    adcode: Option<String>,
+}
+
+impl SiteAudit {
+    pub fn new(rubric: Arc<Rubric>, county: County, window: (NaiveDate, NaiveDate)) -> SiteAudit {
+        SiteAudit {
+            rubric,
+            county,
+            window,
+            template_links: HashSet::new(),
+            column_links: HashMap::new(),
+            parents: HashMap::new(),
+            candidates: Vec::new(),
+            passed: HashSet::new(),
+            not_covered: HashMap::new(),
+            adcode: None,
+        }
+    }
+
+    pub fn rubric(&self) -> &Rubric {
+        &self.rubric
+    }
+
+    /// Every item has passed: nothing left to look for.
+    pub fn all_decided(&self) -> bool {
+        self.passed.len() == self.rubric.items.len()
+    }
+
+    /// Crawl priority of a link: how strongly it points at an item that has
+    /// not passed yet. List continuations inherit their list's relevance.
+    pub fn link_priority(&self, link: &Link, parent: &Page) -> f32 {
+        let undecided = self
+            .rubric
+            .items
+            .iter()
+            .filter(|i| !self.passed.contains(&i.id));
+        let mut best = 0u32;
+        let mut parent_best = 0u32;
+        let parent_link = page_as_link(parent);
+        for item in undecided {
+            best = best.max(relevance(item, link, &self.rubric.crawl));
+            parent_best = parent_best.max(relevance(item, &parent_link, &self.rubric.crawl));
+        }
+        let continuation = matches!(
+            link.origin,
+            crate::page::LinkOrigin::Pager
+                | crate::page::LinkOrigin::Script
+                | crate::page::LinkOrigin::Data
+        );
+        let mut priority = best as f32;
+        if continuation {
+            priority = priority.max(parent_best as f32 + 1.0);
+        }
+        if text::contains_any(&link.text, &self.rubric.crawl.unlikely) {
+            priority -= 0.5;
+        }
+        priority.max(0.0)
+    }
+
+    /// Run the detectors over one visit. Returns true when every item has
+    /// passed.
+    pub fn observe(&mut self, visit: &Visit, sha256: &str) -> bool {
+        let page = &visit.page;
+        if visit.depth == 0 && visit.parent.is_none() {
+            self.learn_homepage(page);
+        }
+        let parent = visit
+            .parent
+            .as_ref()
+            .and_then(|p| self.parents.get(p.as_str()))
+            .cloned();
+        let doc = Doc::new(visit, parent.as_ref(), &self.template_links);
+        let ctx = detect::Context {
+            rubric: &self.rubric,
+            county: &self.county.name,
+            window: self.window,
+            column_links: &self.column_links,
+            sha256,
+        };
+        let found = detect::all(&doc, visit, &ctx);
+        if page.status < 400 && !visit.soft_404 {
+            self.parents.insert(
+                page.url.to_string(),
+                ParentFacts {
+                    title: doc.title.clone(),
+                    published: doc.published,
+                    publisher: page.publisher.clone(),
+                    columns: doc.columns.iter().map(|c| c.to_string()).collect(),
+                },
+            );
+        }
+        for candidate in found {
+            if candidate.status == Status::Pass {
+                self.passed.insert(candidate.item.clone());
+            }
+            self.candidates.push(candidate);
+        }
+        self.all_decided()
+    }
+
+    fn learn_homepage(&mut self, page: &Page) {
+        self.template_links = page
+            .links
+            .iter()
+            .map(|l| document::link_key(&l.url))
+            .collect();
+        if let Some(item) = self
+            .rubric
+            .items
+            .iter()
+            .find(|i| i.kind == crate::rubric::ItemKind::Column)
+        {
+            for link in &page.links {
+                if text::contains_any(&link.text, &item.topic)
+                    && !text::contains_any(&link.text, &item.exclude)
+                {
+                    self.column_links
+                        .insert(document::link_key(&link.url), link.text.clone());
+                }
+            }
+        }
+        self.adcode = page
+            .meta
+            .get("siteidcode")
+            .map(|code| {
+                code.chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .take(6)
+                    .collect::<String>()
+            })
+            .filter(|code| code.len() == 6);
+    }
+
+    /// A relevant link that was not fetched keeps the items it points at
+    /// from failing.
+    pub fn note_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
+        let code = match reason {
+            SkipReason::Robots => "robots_disallowed",
+            SkipReason::Budget => "budget_exhausted",
+            SkipReason::Depth => "budget_exhausted",
+            SkipReason::Blocked => "blocked",
+            SkipReason::OutOfScope => {
+                self.note_external(link, parent);
+                return;
+            }
+            SkipReason::Trap | SkipReason::Scheme => return,
+        };
+        self.note_uncovered(link, parent, code);
+    }
+
+    pub fn note_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {
+        let _ = error;
+        self.note_uncovered(link, parent, "unreachable");
+    }
+
+    fn note_uncovered(&mut self, link: &Link, parent: &Url, code: &'static str) {
+        let parent_link = self.parents.get(parent.as_str()).map(|p| Link {
+            url: parent.clone(),
+            text: p.title.clone(),
+            context: String::new(),
+            section: p.columns.join(" "),
+            date: None,
+            origin: crate::page::LinkOrigin::Anchor,
+        });
+        for item in &self.rubric.items {
+            if self.passed.contains(&item.id) {
+                continue;
+            }
+            let mut score = relevance(item, link, &self.rubric.crawl);
+            if matches!(
+                link.origin,
+                crate::page::LinkOrigin::Pager
+                    | crate::page::LinkOrigin::Script
+                    | crate::page::LinkOrigin::Data
+            ) {
+                if let Some(p) = &parent_link {
+                    score = score.max(relevance(item, p, &self.rubric.crawl));
+                }
+            }
+            if score >= 1 {
+                let entry = self.not_covered.entry(item.id.clone()).or_default();
+                if entry.len() < 20 {
+                    entry.push((code, link.url.to_string()));
+                }
+            }
+        }
+    }
+
+    /// Off-site links matter for the provincial 权责清单 system only.
+    fn note_external(&mut self, link: &Link, parent: &Url) {
+        let found = detect::external_list_link(
+            link,
+            parent,
+            &self.rubric,
+            &self.county.name,
+            self.adcode.as_deref(),
+        );
+        if let Some(candidate) = found {
+            if candidate.status == Status::Pass {
+                self.passed.insert(candidate.item.clone());
+            }
+            self.candidates.push(candidate);
+        }
+    }
+
+    /// The verdicts, one per rubric item, in rubric order.
+    pub fn finish(self, outcome: &CrawlOutcome) -> Vec<Finding> {
+        verdict::decide(&self.rubric, self.candidates, &self.not_covered, outcome)
+    }
+}
+
+/// A page seen as the link that led to it: its title and columns as text.
+fn page_as_link(page: &Page) -> Link {
+    let mut section = page.breadcrumb.join(" ");
+    if let Some(column) = page.meta.get("columnname") {
+        section.push(' ');
+        section.push_str(column);
+    }
+    Link {
+        url: page.url.clone(),
+        text: page.title.clone(),
+        context: String::new(),
+        section,
+        date: None,
+        origin: crate::page::LinkOrigin::Anchor,
+    }
+}

@@ -1,0 +1,147 @@
+//! From a site's candidates and its crawl coverage to one finding per item.
+//!
+//! A pass needs one passing candidate. Otherwise the crawl must have been
+//! able to look: an unreachable or blocked site, a robots rule, an error or
+//! the budget on a relevant link, or an inconclusive candidate (soft 404,
+//! only national texts, an external system's front page) each make the
+//! item `inconclusive`. Only then is it `fail`, with the most telling
+//! near-miss as its reason.
+
+use super::{Candidate, Finding, Status};
+use crate::crawl::{CrawlOutcome, SiteStart};
+use crate::rubric::Rubric;
+use std::collections::HashMap;
+
+/// How telling a failing near-miss is: the highest one names the failure.
+fn fail_rank(code: &str) -> u8 {
+    match code {
+        "late" => 9,
+        "department_only" | "wrong_issuer" => 8,
+        "wrong_year" => 7,
+        "outside_window" => 6,
+        "wrong_kind" => 5,
+        "empty_column" => 4,
+        "broken_link" => 3,
+        _ => 1,
+    }
+}
+
+/// Which passing candidate to show: the whole county's over its office's,
+/// then a shown 发布日期 over weaker dates, then the first seen.
+fn pass_rank(c: &Candidate) -> (u8, u8) {
+    let whole = u8::from(c.reason_code == "found");
+    let dated = match c.evidence.published {
+        Some(p) => 8 - p.source as u8,
+        None => 0,
+    };
+    (whole, dated)
+}
+
+fn start_blocker(outcome: &CrawlOutcome) -> Option<(&'static str, String)> {
+    match &outcome.start {
+        SiteStart::Reached { .. } => None,
+        SiteStart::Unreachable { class, message } => {
+            Some(("unreachable", format!("the site could not be reached ({class:?}: {message})")))
+        }
+        SiteStart::Blocked { status, .. } => Some((
+            "blocked",
+            format!("the site answered HTTP {status} with an anti-bot challenge; check by hand in a browser"),
+        )),
+        SiteStart::RobotsUnavailable { message } => Some((
+            "robots_unavailable",
+            format!("robots.txt could not be read ({message}); RFC 9309 says crawl nothing"),
+        )),
+        SiteStart::RobotsDisallowed => Some(("robots_disallowed", "robots.txt disallows the homepage".to_string())),
+    }
+}
+
+pub fn decide(
+    rubric: &Rubric,
+    candidates: Vec<Candidate>,
+    not_covered: &HashMap<String, Vec<(&'static str, String)>>,
+    outcome: &CrawlOutcome,
+) -> Vec<Finding> {
+    let mut by_item: HashMap<&str, Vec<&Candidate>> = HashMap::new();
+    for c in &candidates {
+        by_item.entry(c.item.as_str()).or_default().push(c);
+    }
+    let blocker = start_blocker(outcome);
+    rubric
+        .items
+        .iter()
+        .map(|item| {
+            let found = by_item.remove(item.id.as_str()).unwrap_or_default();
+            let finding =
+                |status: Status, code: &str, reason: String, from: Option<&Candidate>| Finding {
+                    item: item.id.clone(),
+                    item_name: item.name.clone(),
+                    status,
+                    reason_code: code.to_string(),
+                    reason: format!("{code}: {reason}"),
+                    evidence: from.map(|c| c.evidence.clone()),
+                };
+            if let Some(best) = found
+                .iter()
+                .filter(|c| c.status == Status::Pass)
+                .max_by(|a, b| pass_rank(a).cmp(&pass_rank(b)))
+            {
+                return finding(
+                    Status::Pass,
+                    best.reason_code,
+                    best.note.clone(),
+                    Some(best),
+                );
+            }
+            if let Some((code, why)) = &blocker {
+                return finding(Status::Inconclusive, code, why.clone(), None);
+            }
+            if outcome.blocked_midway {
+                return finding(
+                    Status::Inconclusive,
+                    "blocked",
+                    "the site started answering with an anti-bot challenge during the crawl".into(),
+                    None,
+                );
+            }
+            if let Some(c) = found.iter().find(|c| c.status == Status::Inconclusive) {
+                return finding(Status::Inconclusive, c.reason_code, c.note.clone(), Some(c));
+            }
+            if let Some(missed) = not_covered.get(&item.id) {
+                for code in [
+                    "robots_disallowed",
+                    "unreachable",
+                    "blocked",
+                    "budget_exhausted",
+                ] {
+                    let urls: Vec<&str> = missed
+                        .iter()
+                        .filter(|(c, _)| *c == code)
+                        .map(|(_, u)| u.as_str())
+                        .collect();
+                    if let Some(first) = urls.first() {
+                        let why = match code {
+                            "robots_disallowed" => "robots.txt disallows",
+                            "unreachable" => "fetching failed for",
+                            "blocked" => "an anti-bot challenge stopped the crawl before",
+                            _ => "the page budget ran out before",
+                        };
+                        let reason = format!("{why} {} relevant link(s), e.g. {first}", urls.len());
+                        return finding(Status::Inconclusive, code, reason, None);
+                    }
+                }
+            }
+            if let Some(c) = found
+                .iter()
+                .filter(|c| c.status == Status::Fail)
+                .max_by_key(|c| fail_rank(c.reason_code))
+            {
+                return finding(Status::Fail, c.reason_code, c.note.clone(), Some(c));
+            }
+            let reason = format!(
+                "nothing on the site matched after visiting {} pages, every relevant link included",
+                outcome.pages_fetched
+            );
+            finding(Status::Fail, "not_found", reason, None)
+        })
+        .collect()
+}

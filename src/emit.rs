@@ -1,0 +1,181 @@
+//! The run directory's tables: `matrix.csv`, `scores.csv`, `run.json`.
+//!
+//! CSVs are for Excel users in China: UTF-8 with a BOM, CRLF line ends, and
+//! cells that would start a formula neutralised. Every file is written to a
+//! temporary name and renamed, so a crash never leaves half a file.
+
+use crate::audit::Finding;
+use crate::rubric::Rubric;
+use crate::score::{row_points, score_site, units, SiteScore};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// The matrix columns, in contract order.
+pub const MATRIX_COLUMNS: [&str; 13] = [
+    "county",
+    "url",
+    "item",
+    "item_name",
+    "status",
+    "score",
+    "max_score",
+    "reason",
+    "evidence_url",
+    "evidence_file",
+    "sha256",
+    "published",
+    "fetched_at",
+];
+
+/// One county's findings, as the emitters need them.
+pub struct SiteResult<'a> {
+    pub county: &'a str,
+    pub url: &'a str,
+    pub findings: &'a [Finding],
+    /// Snapshot path per item id (relative to the run directory), if any.
+    pub evidence_files: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// A cell Excel would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets
+/// a leading apostrophe.
+pub fn excel_safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+fn excel_writer(buffer: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
+    buffer.extend_from_slice("\u{feff}".as_bytes());
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buffer)
+}
+
+fn write_row<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> Result<()> {
+    w.write_record(cells.iter().map(|c| excel_safe(c)))?;
+    Ok(())
+}
+
+pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
+    let mut buffer = Vec::new();
+    {
+        let mut w = excel_writer(&mut buffer);
+        w.write_record(MATRIX_COLUMNS)?;
+        for site in sites {
+            for f in site.findings {
+                let max = rubric.item(&f.item).map(|i| i.points).unwrap_or(0);
+                let ev = f.evidence.as_ref();
+                write_row(
+                    &mut w,
+                    &[
+                        site.county.to_string(),
+                        site.url.to_string(),
+                        f.item.clone(),
+                        f.item_name.clone(),
+                        f.status.as_str().to_string(),
+                        row_points(rubric, f).to_string(),
+                        max.to_string(),
+                        f.reason.clone(),
+                        ev.map(|e| e.url.to_string()).unwrap_or_default(),
+                        (site.evidence_files)(&f.item).unwrap_or_default(),
+                        ev.map(|e| e.sha256.clone()).unwrap_or_default(),
+                        ev.and_then(|e| e.published)
+                            .map(|p| p.date.to_string())
+                            .unwrap_or_default(),
+                        ev.map(|e| {
+                            e.fetched_at
+                                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                        })
+                        .unwrap_or_default(),
+                    ],
+                )?;
+            }
+        }
+        w.flush()?;
+    }
+    Ok(buffer)
+}
+
+pub fn scores_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<(Vec<u8>, Vec<SiteScore>)> {
+    let mut buffer = Vec::new();
+    let mut scores = Vec::new();
+    {
+        let mut w = excel_writer(&mut buffer);
+        let mut header = vec!["county".to_string(), "url".to_string()];
+        header.extend(
+            units(rubric)
+                .into_iter()
+                .map(|(id, _, _)| format!("item_{id}")),
+        );
+        header.extend(["total", "max_total", "pass", "fail", "inconclusive"].map(String::from));
+        write_row(&mut w, &header)?;
+        for site in sites {
+            let s = score_site(rubric, site.findings);
+            let mut row = vec![site.county.to_string(), site.url.to_string()];
+            row.extend(s.units.iter().map(|u| u.points.to_string()));
+            row.extend([s.total, s.max_total].map(|n| n.to_string()));
+            row.extend([s.pass, s.fail, s.inconclusive].map(|n| n.to_string()));
+            write_row(&mut w, &row)?;
+            scores.push(s);
+        }
+        w.flush()?;
+    }
+    Ok((buffer, scores))
+}
+
+/// Write `bytes` to `path` through a temporary file in the same directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot move the new file into place at {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Status;
+
+    #[test]
+    fn matrix_is_excel_ready() {
+        let r = Rubric::default_rubric();
+        let findings = vec![Finding {
+            item: "3".into(),
+            item_name: "法治政府报告制度".into(),
+            status: Status::Fail,
+            reason_code: "late".into(),
+            reason: "=HYPERLINK(\"x\")".into(),
+            evidence: None,
+        }];
+        let none = |_: &str| None;
+        let sites = [SiteResult {
+            county: "北安市",
+            url: "http://a/",
+            findings: &findings,
+            evidence_files: &none,
+        }];
+        let bytes = matrix_csv(&r, &sites).unwrap();
+        assert!(bytes.starts_with("\u{feff}".as_bytes()));
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("\r\n"));
+        assert!(text.starts_with("\u{feff}county,url,item,item_name,status,score,max_score,reason,evidence_url,evidence_file,sha256,published,fetched_at\r\n"));
+        assert!(text.contains("'=HYPERLINK"));
+        assert!(text.contains("北安市"));
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+    }
+}
