@@ -7,9 +7,14 @@
 
 pub mod audit;
 pub mod campaign;
+pub mod cli;
 pub mod crawl;
 pub mod emit;
+pub mod export;
 pub mod page;
+pub mod report;
 pub mod rubric;
+pub mod run;
 pub mod score;
 pub mod serve;
+pub mod snapshot;

@@ -1,0 +1,183 @@
+//! The priority frontier of one site.
+//!
+//! A focused crawl visits the links that most point at undecided items
+//! first: highest priority, then shallowest, then first found. A link found
+//! again with a higher priority is queued again; the visited set drops the
+//! stale copy when it comes up.
+
+use super::scope::dedup_key;
+use crate::page::Link;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use url::Url;
+
+/// A link waiting to be fetched.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub link: Link,
+    /// The page the link was found on.
+    pub parent: Url,
+    pub depth: u32,
+    pub priority: f32,
+}
+
+struct Entry {
+    item: Queued,
+    key: String,
+    seq: u64,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap pops the greatest: higher priority, then lower depth,
+        // then earlier discovery.
+        self.item
+            .priority
+            .total_cmp(&other.item.priority)
+            .then_with(|| other.item.depth.cmp(&self.item.depth))
+            .then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+#[derive(Default)]
+pub struct Frontier {
+    heap: BinaryHeap<Entry>,
+    /// Best priority each queued key was pushed with.
+    queued: HashMap<String, f32>,
+    visited: HashSet<String>,
+    seq: u64,
+}
+
+impl Frontier {
+    /// Queue a link. Negative priorities are not queued; a link already
+    /// visited, or queued with at least this priority, is not queued again.
+    /// Returns whether it was queued.
+    pub fn push(&mut self, item: Queued) -> bool {
+        if item.priority < 0.0 || item.priority.is_nan() {
+            return false;
+        }
+        let key = dedup_key(&item.link.url);
+        if self.visited.contains(&key) {
+            return false;
+        }
+        if let Some(best) = self.queued.get(&key) {
+            if *best >= item.priority {
+                return false;
+            }
+        }
+        self.queued.insert(key.clone(), item.priority);
+        self.seq += 1;
+        self.heap.push(Entry {
+            item,
+            key,
+            seq: self.seq,
+        });
+        true
+    }
+
+    /// The next link not yet visited; it is marked visited.
+    pub fn pop(&mut self) -> Option<Queued> {
+        while let Some(entry) = self.heap.pop() {
+            if self.visited.insert(entry.key.clone()) {
+                self.queued.remove(&entry.key);
+                return Some(entry.item);
+            }
+        }
+        None
+    }
+
+    /// Mark a URL visited (the homepage, a redirect target) so it is not
+    /// fetched again.
+    pub fn mark_visited(&mut self, url: &Url) {
+        self.visited.insert(dedup_key(url));
+    }
+
+    /// The URL was visited or is queued.
+    pub fn is_known(&self, url: &Url) -> bool {
+        let key = dedup_key(url);
+        self.visited.contains(&key) || self.queued.contains_key(&key)
+    }
+
+    /// Everything still queued, once per URL, best first; the frontier is
+    /// left empty.
+    pub fn drain(&mut self) -> Vec<Queued> {
+        let mut out = Vec::new();
+        while let Some(item) = self.pop() {
+            out.push(item);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::LinkOrigin;
+
+    fn q(url: &str, priority: f32, depth: u32) -> Queued {
+        Queued {
+            link: Link {
+                url: Url::parse(url).unwrap(),
+                text: String::new(),
+                context: String::new(),
+                section: String::new(),
+                date: None,
+                origin: LinkOrigin::Anchor,
+            },
+            parent: Url::parse("http://a.cn/").unwrap(),
+            depth,
+            priority,
+        }
+    }
+
+    fn order(f: &mut Frontier) -> Vec<String> {
+        f.drain()
+            .into_iter()
+            .map(|i| i.link.url.path().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn priority_then_depth_then_discovery() {
+        let mut f = Frontier::default();
+        assert!(f.push(q("http://a.cn/low", 0.0, 1)));
+        assert!(f.push(q("http://a.cn/deep", 5.0, 3)));
+        assert!(f.push(q("http://a.cn/shallow", 5.0, 1)));
+        assert!(f.push(q("http://a.cn/shallow2", 5.0, 1)));
+        assert!(f.push(q("http://a.cn/top", 9.0, 4)));
+        assert!(!f.push(q("http://a.cn/never", -1.0, 1)));
+        assert_eq!(
+            order(&mut f),
+            ["/top", "/shallow", "/shallow2", "/deep", "/low"]
+        );
+    }
+
+    #[test]
+    fn requeue_on_higher_priority_and_dedup() {
+        let mut f = Frontier::default();
+        f.mark_visited(&Url::parse("https://www.a.cn/").unwrap());
+        assert!(f.is_known(&Url::parse("http://a.cn/").unwrap()));
+        assert!(!f.push(q("http://a.cn/", 1.0, 1)));
+        assert!(f.push(q("http://a.cn/x", 0.0, 1)));
+        assert!(f.push(q("http://a.cn/y", 1.0, 1)));
+        assert!(!f.push(q("https://www.a.cn/x#frag", 0.0, 2)));
+        assert!(f.push(q("https://www.a.cn/x", 2.0, 2)));
+        assert_eq!(order(&mut f), ["/x", "/y"]);
+        assert!(f.pop().is_none());
+        assert!(!f.push(q("http://a.cn/x", 7.0, 1)));
+    }
+}

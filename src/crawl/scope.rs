@@ -1,0 +1,297 @@
+//! What belongs to a site, when two URLs are the same, and which URLs are
+//! traps.
+//!
+//! A county site is its host plus the `www.`/bare twin, on either scheme,
+//! on the same port. Dedup keys fold those twins together so one page is not
+//! fetched four times. Trap bounds keep calendars, search loops and
+//! self-nesting relative links from eating the page budget.
+
+use super::SkipReason;
+use std::collections::{HashMap, HashSet};
+use url::Url;
+
+/// The hosts and port of one site.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Host without a leading `www.`, lower-cased.
+    base_host: String,
+    /// Explicit port (`None` for the scheme's default).
+    port: Option<u16>,
+}
+
+impl Scope {
+    pub fn new(start: &Url) -> Self {
+        Scope {
+            base_host: bare_host(start),
+            port: start.port(),
+        }
+    }
+
+    /// The site's origins: both schemes, the host and its twin (for a
+    /// domain), on the site's port.
+    pub fn origins(&self) -> Vec<Url> {
+        let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let mut hosts = vec![self.base_host.clone()];
+        if self.base_host.parse::<std::net::IpAddr>().is_err() && !self.base_host.starts_with('[') {
+            hosts.push(format!("www.{}", self.base_host));
+        }
+        let mut out = Vec::new();
+        for scheme in ["https", "http"] {
+            for host in &hosts {
+                if let Ok(u) = Url::parse(&format!("{scheme}://{host}{port}/")) {
+                    out.push(u);
+                }
+            }
+        }
+        out
+    }
+
+    /// `url` is http(s) on the site's host or its twin, same port.
+    pub fn contains(&self, url: &Url) -> bool {
+        is_http(url) && url.port() == self.port && bare_host(url) == self.base_host
+    }
+}
+
+pub fn is_http(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+}
+
+fn bare_host(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    match host.strip_prefix("www.") {
+        Some(rest) => rest.to_string(),
+        None => host,
+    }
+}
+
+/// The URL as fetched: fragment dropped, a bare `?` dropped. The url crate
+/// already lower-cases scheme and host and drops default ports.
+pub fn normalise(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    if u.query() == Some("") {
+        u.set_query(None);
+    }
+    u
+}
+
+/// The key URLs are deduplicated by: scheme and `www.` folded away, port,
+/// path and non-empty query kept.
+pub fn dedup_key(url: &Url) -> String {
+    let u = normalise(url);
+    let mut key = bare_host(&u);
+    if let Some(port) = u.port() {
+        key.push(':');
+        key.push_str(&port.to_string());
+    }
+    key.push_str(u.path());
+    if let Some(q) = u.query() {
+        key.push('?');
+        key.push_str(q);
+    }
+    key
+}
+
+/// Extensions that are never documents: not worth a request.
+const NON_DOCUMENT: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "tif", "tiff", "css", "js", "mjs",
+    "map", "woff", "woff2", "ttf", "otf", "eot", "mp3", "wav", "wma", "aac", "ogg", "flac", "mp4",
+    "avi", "wmv", "flv", "mov", "mkv", "webm", "m4v", "rm", "rmvb", "swf", "exe", "msi", "apk",
+    "ipa", "dmg", "iso", "bin",
+];
+
+/// The URL's last path segment has an extension that is never a document
+/// (images, styles, scripts, fonts, media, installers). Attachments such as
+/// PDF, DOC(X), XLS(X), WPS, ET, OFD and ZIP are documents.
+pub fn is_non_document(url: &Url) -> bool {
+    let last = url.path().rsplit('/').next().unwrap_or_default();
+    match last.rsplit_once('.') {
+        Some((_, ext)) => NON_DOCUMENT.contains(&ext.to_ascii_lowercase().as_str()),
+        None => false,
+    }
+}
+
+/// More path segments than this is a trap.
+const MAX_SEGMENTS: usize = 15;
+/// One segment this many times in a path is a trap (`a/b/a/b/a/b`).
+const MAX_REPEATS: usize = 3;
+/// Distinct non-pagination queries for one path (calendars, searches).
+const MAX_QUERIES: usize = 60;
+/// Distinct pagination values for one path and non-pagination query.
+const MAX_PAGES_PER_LIST: usize = 300;
+const PAGINATION_PARAMS: &[&str] = &["page", "p", "pageno", "pageindex", "index"];
+
+/// Remembers the queries seen per path and tells traps apart.
+#[derive(Debug, Default)]
+pub struct TrapGuard {
+    /// dedup key of the path → distinct non-pagination query parts.
+    queries: HashMap<String, HashSet<String>>,
+    /// path and non-pagination query → distinct pagination parts.
+    pages: HashMap<String, HashSet<String>>,
+}
+
+impl TrapGuard {
+    /// `Some(Trap)` when the URL looks like a crawler trap; otherwise the
+    /// URL's query is counted and `None` returned.
+    pub fn check(&mut self, url: &Url) -> Option<SkipReason> {
+        let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+        if segments.len() > MAX_SEGMENTS {
+            return Some(SkipReason::Trap);
+        }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for s in &segments {
+            let n = counts.entry(s).or_default();
+            *n += 1;
+            if *n >= MAX_REPEATS {
+                return Some(SkipReason::Trap);
+            }
+        }
+        let query = url.query().filter(|q| !q.is_empty())?;
+        let (mut plain, mut paging) = (Vec::new(), Vec::new());
+        for pair in query.split('&') {
+            let name = pair.split('=').next().unwrap_or_default();
+            if PAGINATION_PARAMS.contains(&name.to_ascii_lowercase().as_str()) {
+                paging.push(pair);
+            } else {
+                plain.push(pair);
+            }
+        }
+        let mut path_key = dedup_key(url);
+        if let Some(i) = path_key.find('?') {
+            path_key.truncate(i);
+        }
+        let plain = plain.join("&");
+        let paging = paging.join("&");
+        let list_key = format!("{path_key}?{plain}");
+        if !admit(
+            self.queries.entry(path_key).or_default(),
+            &plain,
+            MAX_QUERIES,
+        ) || !admit(
+            self.pages.entry(list_key).or_default(),
+            &paging,
+            MAX_PAGES_PER_LIST,
+        ) {
+            return Some(SkipReason::Trap);
+        }
+        None
+    }
+}
+
+/// Count `value` in `seen` unless that would pass `cap`.
+fn admit(seen: &mut HashSet<String>, value: &str, cap: usize) -> bool {
+    if seen.contains(value) {
+        return true;
+    }
+    if seen.len() >= cap {
+        return false;
+    }
+    seen.insert(value.to_string());
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn scope_takes_twins_and_both_schemes_on_one_port() {
+        let s = Scope::new(&url("http://www.aihui.gov.cn/"));
+        assert!(s.contains(&url("https://aihui.gov.cn/a")));
+        assert!(s.contains(&url("http://WWW.AIHUI.GOV.CN/b")));
+        assert!(!s.contains(&url("http://xxgk.aihui.gov.cn/")));
+        assert!(!s.contains(&url("http://www.aihui.gov.cn:8080/")));
+        assert!(!s.contains(&url("ftp://www.aihui.gov.cn/")));
+        let l = Scope::new(&url("http://127.0.0.1:4000/"));
+        assert!(l.contains(&url("https://127.0.0.1:4000/x")));
+        assert!(!l.contains(&url("http://127.0.0.1:4001/x")));
+        assert_eq!(l.origins().len(), 2);
+        let origins: Vec<String> = s.origins().iter().map(|u| u.to_string()).collect();
+        assert_eq!(
+            origins,
+            [
+                "https://aihui.gov.cn/",
+                "https://www.aihui.gov.cn/",
+                "http://aihui.gov.cn/",
+                "http://www.aihui.gov.cn/"
+            ]
+        );
+    }
+
+    #[test]
+    fn dedup_folds_twins_and_drops_noise() {
+        let k = dedup_key(&url("https://www.a.gov.cn:443/x/y.html?#top"));
+        assert_eq!(k, "a.gov.cn/x/y.html");
+        assert_eq!(k, dedup_key(&url("HTTP://A.GOV.CN/x/y.html")));
+        assert_ne!(k, dedup_key(&url("http://a.gov.cn/x/y.html?page=2")));
+        assert_eq!(
+            dedup_key(&url("http://127.0.0.1:9/a?b=1#c")),
+            "127.0.0.1:9/a?b=1"
+        );
+        assert_eq!(
+            normalise(&url("http://a.gov.cn/x?#f")).as_str(),
+            "http://a.gov.cn/x"
+        );
+    }
+
+    #[test]
+    fn non_documents_by_extension() {
+        for s in [
+            "/a.JPG",
+            "/s/site.css",
+            "/x.js",
+            "/f.woff2",
+            "/v.mp4",
+            "/app.apk",
+        ] {
+            assert!(is_non_document(&url(&format!("http://a.cn{s}"))), "{s}");
+        }
+        for s in [
+            "/", "/a.html", "/r.pdf", "/r.doc", "/r.docx", "/t.xls", "/t.xlsx", "/w.wps", "/e.et",
+            "/o.ofd", "/z.zip", "/dir.v2/",
+        ] {
+            assert!(!is_non_document(&url(&format!("http://a.cn{s}"))), "{s}");
+        }
+    }
+
+    #[test]
+    fn trap_bounds() {
+        let mut g = TrapGuard::default();
+        assert_eq!(g.check(&url("http://a.cn/a/b/a/b/")), None);
+        assert_eq!(
+            g.check(&url("http://a.cn/a/b/a/b/a/")),
+            Some(SkipReason::Trap)
+        );
+        let deep = format!(
+            "http://a.cn/{}",
+            (0..16).map(|i| format!("s{i}/")).collect::<String>()
+        );
+        assert_eq!(g.check(&url(&deep)), Some(SkipReason::Trap));
+        for d in 0..60 {
+            assert_eq!(g.check(&url(&format!("http://a.cn/cal?date={d}"))), None);
+        }
+        // Seen again: still fine; a new one is over the cap.
+        assert_eq!(g.check(&url("http://a.cn/cal?date=3")), None);
+        assert_eq!(
+            g.check(&url("http://a.cn/cal?date=x")),
+            Some(SkipReason::Trap)
+        );
+        // Another path has its own count.
+        assert_eq!(g.check(&url("http://a.cn/cal2?date=x")), None);
+        // Pagination gets the higher cap.
+        for p in 0..300 {
+            assert_eq!(
+                g.check(&url(&format!("http://a.cn/list?cid=1&pageNo={p}"))),
+                None
+            );
+        }
+        assert_eq!(
+            g.check(&url("http://a.cn/list?cid=1&pageNo=999")),
+            Some(SkipReason::Trap)
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! Parsed facts of one fetched document.
+//!
+//! The crawler hands every response body here once; what comes out is a
+//! [`Page`]: a plain value with the title, dates, links, meta tags and text
+//! that the detectors in `audit` need. Nothing downstream sees raw bytes, so
+//! detectors are testable from a fixture file without a network, and the body
+//! can be dropped as soon as it is archived.
+
+mod charset;
+mod dates;
+mod html;
+mod json;
+mod kind;
+mod links;
+mod pdf;
+mod scripts;
+
+pub use charset::decode;
+pub use dates::{find_date, url_date, value_date, visible_published};
+
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use url::Url;
+
+/// What kind of document a response was, decided from Content-Type, the
+/// URL's extension and the first bytes (a `%PDF-` body is a PDF whatever the
+/// header says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Html,
+    Pdf,
+    /// JSON from a list endpoint that a script would have rendered.
+    Json,
+    /// DOC, DOCX, XLS, XLSX, WPS, ET, OFD, ZIP…: archived and named by its
+    /// link text, text not extracted.
+    OtherAttachment,
+    /// Images, CSS, plain text and the rest.
+    Other,
+}
+
+/// Where a publish date came from, strongest first. `成文日期` is never one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    /// A visible 发布日期 / 发布时间 / 日期 line on the page.
+    Visible,
+    /// The `PubDate` (or similar) meta tag.
+    Meta,
+    /// A full date in the URL (`t20230218_`, `/art/2023/3/31/`).
+    Url,
+    /// Year and month in the path (`/202302/`): the day is set to 1.
+    UrlYearMonth,
+    /// The date printed beside the link in the list that led here.
+    ListContext,
+    /// PDF metadata (CreationDate / ModDate).
+    DocumentMetadata,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DateFact {
+    pub date: NaiveDate,
+    pub source: DateSource,
+}
+
+/// How a link was found on its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkOrigin {
+    Anchor,
+    Frame,
+    /// A next/numbered page of a list (`index_1.html`, `?page=2`, a
+    /// `createPageHTML(...)` pager).
+    Pager,
+    /// A URL found in an inline script (a list data endpoint).
+    Script,
+    /// An entry of a JSON list endpoint.
+    Data,
+    /// From robots.txt `Sitemap:` or a sitemap file.
+    Sitemap,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Link {
+    /// Absolute, fragment removed.
+    pub url: Url,
+    /// Anchor text (or `title` attribute when the text is cut short with
+    /// `...`), whitespace collapsed.
+    pub text: String,
+    /// Text of the list row around the link (the enclosing `li`/`tr`/`dd`)
+    /// without the anchor text: often the date and the source.
+    pub context: String,
+    /// Nearest heading or box title above the link: the column name of the
+    /// list it stands in ("政务公开", "通知公告").
+    pub section: String,
+    /// The date shown beside the link in its list row, if any.
+    pub date: Option<NaiveDate>,
+    pub origin: LinkOrigin,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page {
+    /// The final URL after redirects.
+    pub url: Url,
+    pub status: u16,
+    pub kind: PageKind,
+    /// Charset the body was decoded with (`utf-8`, `gb18030`, …).
+    pub charset: String,
+    /// The document's own title: `ArticleTitle` meta, else the main heading,
+    /// else `<title>` with a trailing site name (`_北安市人民政府`) removed.
+    /// For attachments, the PDF title metadata if meaningful, else empty.
+    pub title: String,
+    /// `<title>` as written.
+    pub html_title: String,
+    pub headings: Vec<String>,
+    /// Entries of the 当前位置 / 您的位置 trail, home first.
+    pub breadcrumb: Vec<String>,
+    /// Meta tags by lower-cased name (`articletitle`, `pubdate`,
+    /// `columnname`, `sitename`, `siteidcode`, `contentsource`, `keywords`,
+    /// `description`, …).
+    pub meta: BTreeMap<String, String>,
+    /// The publish date (发布日期), best source first; never 成文日期.
+    pub published: Option<DateFact>,
+    /// 成文日期 when shown, kept apart so nobody mistakes it for the other.
+    pub written: Option<NaiveDate>,
+    /// 发布机构 / 来源 / 信息来源 as shown.
+    pub publisher: Option<String>,
+    /// 索引号 when the page carries the disclosure platform's metadata table.
+    pub index_number: Option<String>,
+    pub links: Vec<Link>,
+    /// Visible text of the main content (body container when one is found,
+    /// else the whole body), whitespace collapsed; for a PDF the extracted
+    /// text. Scripts and styles removed.
+    pub text: String,
+    /// Why text could not be extracted from an attachment, if it could not.
+    pub extract_error: Option<String>,
+}
+
+/// Parse one response body into a [`Page`]. Never panics; an undecodable or
+/// unparsable body yields a page with what could be read.
+pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) -> Page {
+    let kind = kind::detect(url, content_type, body);
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut page = Page::empty(url, status, kind);
+        match kind {
+            PageKind::Html => html::fill(&mut page, content_type, body),
+            PageKind::Json => json::fill(&mut page, content_type, body),
+            PageKind::Pdf => pdf::fill(&mut page, body),
+            PageKind::OtherAttachment | PageKind::Other => {}
+        }
+        page
+    }));
+    parsed.unwrap_or_else(|_| {
+        let mut page = Page::empty(url, status, kind);
+        page.extract_error = Some("the parser failed on this body".to_string());
+        page
+    })
+}
+
+impl Page {
+    /// A page with nothing read from its body yet.
+    pub fn empty(url: &Url, status: u16, kind: PageKind) -> Page {
+        Page {
+            url: url.clone(),
+            status,
+            kind,
+            charset: String::new(),
+            title: String::new(),
+            html_title: String::new(),
+            headings: vec![],
+            breadcrumb: vec![],
+            meta: BTreeMap::new(),
+            published: None,
+            written: None,
+            publisher: None,
+            index_number: None,
+            links: vec![],
+            text: String::new(),
+            extract_error: None,
+        }
+    }
+}
+
+/// Whitespace runs (including full-width spaces and `&nbsp;`) to one space,
+/// trimmed.
+pub(crate) fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_never_panics() {
+        let url = Url::parse("http://www.hljba.gov.cn/bas/c100783/202303/c12_345.shtml?tab=gfxwj")
+            .unwrap();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let fragments: &[&[u8]] = &[
+            b"<a href=\"",
+            b"\">",
+            b"</a>",
+            b"<li>",
+            b"<table><tr><td>",
+            b"\xD5\xFE\xB8\xAE",
+            b"<script>",
+            b"</script>",
+            b"createPageHTML(",
+            b"'/list_' + tab + '.json'",
+            b"{\"url\":",
+            b"[",
+            b"\"title\":\"",
+            b"%PDF-",
+            b"\xEF\xBB\xBF",
+            "当前位置：".as_bytes(),
+            "发布日期：2023-03-28".as_bytes(),
+            b"<meta charset=gbk>",
+            b"<base href=\"::\">",
+        ];
+        let types = [
+            None,
+            Some("text/html"),
+            Some("application/json"),
+            Some("text/html; charset=gbk"),
+            Some("application/pdf"),
+        ];
+        for round in 0..400 {
+            let mut body = Vec::new();
+            for _ in 0..(next() % 40) {
+                if next() % 3 == 0 {
+                    body.extend((0..next() % 16).map(|_| next() as u8));
+                } else {
+                    body.extend_from_slice(fragments[(next() % fragments.len() as u64) as usize]);
+                }
+            }
+            let content_type = types[round % types.len()];
+            let page = parse(&url, 200, content_type, &body);
+            assert!(
+                page.extract_error.as_deref() != Some("the parser failed on this body"),
+                "{body:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Links that only exist once a page's scripts run.
+//!
+//! TRS lists print their pager with `createPageHTML(count, current, "index",
+//! "html")`, and the Heilongjiang platform's disclosure template
+//! (`zfxxgk.shtml?tab=gfxwj`) fetches its list from a URL the script builds
+//! out of the `tab` query parameter. Without a browser, the crawler reads
+//! those scripts here: pager pages, URL literals that look like data
+//! endpoints, and string concatenations with the page's own query values
+//! substituted.
+
+use super::links::resolve;
+use super::{Link, LinkOrigin};
+use regex::Regex;
+use scraper::{Html, Selector};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use url::Url;
+
+/// At most this many pager pages are emitted for one `createPageHTML`.
+const MAX_PAGER_PAGES: u64 = 200;
+
+static SCRIPTS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("script:not([src])").expect("static selector"));
+
+static PAGER_CALL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(function\s+)?\bcreatePageHTML\s*\(([^()]*)\)").unwrap());
+static OBJECT_FIELD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["']?(\w+)["']?\s*:\s*(?:"([^"]*)"|'([^']*)'|(\d+))"#).unwrap());
+static STRING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""([^"\\\n]{1,300})"|'([^'\\\n]{1,300})'"#).unwrap());
+static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
+    let string = r#"(?:"([^"\\\n]*)"|'([^'\\\n]*)')"#;
+    let tail = r#"(?:"([^"\\\n]*)"|'([^'\\\n]*)')"#;
+    Regex::new(&format!(
+        r#"{string}\s*\+\s*([A-Za-z_$][\w$.]*(?:\s*\(\s*["'][\w-]+["']\s*\))?)(?:\s*\+\s*{tail})?"#
+    ))
+    .unwrap()
+});
+static PARAM_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\.)?(?:getQueryString|GetQueryString|getUrlParam|GetUrlParam|getQueryVariable|getUrlParameter|getParameter|getParam|getQueryParam|getParams|getQuery|queryString)\s*\(\s*["']([\w-]+)["']"#,
+    )
+    .unwrap()
+});
+static CALL_ARG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\(\s*["']([\w-]+)["']\s*\)"#).unwrap());
+
+const DATA_HINTS: &[&str] = &[
+    ".json", ".shtml", ".html", ".htm", ".jsp", ".do", ".aspx", ".php", ".action", "list", "data",
+    "api", "query", "search",
+];
+const ASSET_EXTENSIONS: &[&str] = &[
+    ".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf",
+    ".mp4", ".swf",
+];
+
+/// Pager and script links of the page's inline scripts; URLs already in
+/// `known` are not repeated.
+pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Vec<Link> {
+    let mut seen: HashSet<Url> = known.iter().map(|l| l.url.clone()).collect();
+    let params: HashMap<String, String> = page_url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut out = Vec::new();
+    let mut push = |url: Url, origin: LinkOrigin, text: String| {
+        if seen.insert(url.clone()) {
+            out.push(Link {
+                url,
+                text,
+                context: String::new(),
+                section: String::new(),
+                date: None,
+                origin,
+            });
+        }
+    };
+    for script in doc.select(&SCRIPTS) {
+        let code: String = script.text().collect();
+        for (url, text) in pager_pages(&code, page_url) {
+            push(url, LinkOrigin::Pager, text);
+        }
+        for url in endpoints(&code, page_url, &params) {
+            push(url, LinkOrigin::Script, String::new());
+        }
+    }
+    out
+}
+
+/// Pages of a TRS `createPageHTML(...)` pager, in the page's directory.
+fn pager_pages(code: &str, page_url: &Url) -> Vec<(Url, String)> {
+    let mut pages = Vec::new();
+    for call in PAGER_CALL.captures_iter(code) {
+        if call.get(1).is_some() {
+            continue; // the pager's own definition
+        }
+        let Some((count, prefix, suffix)) = pager_args(&call[2], code) else {
+            continue;
+        };
+        for i in 0..count.min(MAX_PAGER_PAGES) {
+            let name = if i == 0 {
+                format!("{prefix}.{suffix}")
+            } else {
+                format!("{prefix}_{i}.{suffix}")
+            };
+            if let Ok(url) = page_url.join(&name) {
+                pages.push((url, (i + 1).to_string()));
+            }
+        }
+    }
+    pages
+}
+
+/// Page count, file prefix and suffix of a pager call: the positional forms
+/// `(count, current, prefix, suffix[, records])` and `(div, count, current,
+/// prefix, suffix, records)`, or an object `{countPage: …, prefix: …}`.
+/// Identifiers are looked up as `name = number` in the script.
+fn pager_args(args: &str, code: &str) -> Option<(u64, String, String)> {
+    let args = args.trim();
+    if args.starts_with('{') {
+        let mut count = None;
+        let (mut prefix, mut suffix) = ("index".to_string(), "html".to_string());
+        for f in OBJECT_FIELD.captures_iter(args) {
+            let key = f[1].to_ascii_lowercase();
+            let text = f.get(2).or(f.get(3)).map(|m| m.as_str().to_string());
+            let number = f.get(4).and_then(|m| m.as_str().parse::<u64>().ok());
+            match key.as_str() {
+                k if k.contains("count") || k == "total" || k == "pagecount" => {
+                    count = count.or(number)
+                }
+                k if k.contains("prefix") || k.contains("name") => prefix = text.unwrap_or(prefix),
+                k if k.contains("suffix") || k.contains("ext") => suffix = text.unwrap_or(suffix),
+                _ => {}
+            }
+        }
+        return Some((count?, prefix, suffix));
+    }
+    let parts: Vec<&str> = args.split(',').map(str::trim).collect();
+    let is_string = |s: &str| s.len() >= 2 && (s.starts_with('"') || s.starts_with('\''));
+    let unquote = |s: &str| s.trim_matches(|c| c == '"' || c == '\'').to_string();
+    // A leading string is the pager's div id.
+    let parts = if parts.first().is_some_and(|p| is_string(p)) {
+        &parts[1..]
+    } else {
+        &parts[..]
+    };
+    let count = number_of(parts.first()?, code)?;
+    let prefix = parts
+        .get(2)
+        .filter(|p| is_string(p))
+        .map(|p| unquote(p))
+        .unwrap_or_else(|| "index".into());
+    let suffix = parts
+        .get(3)
+        .filter(|p| is_string(p))
+        .map(|p| unquote(p))
+        .unwrap_or_else(|| "html".into());
+    let safe = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+    };
+    (safe(&prefix) && safe(&suffix)).then_some((count, prefix, suffix))
+}
+
+/// A number literal, or the last `ident = number` assignment in the script.
+fn number_of(arg: &str, code: &str) -> Option<u64> {
+    if let Ok(n) = arg.parse() {
+        return Some(n);
+    }
+    if arg.is_empty()
+        || !arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    {
+        return None;
+    }
+    let assignment =
+        Regex::new(&format!(r"(?:^|[^\w$.]){}\s*=\s*(\d+)", regex::escape(arg))).ok()?;
+    assignment
+        .captures_iter(code)
+        .last()
+        .and_then(|c| c[1].parse().ok())
+}
+
+/// Same-site URLs the script would request: URL-like string literals, and
+/// concatenations whose variable part is one of the page's query values.
+fn endpoints(code: &str, page_url: &Url, params: &HashMap<String, String>) -> Vec<Url> {
+    let mut urls = Vec::new();
+    for m in STRING.captures_iter(code) {
+        let Some(whole) = m.get(0) else {
+            continue;
+        };
+        let literal = m.get(1).or(m.get(2)).map_or("", |g| g.as_str());
+        let before = code[..whole.start()].trim_end();
+        let after = code[whole.end()..].trim_start();
+        let concatenated = before.ends_with('+') || after.starts_with('+');
+        let rooted = ["/", "./", "../", "http://", "https://"]
+            .iter()
+            .any(|p| literal.starts_with(p));
+        if !concatenated && rooted && looks_like_endpoint(literal) {
+            urls.extend(same_site(page_url, literal));
+        }
+    }
+    let vars: HashMap<String, String> = PARAM_VAR
+        .captures_iter(code)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    for c in CONCAT.captures_iter(code) {
+        let head = c.get(1).or(c.get(2)).map_or("", |g| g.as_str());
+        let tail = c.get(4).or(c.get(5)).map_or("", |g| g.as_str());
+        let ident = &c[3];
+        let param = match CALL_ARG.captures(ident) {
+            Some(call) => call[1].to_string(),
+            None => vars
+                .get(ident)
+                .cloned()
+                .unwrap_or_else(|| ident.to_string()),
+        };
+        let Some(value) = params.get(&param) else {
+            continue;
+        };
+        let candidate = format!("{head}{value}{tail}");
+        if !candidate.contains(char::is_whitespace) && looks_like_endpoint(&candidate) {
+            urls.extend(same_site(page_url, &candidate));
+        }
+    }
+    urls
+}
+
+fn looks_like_endpoint(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let path = lower.split(['?', '#']).next().unwrap_or_default();
+    s.len() >= 3
+        && !s.contains(['<', '>', ' ', '{', '}'])
+        && !ASSET_EXTENSIONS.iter().any(|e| path.ends_with(e))
+        && DATA_HINTS.iter().any(|h| lower.contains(h))
+}
+
+fn same_site(page_url: &Url, raw: &str) -> Option<Url> {
+    let url = resolve(page_url, raw)?;
+    let bare = |u: &Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+    };
+    (bare(&url) == bare(page_url)).then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script_links(url: &str, html: &str) -> Vec<Link> {
+        extract(&Html::parse_document(html), &Url::parse(url).unwrap(), &[])
+    }
+
+    fn urls(links: &[Link], origin: LinkOrigin) -> Vec<String> {
+        links
+            .iter()
+            .filter(|l| l.origin == origin)
+            .map(|l| l.url.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn trs_pager() {
+        let html = r#"<html><body><div class="page"><script language="JavaScript">
+var currentPage = 0;//所在页从0开始
+var prevPage = currentPage-1//上一页
+var countPage = 3//共多少页
+createPageHTML(countPage, currentPage, "index", "html");
+</script></div></body></html>"#;
+        let found = script_links("http://www.nenjiang.gov.cn/zwgk/zcwj/index.html", html);
+        assert_eq!(
+            urls(&found, LinkOrigin::Pager),
+            [
+                "http://www.nenjiang.gov.cn/zwgk/zcwj/index.html",
+                "http://www.nenjiang.gov.cn/zwgk/zcwj/index_1.html",
+                "http://www.nenjiang.gov.cn/zwgk/zcwj/index_2.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn pager_variants() {
+        let six = r#"<script>createPageHTML('page_div',2, 1,'index','shtml',35);</script>"#;
+        let found = script_links("http://x.gov.cn/a/b/index_1.shtml", six);
+        assert_eq!(
+            urls(&found, LinkOrigin::Pager),
+            [
+                "http://x.gov.cn/a/b/index.shtml",
+                "http://x.gov.cn/a/b/index_1.shtml"
+            ]
+        );
+        let object = r#"<script>createPageHTML({countPage: 2, currentPage: 0, prefix: "list", suffix: "htm"});</script>"#;
+        let found = script_links("http://x.gov.cn/a/", object);
+        assert_eq!(
+            urls(&found, LinkOrigin::Pager),
+            ["http://x.gov.cn/a/list.htm", "http://x.gov.cn/a/list_1.htm"]
+        );
+        let huge = r#"<script>createPageHTML(100000, 0, "index", "html");</script>"#;
+        assert_eq!(script_links("http://x.gov.cn/", huge).len(), 200);
+        let definition = r#"<script>function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){}</script>"#;
+        assert!(script_links("http://x.gov.cn/", definition).is_empty());
+    }
+
+    #[test]
+    fn tab_endpoint_of_the_disclosure_template() {
+        let html = r##"<html><head><script type="text/javascript">
+function getQueryString(name) {
+  var reg = new RegExp("(^|&)" + name + "=([^&]*)(&|$)", "i");
+  var r = window.location.search.substr(1).match(reg);
+  if (r != null) return unescape(r[2]); return null;
+}
+var tabName = getQueryString('tab');
+$(function () {
+  $.ajax({ url: "/bas/zfxxgk/" + tabName + "/list.json", dataType: "json", success: render });
+  $("#more").attr("href", '/bas/zfxxgk/' + tab + '.shtml');
+  load("/common/search/query.do?siteCode=bas");
+  var logo = "/images/logo.png"; var cdn = "https://cdn.example.com/api/list.json";
+});
+</script></head><body></body></html>"##;
+        let found = script_links(
+            "https://www.hljba.gov.cn/bas/zfxxgk/zfxxgkba.shtml?tab=gfxwj",
+            html,
+        );
+        let script = urls(&found, LinkOrigin::Script);
+        assert!(
+            script.contains(&"https://www.hljba.gov.cn/bas/zfxxgk/gfxwj/list.json".to_string()),
+            "{script:?}"
+        );
+        assert!(
+            script.contains(&"https://www.hljba.gov.cn/bas/zfxxgk/gfxwj.shtml".to_string()),
+            "{script:?}"
+        );
+        assert!(script
+            .contains(&"https://www.hljba.gov.cn/common/search/query.do?siteCode=bas".to_string()));
+        assert!(!script.iter().any(|u| u.contains("logo.png")
+            || u.contains("cdn.example.com")
+            || u.ends_with("/bas/zfxxgk/")));
+    }
+
+    #[test]
+    fn inline_getter_in_concatenation() {
+        let html =
+            r#"<script>var u = '/wdlc/xxgk/' + $.getUrlParam("tab") + '/data.json';</script>"#;
+        let found = script_links("https://www.wdlc.gov.cn/wdlc/zfxxgk.shtml?tab=zfyjs", html);
+        assert_eq!(
+            urls(&found, LinkOrigin::Script),
+            ["https://www.wdlc.gov.cn/wdlc/xxgk/zfyjs/data.json"]
+        );
+    }
+}
