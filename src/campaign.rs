@@ -122,11 +122,8 @@ fn site_key(url: &Url) -> String {
         .host_str()
         .unwrap_or_default()
         .trim_start_matches("www.");
-    format!(
-        "{host}:{}{}",
-        url.port_or_known_default().unwrap_or(0),
-        url.path()
-    )
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{host}{port}{}", url.path())
 }
 
 fn parse_date(value: &str) -> Result<NaiveDate> {
@@ -166,7 +163,16 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 pub fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim();
     match error.span() {
-        Some(span) => format!("line {}: {message}", line_of(text, span.start)),
+        Some(span) => {
+            let line = line_of(text, span.start);
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| format!(" field `{}`:", k.trim()))
+                .unwrap_or_default();
+            format!("line {line}:{key} {message}")
+        }
         None => message.to_string(),
     }
 }

@@ -139,7 +139,12 @@ fn xlsx_bytes(matrix: &Table, scores: &Table, run_json: &str) -> Result<Vec<u8>>
             if Some(c) == status_col {
                 sheet.write_string_with_format(r, col, cell, &status_format(cell))?;
             } else if link_cols.contains(&c) && !cell.is_empty() && is_linkable(cell) {
-                sheet.write_url_with_text(r, col, XlsxUrl::new(cell.as_str()), cell)?;
+                let target = if cell.starts_with("http") {
+                    cell.clone()
+                } else {
+                    format!("file:///{cell}")
+                };
+                sheet.write_url_with_text(r, col, XlsxUrl::new(target), cell)?;
             } else {
                 // Strings stay strings: nothing in a cell is evaluated.
                 sheet.write_string(r, col, cell)?;

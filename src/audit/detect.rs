@@ -474,7 +474,7 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
             ev,
         ));
     }
-    if doc.says_empty() || doc.content_links.is_empty() {
+    if (doc.says_empty() || doc.content_links.is_empty()) && !doc.filled_by_script {
         return Some(candidate(
             item,
             Status::Fail,
@@ -525,7 +525,7 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
                 ev,
             ));
         }
-        if doc.says_empty() {
+        if doc.says_empty() && !doc.filled_by_script {
             return Some(candidate(
                 item,
                 Status::Fail,
@@ -694,7 +694,7 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             let note = format!("the column 「{name}」 holds items dated only outside the window");
             return Some(candidate(item, Status::Fail, "outside_window", note, ev));
         }
-        if doc.says_empty() {
+        if doc.says_empty() && !doc.filled_by_script {
             return Some(candidate(
                 item,
                 Status::Fail,

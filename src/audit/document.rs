@@ -27,6 +27,9 @@ pub struct Doc<'a> {
     /// entries, attachments.
     pub content_links: Vec<&'a Link>,
     pub found_via: Option<&'a Link>,
+    /// The list is filled by a script from a data endpoint: its rows are
+    /// judged when the endpoint is fetched, not here.
+    pub filled_by_script: bool,
 }
 
 /// Key for comparing URLs: no scheme, no `www.`, no fragment.
@@ -63,6 +66,9 @@ impl<'a> Doc<'a> {
         let page = &visit.page;
         let found_via = visit.found_via.as_ref();
         let is_attachment = matches!(page.kind, PageKind::Pdf | PageKind::OtherAttachment);
+        // Attachments and data endpoints carry little of their own: they
+        // borrow title, date, issuer and columns from the linking page.
+        let inherits = is_attachment || page.kind == PageKind::Json;
         let link_text = found_via.map(|l| normalise_title(&l.text)).filter(|t| {
             t.chars().count() >= 6
                 && !GENERIC_LINK_TEXT
@@ -73,6 +79,11 @@ impl<'a> Doc<'a> {
             link_text
                 .or_else(|| Some(normalise_title(&page.title)).filter(|t| !t.is_empty()))
                 .or_else(|| parent.map(|p| p.title.clone()))
+                .unwrap_or_default()
+        } else if page.kind == PageKind::Json {
+            parent
+                .map(|p| p.title.clone())
+                .or(link_text)
                 .unwrap_or_default()
         } else if page.title.is_empty() {
             link_text.unwrap_or_default()
@@ -103,7 +114,7 @@ impl<'a> Doc<'a> {
                 .filter(|c| !c.contains("首页") && !c.contains("主页"))
                 .cloned(),
         );
-        if is_attachment {
+        if inherits {
             if let Some(p) = parent {
                 columns.extend(p.columns.iter().cloned());
             }
@@ -125,7 +136,9 @@ impl<'a> Doc<'a> {
             })
             .collect();
         let dated = page.links.iter().filter(|l| l.date.is_some()).count();
+        let says_empty = says_empty(&page.text);
         let is_list = page.kind == PageKind::Json
+            || (page.published.is_none() && says_empty)
             || dated >= 3
             || page.links.iter().any(|l| l.origin == LinkOrigin::Pager)
             || (page.published.is_none() && dated >= 1)
@@ -143,16 +156,8 @@ impl<'a> Doc<'a> {
             is_list,
             content_links,
             found_via,
+            filled_by_script: page.links.iter().any(|l| l.origin == LinkOrigin::Script),
         }
-    }
-
-    /// The names a column page goes by: its title, column name, the last
-    /// breadcrumb entries and its headings.
-    pub fn column_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = vec![self.title.as_str()];
-        names.extend(self.columns.iter().map(|c| c.as_str()));
-        names.extend(self.page.headings.iter().take(4).map(|h| h.as_str()));
-        names
     }
 
     /// List rows: content links that carry a date, or entries of a data
@@ -166,18 +171,31 @@ impl<'a> Doc<'a> {
     }
 
     pub fn says_empty(&self) -> bool {
-        [
-            "暂无信息",
-            "暂无数据",
-            "暂无内容",
-            "暂无记录",
-            "没有找到",
-            "正在建设",
-            "建设中",
-            "敬请期待",
-            "无相关信息",
-        ]
-        .iter()
-        .any(|w| self.page.text.contains(w))
+        says_empty(&self.page.text)
     }
+
+    /// The names a column is known by: its title, column name and
+    /// breadcrumb (not box headings, which name other columns' links).
+    pub fn column_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = vec![self.title.as_str()];
+        names.extend(self.columns.iter().map(|c| c.as_str()));
+        names
+    }
+}
+
+/// An empty column says so ("暂无信息").
+fn says_empty(text: &str) -> bool {
+    [
+        "暂无信息",
+        "暂无数据",
+        "暂无内容",
+        "暂无记录",
+        "没有找到",
+        "正在建设",
+        "建设中",
+        "敬请期待",
+        "无相关信息",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }

@@ -273,21 +273,30 @@ impl SiteAudit {
             date: None,
             origin: crate::page::LinkOrigin::Anchor,
         });
+        // A link that names a document speaks for itself: only the item it
+        // names (or whose column it stands in) is kept open. A navigation
+        // link or a list continuation may lead to anything its column holds.
+        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
+        let continuation = matches!(
+            link.origin,
+            crate::page::LinkOrigin::Pager | crate::page::LinkOrigin::Script
+        );
+        let threshold = if names_a_document && !continuation {
+            3
+        } else {
+            1
+        };
         for item in &self.rubric.items {
             if self.passed.contains(&item.id) {
                 continue;
             }
             let mut score = relevance(item, link, &self.rubric.crawl);
-            if matches!(
-                link.origin,
-                crate::page::LinkOrigin::Pager
-                    | crate::page::LinkOrigin::Script
-                    | crate::page::LinkOrigin::Data
-            ) {
+            if continuation {
                 if let Some(p) = &parent_link {
                     score = score.max(relevance(item, p, &self.rubric.crawl));
                 }
             }
+            let score = if score >= threshold { score } else { 0 };
             if score >= 1 {
                 let entry = self.not_covered.entry(item.id.clone()).or_default();
                 if entry.len() < 20 {

@@ -527,6 +527,43 @@ mod tests {
         assert_eq!(decode(None, vec![1; 20], 10), (vec![1; 10], true));
     }
 
+    /// A TLS hello to a plain-HTTP port is a TLS failure (what the scheme
+    /// fallback keys on); a closed port is a refused connection.
+    #[tokio::test]
+    async fn tls_to_plain_http_and_refused_are_classified() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf).await;
+                let _ = s
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            }
+        });
+        let config = CrawlConfig {
+            rate: None,
+            ..CrawlConfig::default()
+        };
+        let politeness = Politeness::new(None);
+        let start = Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
+        let t = Transport::new(&config, &politeness, &start).unwrap();
+        let e = t.fetch(&start, &|_| true, 0).await.unwrap_err();
+        assert_eq!(e.class, FetchErrorClass::Tls, "{}", e.message);
+        drop(t);
+
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let url = Url::parse(&format!("http://127.0.0.1:{closed}/")).unwrap();
+        let t = Transport::new(&config, &politeness, &url).unwrap();
+        let e = t.fetch(&url, &|_| true, 3).await.unwrap_err();
+        assert_eq!(e.class, FetchErrorClass::Connect, "{}", e.message);
+    }
+
     #[test]
     fn retry_after_seconds_and_dates() {
         assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
