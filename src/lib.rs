@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod cli;
 pub mod crawl;
 pub mod emit;
+pub mod evidence;
 pub mod export;
 pub mod page;
 pub mod report;

@@ -1,0 +1,22 @@
+//! Evidence that holds up: every fetched response, byte for byte, in a
+//! standard web archive an evaluator (or a county) can replay and verify
+//! with tools govcheck does not control.
+//!
+//! A verdict is only as good as what it can point at. Pages on county sites
+//! change or vanish, so a finding names a WARC record (file, offset,
+//! length, record id, payload sha256) rather than a URL. The archive is
+//! WARC 1.1 with one gzip member per record (`warc`), written by a single
+//! task per run so concurrent site crawls never interleave records, and a
+//! sorted CDXJ index (`cdxj`) lets replay tools find a capture by URL.
+
+pub mod cdxj;
+pub mod warc;
+
+pub use cdxj::{surt, CdxjEntry, CdxjIndex};
+pub use warc::{
+    http_request_block, http_response_block, Exchange, Metadata, RecordRef, Resource, WarcHandle,
+    WarcInfo, WarcWriter, ARCHIVE_DIR, DEFAULT_MAX_FILE_BYTES, INDEX_FILE,
+};
+
+#[cfg(test)]
+mod tests;
