@@ -86,6 +86,9 @@ pub struct Common {
     /// Hide progress bars.
     #[arg(long)]
     quiet: bool,
+    /// Operator contact recorded in the web archive (who ran this crawl).
+    #[arg(long, env = "GOVCHECK_OPERATOR")]
+    operator: Option<String>,
 }
 
 /// `--rate`: a positive number, or 0 / `inf` for unlimited.
@@ -122,6 +125,7 @@ impl Common {
             rubric: Arc::new(rubric),
             out: self.out.clone().unwrap_or_else(run::default_out_dir),
             progress: !self.quiet && std::io::stderr().is_terminal(),
+            operator: self.operator.clone().unwrap_or_default(),
         })
     }
 }
@@ -206,7 +210,6 @@ pub async fn main(cli: Cli) -> Result<i32> {
             }
             let report = run::run_campaign(&campaign, &options).await?;
             print!("{}", run::summary_table(&options.rubric, &report));
-            println!("run directory: {}", report.out.display());
             Ok(finish(&report))
         }
     }

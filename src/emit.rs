@@ -5,14 +5,17 @@
 //! temporary name and renamed, so a crash never leaves half a file.
 
 use crate::audit::Finding;
+use crate::evidence::StoredEvidence;
 use crate::rubric::Rubric;
 use crate::score::{row_points, score_site, units, SiteScore};
 use anyhow::{Context, Result};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-/// The matrix columns, in contract order.
-pub const MATRIX_COLUMNS: [&str; 13] = [
+/// The matrix columns: the 13 of the contract, in order, then where the
+/// evidence is archived and what matched.
+pub const MATRIX_COLUMNS: [&str; 16] = [
     "county",
     "url",
     "item",
@@ -26,6 +29,9 @@ pub const MATRIX_COLUMNS: [&str; 13] = [
     "sha256",
     "published",
     "fetched_at",
+    "warc_file",
+    "warc_record_id",
+    "excerpt",
 ];
 
 /// One county's findings, as the emitters need them.
@@ -33,8 +39,8 @@ pub struct SiteResult<'a> {
     pub county: &'a str,
     pub url: &'a str,
     pub findings: &'a [Finding],
-    /// Snapshot path per item id (relative to the run directory), if any.
-    pub evidence_files: &'a dyn Fn(&str) -> Option<String>,
+    /// Snapshot and WARC record per item id.
+    pub evidence: &'a HashMap<String, StoredEvidence>,
 }
 
 /// A cell Excel would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets
@@ -67,6 +73,7 @@ pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
             for f in site.findings {
                 let max = rubric.item(&f.item).map(|i| i.points).unwrap_or(0);
                 let ev = f.evidence.as_ref();
+                let stored = site.evidence.get(&f.item);
                 write_row(
                     &mut w,
                     &[
@@ -79,7 +86,7 @@ pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
                         max.to_string(),
                         f.reason.clone(),
                         ev.map(|e| e.url.to_string()).unwrap_or_default(),
-                        (site.evidence_files)(&f.item).unwrap_or_default(),
+                        stored.and_then(|s| s.snapshot.clone()).unwrap_or_default(),
                         ev.map(|e| e.sha256.clone()).unwrap_or_default(),
                         ev.and_then(|e| e.published)
                             .map(|p| p.date.to_string())
@@ -89,6 +96,11 @@ pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
                                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                         })
                         .unwrap_or_default(),
+                        stored.map(|s| s.record.file.clone()).unwrap_or_default(),
+                        stored
+                            .map(|s| s.record.record_id.clone())
+                            .unwrap_or_default(),
+                        ev.map(|e| e.excerpt.clone()).unwrap_or_default(),
                     ],
                 )?;
             }
@@ -154,18 +166,18 @@ mod tests {
             reason: "=HYPERLINK(\"x\")".into(),
             evidence: None,
         }];
-        let none = |_: &str| None;
+        let none = HashMap::new();
         let sites = [SiteResult {
             county: "北安市",
             url: "http://a/",
             findings: &findings,
-            evidence_files: &none,
+            evidence: &none,
         }];
         let bytes = matrix_csv(&r, &sites).unwrap();
         assert!(bytes.starts_with("\u{feff}".as_bytes()));
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains("\r\n"));
-        assert!(text.starts_with("\u{feff}county,url,item,item_name,status,score,max_score,reason,evidence_url,evidence_file,sha256,published,fetched_at\r\n"));
+        assert!(text.starts_with("\u{feff}county,url,item,item_name,status,score,max_score,reason,evidence_url,evidence_file,sha256,published,fetched_at,"));
         assert!(text.contains("'=HYPERLINK"));
         assert!(text.contains("北安市"));
     }

@@ -10,13 +10,24 @@
 //! sorted CDXJ index (`cdxj`) lets replay tools find a capture by URL.
 
 pub mod cdxj;
+pub mod read;
 pub mod warc;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};
+pub use read::{check_digests, read_all, read_record, WarcRecord};
 pub use warc::{
     http_request_block, http_response_block, Exchange, Metadata, RecordRef, Resource, WarcHandle,
     WarcInfo, WarcWriter, ARCHIVE_DIR, DEFAULT_MAX_FILE_BYTES, INDEX_FILE,
 };
+
+/// Where one matrix row's evidence is stored in the run directory.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoredEvidence {
+    /// The stamped snapshot, relative to the run directory.
+    pub snapshot: Option<String>,
+    /// The archived response the verdict rests on.
+    pub record: RecordRef,
+}
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,210 @@
+//! One run: crawl every county of a campaign concurrently, audit each site
+//! as its pages arrive, archive every response, and write the run
+//! directory.
+//!
+//! This is the only module that knows every stage: it hands the crawler an
+//! observer (`observer`) that scores links with the audit's vocabulary,
+//! archives each response and feeds it to the site's audit; after a site it
+//! builds the evidence snapshots (`snapshots`); after all sites it scores
+//! and emits (`outputs`). Bodies live only as long as one visit and its
+//! archive write.
+
+mod observer;
+mod outputs;
+mod snapshots;
+
+use crate::audit::{Finding, SiteAudit, Status};
+use crate::campaign::{Campaign, County};
+use crate::crawl::{crawl_site, CrawlConfig, CrawlOutcome, Politeness};
+use crate::evidence::{StoredEvidence, WarcHandle, WarcInfo, WarcWriter};
+use crate::rubric::Rubric;
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use observer::{AuditObserver, CrawlLog};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use url::Url;
+
+pub use outputs::{item_table, summary_table};
+
+pub struct RunOptions {
+    pub crawl: CrawlConfig,
+    pub rubric: Arc<Rubric>,
+    pub out: PathBuf,
+    /// Draw progress bars on the terminal.
+    pub progress: bool,
+    /// Who runs the crawl, for the WARC's warcinfo record.
+    pub operator: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SiteReport {
+    pub county: String,
+    pub url: Url,
+    pub outcome: CrawlOutcome,
+    pub findings: Vec<Finding>,
+    /// Snapshot and WARC record per item id.
+    pub evidence: HashMap<String, StoredEvidence>,
+    pub started: DateTime<Utc>,
+    pub finished: DateTime<Utc>,
+}
+
+#[derive(Debug)]
+pub struct RunReport {
+    pub out: PathBuf,
+    pub sites: Vec<SiteReport>,
+    pub started: DateTime<Utc>,
+    pub finished: DateTime<Utc>,
+}
+
+impl RunReport {
+    /// Some row could not be decided: the evaluator has work to do.
+    pub fn has_inconclusive(&self) -> bool {
+        self.sites
+            .iter()
+            .any(|s| s.findings.iter().any(|f| f.status == Status::Inconclusive))
+    }
+}
+
+/// The default run directory: `runs/<UTC timestamp>/`.
+pub fn default_out_dir() -> PathBuf {
+    PathBuf::from("runs").join(Utc::now().format("%Y%m%dT%H%M%SZ").to_string())
+}
+
+/// What every site task shares.
+struct Shared {
+    rubric: Arc<Rubric>,
+    window: (NaiveDate, NaiveDate),
+    config: CrawlConfig,
+    politeness: Arc<Politeness>,
+    log: Arc<CrawlLog>,
+    warc: WarcHandle,
+    out: PathBuf,
+}
+
+async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> SiteReport {
+    let started = Utc::now();
+    let records = Arc::new(Mutex::new(HashMap::new()));
+    let mut observer = AuditObserver {
+        county: county.name.clone(),
+        audit: SiteAudit::new(shared.rubric.clone(), county.clone(), shared.window),
+        bar,
+        log: shared.log.clone(),
+        warc: shared.warc.clone(),
+        user_agent: shared.config.user_agent.clone(),
+        records: records.clone(),
+        pending: tokio::task::JoinSet::new(),
+    };
+    let outcome = crawl_site(
+        county.url.clone(),
+        &shared.config,
+        &shared.politeness,
+        &mut observer,
+    )
+    .await;
+    let AuditObserver {
+        audit,
+        bar,
+        mut pending,
+        ..
+    } = observer;
+    while pending.join_next().await.is_some() {}
+    let findings = audit.finish(&outcome);
+    let records = records.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let out = shared.out.clone();
+    let name = county.name.clone();
+    let for_snapshots = findings.clone();
+    let evidence = tokio::task::spawn_blocking(move || {
+        snapshots::store(&out, &name, &for_snapshots, &records)
+    })
+    .await
+    .unwrap_or_default();
+    let passed = findings.iter().filter(|f| f.status == Status::Pass).count();
+    bar.finish_with_message(format!("done: {passed}/{} items pass", findings.len()));
+    SiteReport {
+        county: county.name,
+        url: county.url,
+        outcome,
+        findings,
+        evidence,
+        started,
+        finished: Utc::now(),
+    }
+}
+
+/// Crawl and audit every county, then write the run directory.
+pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<RunReport> {
+    std::fs::create_dir_all(&options.out)
+        .with_context(|| format!("cannot create run directory {}", options.out.display()))?;
+    let started = Utc::now();
+    let run_id = started.format("%Y%m%dT%H%M%SZ").to_string();
+    let warc = WarcWriter::create(
+        &options.out,
+        &run_id,
+        WarcInfo {
+            campaign: campaign.name.clone(),
+            rubric_version: format!(
+                "{} {}",
+                options.rubric.rubric.id, options.rubric.rubric.version
+            ),
+            user_agent: options.crawl.user_agent.clone(),
+            operator: options.operator.clone(),
+            extra: vec![],
+        },
+    )
+    .with_context(|| format!("cannot start the web archive in {}", options.out.display()))?
+    .spawn();
+    let shared = Arc::new(Shared {
+        rubric: options.rubric.clone(),
+        window: (campaign.window_start, campaign.window_end),
+        config: options.crawl.clone(),
+        politeness: Arc::new(Politeness::new(options.crawl.rate)),
+        log: Arc::new(CrawlLog::create(&options.out)?),
+        warc: warc.clone(),
+        out: options.out.clone(),
+    });
+    let bars = MultiProgress::new();
+    if !options.progress {
+        bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let style = ProgressStyle::with_template("{spinner} {prefix:<8} {pos:>5} pages  {wide_msg}")
+        .expect("static template");
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, county) in campaign.counties.iter().enumerate() {
+        let bar = bars.add(
+            ProgressBar::new_spinner()
+                .with_style(style.clone())
+                .with_prefix(county.name.clone()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        let task = check_site(county.clone(), shared.clone(), bar);
+        tasks.spawn(async move { (index, task.await) });
+    }
+    let mut sites: Vec<Option<SiteReport>> = campaign.counties.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        let (index, report) = joined.context("a site task failed")?;
+        sites[index] = Some(report);
+    }
+    shared.log.flush()?;
+    drop(shared);
+    warc.finish()
+        .await
+        .context("cannot finish the web archive")?;
+    let report = RunReport {
+        out: options.out.clone(),
+        sites: sites.into_iter().flatten().collect(),
+        started,
+        finished: Utc::now(),
+    };
+    outputs::write(campaign, &options.rubric, &options.crawl, &report)?;
+    Ok(report)
+}
+
+/// Where the bundled fixture sites live (for `govcheck demo`).
+pub fn bundled_fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("sites")
+}

@@ -1,0 +1,162 @@
+//! The crawler's observer for one site: scores links with the audit's
+//! vocabulary, archives every response, feeds each visit to the audit and
+//! logs what was fetched and what was not.
+
+use crate::audit::SiteAudit;
+use crate::crawl::{FetchError, Flow, SiteObserver, SkipReason, Visit};
+use crate::evidence::{Exchange, RecordRef, WarcHandle};
+use crate::page::{Link, Page};
+use anyhow::{Context, Result};
+use indicatif::ProgressBar;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinSet;
+use url::Url;
+
+/// `pages.jsonl` and `skipped.jsonl`: every URL fetched (with its WARC
+/// record), and every URL not fetched with the reason. Shared by the site
+/// tasks; one line per lock.
+pub struct CrawlLog {
+    pages: Mutex<BufWriter<File>>,
+    skipped: Mutex<BufWriter<File>>,
+}
+
+impl CrawlLog {
+    pub fn create(dir: &Path) -> Result<CrawlLog> {
+        let open = |name: &str| -> Result<Mutex<BufWriter<File>>> {
+            let path = dir.join(name);
+            let file =
+                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            Ok(Mutex::new(BufWriter::new(file)))
+        };
+        Ok(CrawlLog {
+            pages: open("pages.jsonl")?,
+            skipped: open("skipped.jsonl")?,
+        })
+    }
+
+    fn append(target: &Mutex<BufWriter<File>>, value: serde_json::Value) {
+        let mut writer = target
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Err(e) = writeln!(writer, "{value}") {
+            tracing::warn!("cannot append to the crawl log: {e}");
+        }
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        for target in [&self.pages, &self.skipped] {
+            target
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// WARC records of a site's responses, by final URL.
+pub type Records = Arc<Mutex<HashMap<String, RecordRef>>>;
+
+pub struct AuditObserver {
+    pub county: String,
+    pub audit: SiteAudit,
+    pub bar: ProgressBar,
+    pub log: Arc<CrawlLog>,
+    pub warc: WarcHandle,
+    pub user_agent: String,
+    pub records: Records,
+    /// Archive writes still in flight.
+    pub pending: JoinSet<()>,
+}
+
+impl AuditObserver {
+    /// Hand the response to the WARC writer; when it is written, log the
+    /// page with its record.
+    fn archive(&mut self, visit: &Visit, sha256: String) {
+        let fetched = &visit.fetched;
+        let exchange = Exchange {
+            url: fetched.final_url.clone(),
+            fetched_at: fetched.fetched_at,
+            ip_address: fetched.remote_addr,
+            request_headers: vec![
+                ("User-Agent".into(), self.user_agent.clone()),
+                ("Accept-Language".into(), "zh-CN,zh;q=0.9".into()),
+                ("Accept-Encoding".into(), "gzip, deflate".into()),
+            ],
+            status: fetched.status,
+            response_headers: fetched.headers.clone(),
+            body: fetched.body.clone(),
+            truncated: fetched.truncated,
+        };
+        let line = serde_json::json!({
+            "county": self.county,
+            "url": fetched.requested,
+            "final_url": fetched.final_url,
+            "status": fetched.status,
+            "content_type": fetched.header("content-type"),
+            "bytes": fetched.body.len(),
+            "truncated": fetched.truncated,
+            "sha256": sha256,
+            "fetched_at": fetched.fetched_at,
+            "depth": visit.depth,
+            "found_via": visit.found_via.as_ref().map(|l| serde_json::json!({"parent": visit.parent, "text": l.text, "origin": l.origin})),
+            "redirects": fetched.hops,
+            "tls_unverified": fetched.tls_unverified,
+            "soft_404": visit.soft_404,
+            "title": visit.page.title,
+        });
+        let (warc, log, records) = (self.warc.clone(), self.log.clone(), self.records.clone());
+        let key = fetched.final_url.to_string();
+        self.pending.spawn(async move {
+            let mut line = line;
+            match warc.write_exchange(exchange).await {
+                Ok(record) => {
+                    line["warc"] = serde_json::json!({"file": record.file, "record_id": record.record_id, "offset": record.offset});
+                    records.lock().unwrap_or_else(|p| p.into_inner()).insert(key, record);
+                }
+                Err(e) => tracing::error!("cannot archive {key}: {e:#}"),
+            }
+            CrawlLog::append(&log.pages, line);
+        });
+    }
+}
+
+impl SiteObserver for AuditObserver {
+    fn priority(&self, link: &Link, parent: &Page) -> f32 {
+        self.audit.link_priority(link, parent)
+    }
+
+    fn on_visit(&mut self, visit: &Visit) -> Flow {
+        let sha256 = hex::encode(Sha256::digest(&visit.fetched.body));
+        self.bar.inc(1);
+        self.bar.set_message(visit.page.url.to_string());
+        let decided = self.audit.observe(visit, &sha256);
+        self.archive(visit, sha256);
+        if decided {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    }
+
+    fn on_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
+        CrawlLog::append(
+            &self.log.skipped,
+            serde_json::json!({"county": self.county, "url": link.url, "reason": reason, "parent": parent, "text": link.text}),
+        );
+        self.audit.note_skip(link, parent, reason);
+    }
+
+    fn on_fetch_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {
+        CrawlLog::append(
+            &self.log.skipped,
+            serde_json::json!({"county": self.county, "url": link.url, "reason": "error", "error": error.class, "message": error.message, "parent": parent, "text": link.text}),
+        );
+        self.audit.note_error(link, parent, error);
+    }
+}

@@ -1,0 +1,200 @@
+//! The run directory's tables and pages, written once every site is done:
+//! `matrix.csv`, `scores.csv`, `report.html`, and `run.json` last, with a
+//! manifest of every other file's sha256 so `govcheck verify` can prove
+//! nothing changed.
+
+use super::{RunReport, SiteReport};
+use crate::campaign::Campaign;
+use crate::crawl::{CrawlConfig, SiteStart};
+use crate::emit::{self, SiteResult};
+use crate::evidence::warc::sha256_hex;
+use crate::report::{self, ReportMeta, ReportSite};
+use crate::rubric::Rubric;
+use crate::score::score_site;
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// The name of the manifest's own file, which it cannot list.
+pub const RUN_JSON: &str = "run.json";
+
+pub fn write(
+    campaign: &Campaign,
+    rubric: &Rubric,
+    crawl: &CrawlConfig,
+    report: &RunReport,
+) -> Result<()> {
+    let out = &report.out;
+    let results: Vec<SiteResult> = report
+        .sites
+        .iter()
+        .map(|s| SiteResult {
+            county: &s.county,
+            url: s.url.as_str(),
+            findings: &s.findings,
+            evidence: &s.evidence,
+        })
+        .collect();
+    emit::write_atomic(
+        &out.join("matrix.csv"),
+        &emit::matrix_csv(rubric, &results)?,
+    )?;
+    let (scores_bytes, scores) = emit::scores_csv(rubric, &results)?;
+    emit::write_atomic(&out.join("scores.csv"), &scores_bytes)?;
+    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let meta = ReportMeta {
+        campaign: &campaign.name,
+        window: format!("{} – {}", campaign.window_start, campaign.window_end),
+        started: time(report.started),
+        finished: time(report.finished),
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    let snapshot_of = |site: &SiteReport| {
+        let evidence = site.evidence.clone();
+        move |item: &str| {
+            evidence
+                .get(item)
+                .and_then(|e| e.snapshot.clone())
+                .map(|s| format!("{s}#{}", crate::snapshot::MATCH_ANCHOR))
+        }
+    };
+    let lookups: Vec<_> = report.sites.iter().map(snapshot_of).collect();
+    let report_sites: Vec<ReportSite> = report
+        .sites
+        .iter()
+        .zip(&lookups)
+        .map(|(s, lookup)| ReportSite {
+            county: &s.county,
+            url: s.url.as_str(),
+            findings: &s.findings,
+            snapshot: lookup,
+            crawl_note: crawl_note(s),
+        })
+        .collect();
+    emit::write_atomic(
+        &out.join("report.html"),
+        report::render(rubric, &meta, &report_sites).as_bytes(),
+    )?;
+    let run = serde_json::json!({
+        "tool": "govcheck",
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "campaign": {
+            "name": campaign.name,
+            "window_start": campaign.window_start,
+            "window_end": campaign.window_end,
+        },
+        "rubric": { "id": rubric.rubric.id, "version": rubric.rubric.version },
+        "user_agent": crawl.user_agent,
+        "rate_per_host": crawl.rate,
+        "max_pages": crawl.max_pages,
+        "started": report.started,
+        "finished": report.finished,
+        "complete": true,
+        "sites": report.sites.iter().zip(&scores).map(|(s, score)| serde_json::json!({
+            "county": s.county,
+            "url": s.url,
+            "started": s.started,
+            "finished": s.finished,
+            "crawl": s.outcome,
+            "score": score,
+            "evidence": s.evidence,
+        })).collect::<Vec<_>>(),
+        "files": manifest(out)?,
+    });
+    emit::write_atomic(
+        &out.join(RUN_JSON),
+        serde_json::to_string_pretty(&run)?.as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// Every file of the run directory but run.json, with its size and sha256.
+pub fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current)
+            .with_context(|| format!("cannot list {}", current.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if relative == RUN_JSON || relative.starts_with(".tmp") {
+                continue;
+            }
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            files.push((relative, bytes.len(), sha256_hex(&bytes)));
+        }
+    }
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|(path, bytes, sha256)| serde_json::json!({"path": path, "bytes": bytes, "sha256": sha256}))
+        .collect())
+}
+
+fn crawl_note(site: &SiteReport) -> String {
+    let o = &site.outcome;
+    let start = match &o.start {
+        SiteStart::Reached { homepage } => format!("reached {homepage}"),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v.get("state").and_then(|s| s.as_str()).map(String::from))
+            .unwrap_or_default(),
+    };
+    let errors: u32 = o.errors.values().sum();
+    let mut note = format!(
+        "{start}; {} pages fetched; {errors} fetch errors",
+        o.pages_fetched
+    );
+    if o.budget_exhausted {
+        note.push_str("; page budget exhausted");
+    }
+    if o.soft_404_host {
+        note.push_str("; soft-404 host");
+    }
+    if let Some(delay) = o.crawl_delay {
+        note.push_str(&format!("; robots Crawl-delay {delay}s"));
+    }
+    note
+}
+
+/// The table printed after a run: one line per county.
+pub fn summary_table(rubric: &Rubric, report: &RunReport) -> String {
+    let mut out = format!(
+        "{:<12} {:>5} {:>5} {:>13} {:>7}\n",
+        "county", "pass", "fail", "inconclusive", "score"
+    );
+    for site in &report.sites {
+        let s = score_site(rubric, &site.findings);
+        out.push_str(&format!(
+            "{:<12} {:>5} {:>5} {:>13} {:>4}/{}\n",
+            site.county, s.pass, s.fail, s.inconclusive, s.total, s.max_total
+        ));
+    }
+    out
+}
+
+/// The table `check` prints: one line per item, its evidence below it.
+pub fn item_table(site: &SiteReport) -> String {
+    let mut out = String::new();
+    for f in &site.findings {
+        out.push_str(&format!(
+            "{:<26} {:<13} {}\n",
+            f.item,
+            f.status.as_str(),
+            f.reason
+        ));
+        if let Some(e) = &f.evidence {
+            out.push_str(&format!("{:<40} {}\n", "", e.url));
+        }
+    }
+    out
+}

@@ -1,0 +1,110 @@
+//! Stamped snapshots for a site's findings, built from the archived
+//! responses (never refetched), one file per matrix row with evidence.
+
+use crate::audit::Finding;
+use crate::emit::write_atomic;
+use crate::evidence::{read_record, RecordRef, StoredEvidence};
+use crate::page::{self, PageKind};
+use crate::snapshot::{html_snapshot, text_snapshot, Stamp};
+use anyhow::Result;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const SNAPSHOT_DIR: &str = "snapshots";
+
+/// Snapshot names come from a hash of county, item and URL, never from
+/// URL text.
+fn snapshot_name(county: &str, item: &str, url: &str) -> String {
+    let digest = hex::encode(Sha256::digest(
+        format!("{county}\n{item}\n{url}").as_bytes(),
+    ));
+    format!("{SNAPSHOT_DIR}/{}.html", &digest[..24])
+}
+
+/// Evidence per item id: the WARC record of each finding's page and, where
+/// it could be built, its snapshot.
+pub fn store(
+    out: &Path,
+    county: &str,
+    findings: &[Finding],
+    records: &HashMap<String, RecordRef>,
+) -> HashMap<String, StoredEvidence> {
+    let mut stored = HashMap::new();
+    for finding in findings {
+        let Some(evidence) = &finding.evidence else {
+            continue;
+        };
+        let Some(record) = records.get(evidence.url.as_str()) else {
+            continue;
+        };
+        let snapshot = match build(out, county, finding, record) {
+            Ok(path) => Some(path),
+            Err(e) => {
+                tracing::warn!("no snapshot for {county} {}: {e:#}", finding.item);
+                None
+            }
+        };
+        stored.insert(
+            finding.item.clone(),
+            StoredEvidence {
+                snapshot,
+                record: record.clone(),
+            },
+        );
+    }
+    stored
+}
+
+fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Result<String> {
+    let evidence = finding.evidence.as_ref().expect("caller checked");
+    let warc = read_record(out, record)?;
+    let (status, headers, body) = warc.http_response()?;
+    let content_type = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.as_str());
+    let stamp = Stamp {
+        county,
+        item: &finding.item,
+        item_name: &finding.item_name,
+        status: finding.status.as_str(),
+        reason: &finding.reason,
+        url: &evidence.url,
+        fetched_at: evidence.fetched_at,
+        http_status: status,
+        sha256: &evidence.sha256,
+        warc: Some((&record.file, &record.record_id)),
+        tls_unverified: evidence.tls_unverified,
+    };
+    let highlight = if evidence.title.is_empty() {
+        &evidence.excerpt
+    } else {
+        &evidence.title
+    };
+    let parsed = page::parse(&evidence.url, status, content_type, body);
+    let html = match parsed.kind {
+        PageKind::Html => {
+            let (text, _charset) = page::decode(content_type, body);
+            html_snapshot(&stamp, &text, highlight)
+        }
+        _ => {
+            let text = if parsed.text.is_empty() {
+                format!(
+                    "({})",
+                    parsed
+                        .extract_error
+                        .as_deref()
+                        .unwrap_or("no text could be extracted from this file")
+                )
+            } else {
+                parsed.text.clone()
+            };
+            text_snapshot(&stamp, &text, highlight)
+        }
+    };
+    let name = snapshot_name(county, &finding.item, evidence.url.as_str());
+    std::fs::create_dir_all(out.join(SNAPSHOT_DIR))?;
+    write_atomic(&out.join(&name), html.as_bytes())?;
+    Ok(name)
+}
