@@ -48,6 +48,23 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Export a run's evidence matrix as CSV (Excel), XLSX or JSON.
+    Export {
+        /// The run directory.
+        #[arg(long)]
+        run: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: crate::export::ExportFormat,
+        /// Output file (default: DIR/export.<format>).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Re-hash every file and WARC record of a run directory; exit code 1
+    /// if anything differs from what govcheck wrote.
+    Verify {
+        /// The run directory.
+        dir: PathBuf,
+    },
     /// Serve the bundled fixture sites on 127.0.0.1 and crawl them: a
     /// complete run on a machine with no internet.
     Demo {
@@ -178,6 +195,29 @@ pub async fn main(cli: Cli) -> Result<i32> {
             }
             print!("{}", run::summary_table(&options.rubric, &report));
             Ok(finish(&report))
+        }
+        Command::Export {
+            run,
+            format,
+            output,
+        } => {
+            let written = crate::export::export(&run, format, output)?;
+            println!("{}", written.display());
+            Ok(0)
+        }
+        Command::Verify { dir } => {
+            let v = crate::verify::verify(&dir)?;
+            for problem in &v.problems {
+                println!("MISMATCH {problem}");
+            }
+            println!(
+                "{}: {} files and {} WARC records checked, {} problem(s)",
+                dir.display(),
+                v.files_checked,
+                v.records_checked,
+                v.problems.len()
+            );
+            Ok(if v.intact() { 0 } else { 1 })
         }
         Command::Demo { fixtures, common } => {
             let root = fixtures.unwrap_or_else(run::bundled_fixtures);

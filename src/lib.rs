@@ -19,3 +19,4 @@ pub mod run;
 pub mod score;
 pub mod serve;
 pub mod snapshot;
+pub mod verify;

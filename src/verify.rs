@@ -1,0 +1,107 @@
+//! `govcheck verify DIR`: prove a run directory is as govcheck wrote it.
+//!
+//! Every file listed in run.json's manifest is re-hashed, and every WARC
+//! record's block and payload digests are recomputed. A county disputing a
+//! verdict, or an auditor questioning one, can run this on the copy they
+//! were given.
+
+use crate::evidence::{check_digests, read_all, warc::sha256_hex, ARCHIVE_DIR};
+use anyhow::{Context, Result};
+use std::path::Path;
+
+#[derive(Debug, Default)]
+pub struct Verification {
+    pub files_checked: usize,
+    pub records_checked: usize,
+    pub problems: Vec<String>,
+}
+
+impl Verification {
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+pub fn verify(dir: &Path) -> Result<Verification> {
+    let run_json = dir.join("run.json");
+    let text = std::fs::read_to_string(&run_json)
+        .with_context(|| format!("cannot read {}", run_json.display()))?;
+    let run: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid JSON", run_json.display()))?;
+    let files = run
+        .get("files")
+        .and_then(|f| f.as_array())
+        .with_context(|| format!("{} has no file manifest (`files`)", run_json.display()))?;
+    let mut result = Verification::default();
+    for entry in files {
+        let (Some(path), Some(expected)) = (entry["path"].as_str(), entry["sha256"].as_str())
+        else {
+            result
+                .problems
+                .push(format!("manifest entry without path or sha256: {entry}"));
+            continue;
+        };
+        if path.contains("..") || Path::new(path).is_absolute() {
+            result
+                .problems
+                .push(format!("{path}: manifest path leaves the run directory"));
+            continue;
+        }
+        result.files_checked += 1;
+        match std::fs::read(dir.join(path)) {
+            Ok(bytes) if sha256_hex(&bytes) == expected => {}
+            Ok(_) => result
+                .problems
+                .push(format!("{path}: sha256 differs from the manifest")),
+            Err(e) => result.problems.push(format!("{path}: cannot read ({e})")),
+        }
+    }
+    let archive = dir.join(ARCHIVE_DIR);
+    if archive.is_dir() {
+        let mut warcs: Vec<_> = std::fs::read_dir(&archive)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+            .collect();
+        warcs.sort();
+        for path in warcs {
+            match read_all(&path) {
+                Ok(records) => {
+                    for record in &records {
+                        result.records_checked += 1;
+                        for problem in check_digests(record) {
+                            result
+                                .problems
+                                .push(format!("{}: {problem}", path.display()));
+                        }
+                    }
+                }
+                Err(e) => result.problems.push(format!("{}: {e:#}", path.display())),
+            }
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_byte_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("matrix.csv"), "a,b\r\n").unwrap();
+        let manifest = serde_json::json!({"files": [{"path": "matrix.csv", "sha256": sha256_hex(b"a,b\r\n")}]});
+        std::fs::write(dir.path().join("run.json"), manifest.to_string()).unwrap();
+        assert!(verify(dir.path()).unwrap().intact());
+        std::fs::write(dir.path().join("matrix.csv"), "a,c\r\n").unwrap();
+        let v = verify(dir.path()).unwrap();
+        assert!(!v.intact());
+        assert!(v.problems[0].contains("matrix.csv"));
+    }
+
+    #[test]
+    fn no_manifest_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(verify(dir.path()).is_err());
+    }
+}

@@ -1,0 +1,327 @@
+//! Evidence an evaluator can defend, end to end: a demo run over the
+//! fixture sites leaves a WARC that an independent reader accepts, a
+//! stamped script-free snapshot for every verdict with evidence, a report,
+//! exports, and a manifest that `govcheck verify` checks byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn govcheck() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_govcheck"));
+    c.env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy");
+    c
+}
+
+/// One demo run shared by the tests of this file.
+fn run_dir() -> &'static Path {
+    static RUN: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, dir) = RUN.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run");
+        let out = govcheck()
+            .args(["demo", "--quiet", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (tmp, dir)
+    });
+    dir
+}
+
+struct Row {
+    county: String,
+    item: String,
+    status: String,
+    evidence_url: String,
+    evidence_file: String,
+    warc_file: String,
+    warc_record_id: String,
+}
+
+fn matrix(dir: &Path) -> Vec<Row> {
+    let bytes = std::fs::read(dir.join("matrix.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(&bytes[3..]);
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            Row {
+                county: r[0].to_string(),
+                item: r[2].to_string(),
+                status: r[4].to_string(),
+                evidence_url: r[8].to_string(),
+                evidence_file: r[9].to_string(),
+                warc_file: r[13].to_string(),
+                warc_record_id: r[14].to_string(),
+            }
+        })
+        .collect()
+}
+
+fn warc_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("archive"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_pass_names_a_snapshot_and_a_warc_record() {
+    let dir = run_dir();
+    let rows = matrix(dir);
+    let passes: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.status == "pass" && r.item != "4")
+        .collect();
+    assert!(passes.len() > 30);
+    for row in passes {
+        assert!(
+            !row.evidence_file.is_empty(),
+            "{} {} has no snapshot",
+            row.county,
+            row.item
+        );
+        assert!(
+            row.warc_record_id.starts_with("<urn:uuid:"),
+            "{} {}",
+            row.county,
+            row.item
+        );
+        assert!(dir.join(&row.warc_file).is_file());
+        let html = std::fs::read_to_string(dir.join(&row.evidence_file)).unwrap();
+        assert!(html.contains("govcheck-banner"));
+        assert!(html.contains(&row.evidence_url.replace('&', "&amp;")));
+        assert!(html.contains(&row.warc_record_id.replace('<', "&lt;").replace('>', "&gt;")));
+        assert!(
+            html.contains("id=\"govcheck-match\""),
+            "{}",
+            row.evidence_file
+        );
+        assert!(
+            !html.to_ascii_lowercase().contains("<script"),
+            "{}",
+            row.evidence_file
+        );
+        assert!(!html.contains("onerror=") && !html.contains("javascript:"));
+    }
+    // The late rule-of-law report (a near-miss that decided a fail) has its snapshot too.
+    let late = rows
+        .iter()
+        .find(|r| r.county == "嫩江市" && r.item == "3")
+        .unwrap();
+    assert_eq!(late.status, "fail");
+    assert!(!late.evidence_file.is_empty());
+}
+
+#[test]
+fn warc_is_read_by_an_independent_reader() {
+    let dir = run_dir();
+    let files = warc_files(dir);
+    assert!(!files.is_empty());
+    assert!(dir.join("archive/index.cdxj").is_file());
+    let has_warcio = Command::new("python3")
+        .args(["-c", "import warcio"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !has_warcio {
+        eprintln!("note: python warcio not installed; .ci/run installs it");
+        return;
+    }
+    for file in files {
+        let out = Command::new("python3")
+            .args(["-m", "warcio.cli", "check", "-v"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "warcio check failed on {}: {text}",
+            file.display()
+        );
+        assert!(text.contains("digest pass"), "{text}");
+        assert!(!text.contains("digest fail"), "{text}");
+    }
+}
+
+#[test]
+fn logs_list_fetched_and_skipped_urls() {
+    let dir = run_dir();
+    let pages = std::fs::read_to_string(dir.join("pages.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(pages.lines().next().unwrap()).unwrap();
+    for key in [
+        "url",
+        "status",
+        "bytes",
+        "sha256",
+        "fetched_at",
+        "depth",
+        "found_via",
+        "warc",
+    ] {
+        assert!(first.get(key).is_some(), "pages.jsonl lacks {key}: {first}");
+    }
+    let skipped = std::fs::read_to_string(dir.join("skipped.jsonl")).unwrap();
+    assert!(
+        skipped.lines().any(|l| l.contains("\"reason\":\"robots\"")),
+        "robots skips are logged"
+    );
+}
+
+#[test]
+fn verify_catches_one_changed_byte() {
+    let dir = run_dir();
+    let out = govcheck().arg("verify").arg(dir).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Tamper with a copy, so the other tests keep their run.
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(dir, copy.path());
+    let snapshot = matrix(copy.path())
+        .into_iter()
+        .find(|r| !r.evidence_file.is_empty())
+        .unwrap()
+        .evidence_file;
+    let path = copy.path().join(snapshot);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let out = govcheck().arg("verify").arg(copy.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("MISMATCH"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn exports_open_as_csv_xlsx_and_json() {
+    let dir = run_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    for format in ["csv", "xlsx", "json"] {
+        let output = tmp.path().join(format!("m.{format}"));
+        let out = govcheck()
+            .args(["export", "--run"])
+            .arg(dir)
+            .args(["--format", format, "--output"])
+            .arg(&output)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(std::fs::metadata(&output).unwrap().len() > 100);
+    }
+    let json: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("m.json")).unwrap()).unwrap();
+    assert!(json.len() >= 17 * 6 && json.len() % 17 == 0);
+    assert!(json
+        .iter()
+        .any(|r| r["county"] == "北安市" && r["status"] == "pass"));
+}
+
+/// Chromium, when installed (.ci/run installs Debian's), renders the report
+/// and a snapshot of a page full of hostile script: the report reads right
+/// and nothing captured runs.
+#[test]
+fn report_and_snapshots_render_in_headless_chromium() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        })
+    else {
+        eprintln!("note: no chromium on this machine; .ci/run installs it");
+        return;
+    };
+    let dir = run_dir();
+    let profile = tempfile::tempdir().unwrap();
+    let headless = |extra: &[&str], file: &Path| {
+        Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=2000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .unwrap()
+    };
+    let report = dir.join("report.html");
+    let dom = headless(&["--dump-dom"], &report);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for text in ["北安市", "孙吴县", "Needs manual review", "inconclusive"] {
+        assert!(dom.contains(text), "rendered report lacks {text}");
+    }
+    let png = dir.join("report.png");
+    headless(
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1400,900",
+        ],
+        &report,
+    );
+    assert!(
+        std::fs::metadata(&png)
+            .map(|m| m.len() > 1000)
+            .unwrap_or(false),
+        "no screenshot"
+    );
+    // 北安市's rule-of-law report page carries a script, an onerror handler
+    // and a javascript: link; its snapshot must render inert.
+    let row = matrix(dir)
+        .into_iter()
+        .find(|r| r.county == "北安市" && r.item == "3")
+        .unwrap();
+    let dom = headless(&["--dump-dom"], &dir.join(&row.evidence_file));
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("govcheck evidence"), "snapshot did not render");
+    assert!(
+        !dom.contains("HACKED") && !dom.contains("data-pwned"),
+        "captured script ran"
+    );
+}
