@@ -103,6 +103,9 @@ pub struct Common {
     /// Hide progress bars.
     #[arg(long)]
     quiet: bool,
+    /// Also save a PNG of each evidence snapshot (needs Chromium on PATH).
+    #[arg(long)]
+    screenshots: bool,
     /// Operator contact recorded in the web archive (who ran this crawl).
     #[arg(long, env = "GOVCHECK_OPERATOR")]
     operator: Option<String>,
@@ -143,6 +146,12 @@ impl Common {
             out: self.out.clone().unwrap_or_else(run::default_out_dir),
             progress: !self.quiet && std::io::stderr().is_terminal(),
             operator: self.operator.clone().unwrap_or_default(),
+            chromium: self.screenshots.then(crate::screenshot::find_chromium).flatten().or_else(|| {
+                if self.screenshots {
+                    eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");
+                }
+                None
+            }),
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod report;
 pub mod rubric;
 pub mod run;
 pub mod score;
+pub mod screenshot;
 pub mod serve;
 pub mod snapshot;
 pub mod verify;

@@ -178,7 +178,7 @@ pub fn html_snapshot(stamp: &Stamp, html: &str, highlight: &str) -> String {
     );
     let mut out = match rewritten {
         Ok(out) => out,
-        Err(_) => return text_snapshot(stamp, html, highlight),
+        Err(_) => return text_snapshot(stamp, html, highlight, None),
     };
     if !banner_done.get() {
         out = format!("{banner_html}{out}");
@@ -202,8 +202,9 @@ pub fn html_snapshot(stamp: &Stamp, html: &str, highlight: &str) -> String {
 
 /// A banner page for a document whose text was extracted (PDF) or could not
 /// be shown as HTML: the text, escaped, with the match highlighted, and a
-/// link to the captured file.
-pub fn text_snapshot(stamp: &Stamp, text: &str, highlight: &str) -> String {
+/// link to the captured file (`captured`, a path beside the snapshot) or,
+/// without one, to the original URL.
+pub fn text_snapshot(stamp: &Stamp, text: &str, highlight: &str, captured: Option<&str>) -> String {
     let body = match (!highlight.is_empty())
         .then(|| text.find(highlight))
         .flatten()
@@ -224,10 +225,17 @@ pub fn text_snapshot(stamp: &Stamp, text: &str, highlight: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
 <title>govcheck evidence — {title}</title></head><body>{banner}\
-<p><a href=\"{url}\">{url}</a> (captured file)</p><pre style=\"white-space:pre-wrap;font:14px/1.6 serif\">{body}</pre></body></html>\n",
+<p>{link}</p><pre style=\"white-space:pre-wrap;font:14px/1.6 serif\">{body}</pre></body></html>\n",
         title = escape(stamp.item_name),
         banner = banner(stamp),
-        url = escape(stamp.url.as_str()),
+        link = match captured {
+            Some(file) => format!(
+                "<a href=\"{}\">the captured file</a>, fetched from {}",
+                escape(file),
+                escape(stamp.url.as_str())
+            ),
+            None => format!("<a href=\"{0}\">{0}</a>", escape(stamp.url.as_str())),
+        },
     )
 }
 
@@ -278,8 +286,9 @@ mod tests {
     #[test]
     fn pdf_text_gets_a_banner_page() {
         let url = Url::parse("http://127.0.0.1/a.pdf").unwrap();
-        let out = text_snapshot(&stamp(&url), "一、总体情况 <b>", "总体情况");
+        let out = text_snapshot(&stamp(&url), "一、总体情况 <b>", "总体情况", Some("ab.pdf"));
         assert!(out.contains("<mark id=\"govcheck-match\">总体情况</mark>"));
         assert!(out.contains("&lt;b&gt;"));
+        assert!(out.contains("href=\"ab.pdf\""));
     }
 }

@@ -292,8 +292,17 @@ fn report_and_snapshots_render_in_headless_chromium() {
             .unwrap()
     };
     let report = dir.join("report.html");
-    let dom = headless(&["--dump-dom"], &report);
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let rendered = headless(&["--dump-dom", "--enable-logging=stderr", "--v=0"], &report);
+    let console: Vec<&str> = std::str::from_utf8(&rendered.stderr)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .collect();
+    assert!(
+        console.is_empty(),
+        "the report logged to the console: {console:?}"
+    );
+    let dom = String::from_utf8_lossy(&rendered.stdout);
     for text in ["北安市", "孙吴县", "Needs manual review", "inconclusive"] {
         assert!(dom.contains(text), "rendered report lacks {text}");
     }
@@ -324,4 +333,61 @@ fn report_and_snapshots_render_in_headless_chromium() {
         !dom.contains("HACKED") && !dom.contains("data-pwned"),
         "captured script ran"
     );
+}
+
+/// `--screenshots` pictures each snapshot with Chromium and archives the
+/// PNG as a WARC resource record; without Chromium it says so once and the
+/// run still completes.
+#[test]
+fn screenshots_of_snapshots_are_pictured_and_archived() {
+    let fixtures = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/wudalianchi"),
+        &fixtures.path().join("wudalianchi"),
+    );
+    let out_dir = fixtures.path().join("run");
+    let out = govcheck()
+        .args(["demo", "--quiet", "--screenshots", "--fixtures"])
+        .arg(fixtures.path())
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let has_chromium = Command::new("chromium")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("run.json")).unwrap()).unwrap();
+    let shots: Vec<String> = run["sites"][0]["evidence"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|e| e["screenshot"].as_str().map(String::from))
+        .collect();
+    if !has_chromium {
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--screenshots needs Chromium"));
+        assert!(shots.is_empty());
+        return;
+    }
+    assert!(!shots.is_empty(), "no screenshots recorded");
+    for shot in &shots {
+        let bytes = std::fs::read(out_dir.join(shot)).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "{shot} is not a PNG");
+    }
+    let archived = warc_files(&out_dir)
+        .iter()
+        .flat_map(|f| govcheck::evidence::read_all(f).unwrap())
+        .filter(|r| {
+            r.header("WARC-Type") == Some("resource")
+                && r.header("Content-Type") == Some("image/png")
+        })
+        .count();
+    assert_eq!(archived, shots.len());
 }

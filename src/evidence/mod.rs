@@ -27,6 +27,9 @@ pub struct StoredEvidence {
     pub snapshot: Option<String>,
     /// The archived response the verdict rests on.
     pub record: RecordRef,
+    /// A PNG of the snapshot (`--screenshots`), relative to the run
+    /// directory, also archived as a WARC `resource` record.
+    pub screenshot: Option<String>,
 }
 
 #[cfg(test)]

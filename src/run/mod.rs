@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// Who runs the crawl, for the WARC's warcinfo record.
     pub operator: String,
+    /// Picture each snapshot with this Chromium (`--screenshots`).
+    pub chromium: Option<PathBuf>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -82,6 +84,7 @@ struct Shared {
     log: Arc<CrawlLog>,
     warc: WarcHandle,
     out: PathBuf,
+    chromium: Option<PathBuf>,
 }
 
 async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> SiteReport {
@@ -116,11 +119,14 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
     let out = shared.out.clone();
     let name = county.name.clone();
     let for_snapshots = findings.clone();
-    let evidence = tokio::task::spawn_blocking(move || {
+    let mut evidence = tokio::task::spawn_blocking(move || {
         snapshots::store(&out, &name, &for_snapshots, &records)
     })
     .await
     .unwrap_or_default();
+    if let Some(chromium) = &shared.chromium {
+        snapshots::picture(&shared.out, chromium, &shared.warc, &mut evidence).await;
+    }
     let passed = findings.iter().filter(|f| f.status == Status::Pass).count();
     bar.finish_with_message(format!("done: {passed}/{} items pass", findings.len()));
     SiteReport {
@@ -164,6 +170,7 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         log: Arc::new(CrawlLog::create(&options.out)?),
         warc: warc.clone(),
         out: options.out.clone(),
+        chromium: options.chromium.clone(),
     });
     let bars = MultiProgress::new();
     if !options.progress {

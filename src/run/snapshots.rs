@@ -50,6 +50,7 @@ pub fn store(
             StoredEvidence {
                 snapshot,
                 record: record.clone(),
+                screenshot: None,
             },
         );
     }
@@ -82,6 +83,8 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
     } else {
         &evidence.title
     };
+    let name = snapshot_name(county, &finding.item, evidence.url.as_str());
+    std::fs::create_dir_all(out.join(SNAPSHOT_DIR))?;
     let parsed = page::parse(&evidence.url, status, content_type, body);
     let html = match parsed.kind {
         PageKind::Html => {
@@ -100,11 +103,75 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
             } else {
                 parsed.text.clone()
             };
-            text_snapshot(&stamp, &text, highlight)
+            let captured = save_captured(out, &name, &evidence.url, body)?;
+            text_snapshot(&stamp, &text, highlight, Some(&captured))
         }
     };
-    let name = snapshot_name(county, &finding.item, evidence.url.as_str());
-    std::fs::create_dir_all(out.join(SNAPSHOT_DIR))?;
     write_atomic(&out.join(&name), html.as_bytes())?;
     Ok(name)
+}
+
+/// Keep an attachment's bytes beside its snapshot so the banner page can
+/// link the very file that was judged; returns its name relative to the
+/// snapshot.
+fn save_captured(out: &Path, snapshot: &str, url: &url::Url, body: &[u8]) -> Result<String> {
+    let extension = url
+        .path()
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| {
+            (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .unwrap_or_else(|| "bin".to_string());
+    let path = format!("{}.{extension}", snapshot.trim_end_matches(".html"));
+    write_atomic(&out.join(&path), body)?;
+    Ok(Path::new(&path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(path))
+}
+
+/// Picture every snapshot with Chromium and archive each PNG as a WARC
+/// `resource` record that refers to the response it depicts.
+pub async fn picture(
+    out: &Path,
+    chromium: &Path,
+    warc: &crate::evidence::WarcHandle,
+    stored: &mut HashMap<String, StoredEvidence>,
+) {
+    for evidence in stored.values_mut() {
+        let Some(snapshot) = evidence.snapshot.clone() else {
+            continue;
+        };
+        let png = format!("{}.png", snapshot.trim_end_matches(".html"));
+        let (html_path, png_path, browser) =
+            (out.join(&snapshot), out.join(&png), chromium.to_path_buf());
+        let rendered = tokio::task::spawn_blocking(move || {
+            crate::screenshot::render(&browser, &html_path, &png_path)?;
+            Ok::<_, anyhow::Error>(std::fs::read(&png_path)?)
+        })
+        .await;
+        let bytes = match rendered {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => {
+                tracing::warn!("no screenshot of {snapshot}: {e:#}");
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!("no screenshot of {snapshot}: {e}");
+                continue;
+            }
+        };
+        let resource = crate::evidence::Resource {
+            target_uri: format!("urn:govcheck:screenshot:{png}"),
+            date: chrono::Utc::now(),
+            content_type: "image/png".into(),
+            body: bytes.into(),
+            refers_to: Some(evidence.record.record_id.clone()),
+        };
+        if let Err(e) = warc.write_resource(resource).await {
+            tracing::warn!("cannot archive the screenshot {png}: {e:#}");
+        }
+        evidence.screenshot = Some(png);
+    }
 }
