@@ -137,7 +137,8 @@ pub enum FetchErrorClass {
     /// 5xx (after retries) or 429 past the Retry-After cap.
     ServerError,
     TooManyRedirects,
-    /// A redirect left the site's scope.
+    /// A redirect left the site's scope (only the homepage may move the
+    /// site to another host).
     RedirectOutOfScope,
     Body,
     Other,
@@ -225,7 +226,8 @@ pub trait SiteObserver: Send {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SiteStart {
-    /// The homepage answered (possibly on the other scheme).
+    /// The homepage answered (possibly on the other scheme, possibly on
+    /// the host it redirected to): `homepage` is the URL that answered.
     Reached { homepage: Url },
     Unreachable {
         class: FetchErrorClass,
@@ -243,6 +245,10 @@ pub enum SiteStart {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CrawlOutcome {
     pub start: SiteStart,
+    /// The homepage redirected to another host (a site that moved domain):
+    /// the homepage URL it ended on. That host became the site's scope and
+    /// its robots.txt applied; the start host was left alone.
+    pub moved_to: Option<Url>,
     pub pages_fetched: usize,
     /// Fetch errors by class.
     pub errors: BTreeMap<String, u32>,
@@ -253,7 +259,8 @@ pub struct CrawlOutcome {
     pub soft_404_host: bool,
     /// Crawl-delay from robots.txt as applied (after the cap), if any.
     pub crawl_delay: Option<f64>,
-    /// Crawl-delay asked for, when the cap cut it.
+    /// Crawl-delay asked for, when the cap cut it or it was waived: with an
+    /// unlimited rate a loopback host (a fixture server) is not slowed.
     pub crawl_delay_requested: Option<f64>,
     pub robots_ignored: bool,
     pub stopped_early: bool,

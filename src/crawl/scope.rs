@@ -17,6 +17,7 @@ pub struct Scope {
     base_host: String,
     /// Explicit port (`None` for the scheme's default).
     port: Option<u16>,
+    loopback: bool,
 }
 
 impl Scope {
@@ -24,7 +25,13 @@ impl Scope {
         Scope {
             base_host: bare_host(start),
             port: start.port(),
+            loopback: is_loopback(start),
         }
+    }
+
+    /// The site is on this machine (a fixture or test server).
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
     }
 
     /// The site's origins: both schemes, the host and its twin (for a
@@ -49,6 +56,16 @@ impl Scope {
     /// `url` is http(s) on the site's host or its twin, same port.
     pub fn contains(&self, url: &Url) -> bool {
         is_http(url) && url.port() == self.port && bare_host(url) == self.base_host
+    }
+}
+
+/// The URL's host is this machine: 127.0.0.0/8, `::1` or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
@@ -220,6 +237,27 @@ mod tests {
                 "http://www.aihui.gov.cn/"
             ]
         );
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for s in [
+            "http://127.0.0.1:4000/",
+            "http://127.8.9.10/",
+            "http://[::1]:8080/",
+            "http://LOCALHOST/",
+        ] {
+            assert!(is_loopback(&url(s)), "{s}");
+        }
+        for s in [
+            "http://10.0.0.1/",
+            "http://www.aihui.gov.cn/",
+            "http://[::2]/",
+        ] {
+            assert!(!is_loopback(&url(s)), "{s}");
+        }
+        assert!(Scope::new(&url("http://127.0.0.1:4000/")).is_loopback());
+        assert!(!Scope::new(&url("http://www.aihui.gov.cn/")).is_loopback());
     }
 
     #[test]

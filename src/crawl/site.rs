@@ -1,11 +1,13 @@
 //! The crawl of one site, start to finish.
 //!
-//! robots.txt → homepage (scheme fallback) → soft-404 probe → homepage
-//! visit → sitemaps → the priority loop, until the observer has what it
-//! needs, the budget is spent, the frontier is empty or the host starts
-//! answering with challenges. Every decision that could make a missing
-//! disclosure look absent (robots, budget, challenge, errors) is reported to
-//! the observer or in the [`CrawlOutcome`], never swallowed.
+//! robots.txt → homepage (scheme fallback; a homepage that redirects to
+//! another host moves the site there, and that host's robots.txt is read)
+//! → soft-404 probe → homepage visit → sitemaps → the priority loop, until
+//! the observer has what it needs, the budget is spent, the frontier is
+//! empty or the host starts answering with challenges. Every decision that
+//! could make a missing disclosure look absent (robots, budget, challenge,
+//! errors) is reported to the observer or in the [`CrawlOutcome`], never
+//! swallowed.
 
 use super::challenge::detect_challenge;
 use super::frontier::{Frontier, Queued};
@@ -55,6 +57,7 @@ pub(crate) async fn crawl_site_with(
     let start = normalise(&start);
     let mut outcome = CrawlOutcome {
         start: SiteStart::RobotsDisallowed,
+        moved_to: None,
         pages_fetched: 0,
         errors: BTreeMap::new(),
         budget_exhausted: false,
@@ -83,6 +86,7 @@ pub(crate) async fn crawl_site_with(
         observer,
         parse,
         robots: Robots::default(),
+        robots_from: None,
         frontier: Frontier::default(),
         traps: TrapGuard::default(),
         skipped: BTreeSet::new(),
@@ -125,6 +129,8 @@ struct Site<'a> {
     observer: &'a mut dyn SiteObserver,
     parse: ParseFn,
     robots: Robots,
+    /// The URL robots.txt was read from (after redirects).
+    robots_from: Option<Url>,
     frontier: Frontier,
     traps: TrapGuard,
     /// (reason, dedup key) already reported through `on_skip`.
@@ -169,7 +175,8 @@ impl Site<'_> {
                 return Err(SiteStart::RobotsDisallowed);
             }
         }
-        let home = match self.fetch_start(start, true, self.config.retries).await {
+        // The homepage's redirects may leave the host: a site that moved.
+        let home = match self.fetch_start(start, self.config.retries).await {
             Ok(home) => home,
             Err(e) => {
                 self.count_error(e.class);
@@ -186,7 +193,12 @@ impl Site<'_> {
             });
         }
         match home.status {
-            200..=299 => Ok(home),
+            200..=299 => {
+                if !self.scope.contains(&home.final_url) {
+                    self.move_to(&home.final_url).await?;
+                }
+                Ok(home)
+            }
             s @ (401 | 403 | 407 | 429 | 451) => Err(SiteStart::Blocked {
                 status: s,
                 message: format!("homepage answered HTTP {s}"),
@@ -206,14 +218,37 @@ impl Site<'_> {
         }
     }
 
+    /// The homepage ended on another host: make that host the site's
+    /// scope and read its robots.txt (unless robots.txt was already read
+    /// there, through a redirect).
+    async fn move_to(&mut self, home: &Url) -> Result<(), SiteStart> {
+        tracing::info!(to = %home, "the homepage redirects to another host; following the site there");
+        self.outcome.moved_to = Some(home.clone());
+        self.scope = Scope::new(home);
+        if self.config.ignore_robots {
+            return Ok(());
+        }
+        let read_there = self
+            .robots_from
+            .as_ref()
+            .is_some_and(|u| self.scope.contains(u));
+        if read_there {
+            self.apply_crawl_delay();
+        } else {
+            self.robots = Robots::default();
+            self.read_robots(home).await?;
+        }
+        if !self.robots.allowed(home) {
+            return Err(SiteStart::RobotsDisallowed);
+        }
+        Ok(())
+    }
+
     async fn read_robots(&mut self, start: &Url) -> Result<(), SiteStart> {
         let Ok(robots_url) = start.join("/robots.txt") else {
             return Ok(());
         };
-        let fetched = match self
-            .fetch_start(&robots_url, false, self.config.retries)
-            .await
-        {
+        let fetched = match self.fetch_start(&robots_url, self.config.retries).await {
             Ok(f) => f,
             Err(e) => return Err(self.robots_failed(start, e).await),
         };
@@ -229,19 +264,38 @@ impl Site<'_> {
                 return Err(SiteStart::RobotsUnavailable { message })
             }
         };
-        if let Some(requested) = self.robots.crawl_delay() {
-            let cap = self.config.max_crawl_delay.as_secs_f64();
-            let applied = requested.min(cap);
-            self.outcome.crawl_delay = Some(applied);
-            if requested > cap {
-                self.outcome.crawl_delay_requested = Some(requested);
-            }
-            for origin in self.scope.origins() {
-                self.politeness
-                    .set_crawl_delay(&origin, Duration::from_secs_f64(applied));
-            }
-        }
+        self.robots_from = Some(fetched.final_url);
+        self.apply_crawl_delay();
         Ok(())
+    }
+
+    /// Slow the site's origins to robots.txt's Crawl-delay, capped. With an
+    /// unlimited rate a loopback host is not slowed: that is a test or
+    /// benchmark against a local server, which the delay only stalls.
+    fn apply_crawl_delay(&mut self) {
+        self.outcome.crawl_delay = None;
+        self.outcome.crawl_delay_requested = None;
+        let Some(requested) = self.robots.crawl_delay() else {
+            return;
+        };
+        if self.politeness.is_unlimited() && self.scope.is_loopback() {
+            tracing::debug!(
+                requested,
+                "Crawl-delay waived: unlimited rate on a loopback host"
+            );
+            self.outcome.crawl_delay_requested = Some(requested);
+            return;
+        }
+        let cap = self.config.max_crawl_delay.as_secs_f64();
+        let applied = requested.min(cap);
+        self.outcome.crawl_delay = Some(applied);
+        if requested > cap {
+            self.outcome.crawl_delay_requested = Some(requested);
+        }
+        for origin in self.scope.origins() {
+            self.politeness
+                .set_crawl_delay(&origin, Duration::from_secs_f64(applied));
+        }
     }
 
     /// robots.txt got no answer. When nothing answers on the host (no
@@ -257,7 +311,7 @@ impl Site<'_> {
             FetchErrorClass::Dns | FetchErrorClass::Connect | FetchErrorClass::Tls => {
                 unreachable(e)
             }
-            FetchErrorClass::Timeout => match self.fetch_start(start, true, 0).await {
+            FetchErrorClass::Timeout => match self.fetch_start(start, 0).await {
                 Ok(_) => SiteStart::RobotsUnavailable {
                     message: format!("robots.txt: {e}"),
                 },
@@ -273,14 +327,9 @@ impl Site<'_> {
     /// without an explicit port https is tried first and http after a
     /// connect, TLS or timeout failure; with one, the URL as given and the
     /// other scheme only after a connect or TLS failure. The scheme that
-    /// answered is tried first next time. `in_scope` limits redirects to the
-    /// site (robots.txt may redirect anywhere).
-    async fn fetch_start(
-        &mut self,
-        url: &Url,
-        in_scope: bool,
-        retries: u32,
-    ) -> Result<Fetched, FetchError> {
+    /// answered is tried first next time. Redirects may lead anywhere: the
+    /// caller decides what an answer from another host means.
+    async fn fetch_start(&mut self, url: &Url, retries: u32) -> Result<Fetched, FetchError> {
         let implicit_port = url.port().is_none();
         let first_scheme = self
             .preferred_scheme
@@ -297,8 +346,7 @@ impl Site<'_> {
             let _ = u.set_scheme(scheme);
             u
         };
-        let scope = self.scope.clone();
-        let allow = move |u: &Url| !in_scope || scope.contains(u);
+        let allow = |_: &Url| true;
         // Without a port a timeout falls back, so the first scheme gets one
         // retry and the fallback the rest.
         let first_retries = if implicit_port {

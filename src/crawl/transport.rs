@@ -9,7 +9,7 @@
 //! transient failures only, and every request goes through [`Politeness`].
 
 use super::politeness::Politeness;
-use super::scope::{is_http, normalise};
+use super::scope::{is_http, is_loopback, normalise};
 use super::{CrawlConfig, FetchError, FetchErrorClass, Fetched, Hop};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -102,12 +102,7 @@ impl<'p> Transport<'p> {
         start: &Url,
     ) -> Result<Self, FetchError> {
         let jar = Arc::new(Jar::default());
-        let loopback = match start.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            None => false,
-        };
+        let loopback = is_loopback(start);
         let build = |accept_invalid: bool| {
             let mut headers = HeaderMap::new();
             headers.insert(

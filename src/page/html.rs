@@ -7,7 +7,7 @@
 //! site's), the content text, the trail and the metadata, keeping 成文日期
 //! apart from 发布日期.
 
-use super::{charset, collapse, dates, links, scripts, Link, Page};
+use super::{charset, collapse, dates, links, redirects, scripts, Link, Page};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
@@ -188,6 +188,13 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     };
 
     let mut found = links::extract(&doc, &page.url);
+    // Meta refresh and script navigation: a stub homepage's only way on.
+    let redirects = redirects::extract(&doc, &links::base(&doc, &page.url));
+    for link in redirects {
+        if !found.iter().any(|l| l.url == link.url) {
+            found.push(link);
+        }
+    }
     // Script pagers and data endpoints fill this page's own list: its column
     // is their section.
     let column = page
@@ -610,6 +617,45 @@ mod tests {
         );
         assert_eq!(p.title, "北安市司法局2022年度法治政府建设工作报告");
         assert_eq!(p.text, "2022年，北安市司法局……");
+    }
+
+    #[test]
+    fn visible_dates_split_across_elements_and_in_list_rows() {
+        let split = r#"<html><body><div class="info"><span class="label">发布时间：</span><span>2023-03-28</span>
+<span>来源：</span><span>嫩江市司法局</span></div><div id="zoom"><p>正文</p></div></body></html>"#;
+        let p = page("http://www.nenjiang.gov.cn/zwgk/a.html", split);
+        assert_eq!(
+            p.published.map(|f| (f.date, f.source)),
+            Some((d(2023, 3, 28), DateSource::Visible))
+        );
+        assert_eq!(p.publisher.as_deref(), Some("嫩江市司法局"));
+
+        let blocks = r#"<html><body><div class="meta"><div>发布日期</div><div>2023年03月28日 10:30</div></div>
+<table><tr><td>成文日期</td><td>2023年03月20日</td></tr></table><div class="content">正文</div></body></html>"#;
+        let p = page("http://www.nenjiang.gov.cn/zwgk/b.html", blocks);
+        assert_eq!(p.written, Some(d(2023, 3, 20)));
+        assert_eq!(
+            p.published.map(|f| (f.date, f.source)),
+            Some((d(2023, 3, 28), DateSource::Visible))
+        );
+
+        let chinese = r#"<html><body><p class="date">发布日期：2023年03月28日</p><div class="content">正文</div></body></html>"#;
+        let p = page("http://www.xunke.gov.cn/a.html", chinese);
+        assert_eq!(
+            p.published.map(|f| (f.date, f.source)),
+            Some((d(2023, 3, 28), DateSource::Visible))
+        );
+
+        let list = r#"<html><body><div class="title">政府信息公开年报</div><ul>
+<li><a href="/a.html">北安市2022年政府信息公开工作年度报告</a><span>[2023-03-28]</span></li>
+<li><span class="date">2023年01月18日</span><a href="/b.html">北安市2021年政府信息公开工作年度报告</a></li>
+</ul></body></html>"#;
+        let p = page("http://www.hljba.gov.cn/bas/c100784/list.shtml", list);
+        let dates: Vec<Option<NaiveDate>> = p.links.iter().map(|l| l.date).collect();
+        assert_eq!(dates, [Some(d(2023, 3, 28)), Some(d(2023, 1, 18))]);
+        assert_eq!(p.links[0].context, "[2023-03-28]");
+        // A list's row dates are not the list page's own publish date.
+        assert_ne!(p.published.map(|f| f.source), Some(DateSource::Visible));
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> PageKind {
     if start.windows(5).any(|w| w == b"%PDF-") {
         return PageKind::Pdf;
     }
+    // Office files: DOCX/XLSX/OFD are zips, DOC/XLS/WPS/ET are OLE
+    // compound files. Download URLs (`download.do?id=`) name neither.
+    if body.starts_with(b"PK\x03\x04") || body.starts_with(b"\xD0\xCF\x11\xE0") {
+        return PageKind::OtherAttachment;
+    }
     let first = first_byte(body);
     let looks_html = first == Some(b'<');
     let looks_json = matches!(first, Some(b'{' | b'['));
@@ -180,6 +185,22 @@ mod tests {
                 &format!("{base}/x"),
                 Some("application/msword"),
                 b"\xD0\xCF"
+            ),
+            PageKind::OtherAttachment
+        );
+        assert_eq!(
+            kind(
+                &format!("{base}/download.do?id=7"),
+                Some("application/octet-stream"),
+                b"PK\x03\x04\x14\0"
+            ),
+            PageKind::OtherAttachment
+        );
+        assert_eq!(
+            kind(
+                &format!("{base}/file.jsp"),
+                Some("text/html"),
+                b"\xD0\xCF\x11\xE0\xA1\xB1"
             ),
             PageKind::OtherAttachment
         );

@@ -50,13 +50,7 @@ const ROW_MAX_LINKS: usize = 4;
 
 /// Every link of the document, resolved against `<base href>` or the page.
 pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
-    let base = doc
-        .select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|href| page_url.join(href.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .unwrap_or_else(|| page_url.clone());
+    let base = base(doc, page_url);
     let mut links = Vec::new();
     for el in doc.select(&LINKS) {
         let e = el.value();
@@ -86,6 +80,16 @@ pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
         });
     }
     links
+}
+
+/// The URL relative links resolve against: `<base href>` or the page.
+pub fn base(doc: &Html, page_url: &Url) -> Url {
+    doc.select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page_url.clone())
 }
 
 /// An absolute http(s) URL without fragment, or `None` for script, mail,

@@ -8,11 +8,13 @@
 
 mod charset;
 mod dates;
+mod docx;
 mod html;
 mod json;
 mod kind;
 mod links;
 mod pdf;
+mod redirects;
 mod scripts;
 
 pub use charset::decode;
@@ -33,7 +35,7 @@ pub enum PageKind {
     /// JSON from a list endpoint that a script would have rendered.
     Json,
     /// DOC, DOCX, XLS, XLSX, WPS, ET, OFD, ZIP…: archived and named by its
-    /// link text, text not extracted.
+    /// link text. Text (and title and dates) are extracted from DOCX only.
     OtherAttachment,
     /// Images, CSS, plain text and the rest.
     Other,
@@ -53,7 +55,7 @@ pub enum DateSource {
     UrlYearMonth,
     /// The date printed beside the link in the list that led here.
     ListContext,
-    /// PDF metadata (CreationDate / ModDate).
+    /// Document metadata: PDF CreationDate, DOCX `dcterms:created`.
     DocumentMetadata,
 }
 
@@ -108,7 +110,8 @@ pub struct Page {
     pub charset: String,
     /// The document's own title: `ArticleTitle` meta, else the main heading,
     /// else `<title>` with a trailing site name (`_北安市人民政府`) removed.
-    /// For attachments, the PDF title metadata if meaningful, else empty.
+    /// For attachments, the PDF or DOCX title metadata if meaningful, else
+    /// empty.
     pub title: String,
     /// `<title>` as written.
     pub html_title: String,
@@ -130,7 +133,7 @@ pub struct Page {
     pub links: Vec<Link>,
     /// Visible text of the main content (body container when one is found,
     /// else the whole body), whitespace collapsed; for a PDF the extracted
-    /// text. Scripts and styles removed.
+    /// text; for a DOCX one line per paragraph. Scripts and styles removed.
     pub text: String,
     /// Why text could not be extracted from an attachment, if it could not.
     pub extract_error: Option<String>,
@@ -146,7 +149,8 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
             PageKind::Html => html::fill(&mut page, content_type, body),
             PageKind::Json => json::fill(&mut page, content_type, body),
             PageKind::Pdf => pdf::fill(&mut page, body),
-            PageKind::OtherAttachment | PageKind::Other => {}
+            PageKind::OtherAttachment => docx::fill(&mut page, content_type, body),
+            PageKind::Other => {}
         }
         page
     }));

@@ -149,7 +149,7 @@ fn is_wide(c: char) -> bool {
 
 /// The PDF's Title metadata when it is a real title: it has Chinese text
 /// once the "Microsoft Word - x.doc" wrapping is removed.
-fn meaningful_title(title: &str) -> Option<String> {
+pub(super) fn meaningful_title(title: &str) -> Option<String> {
     let title = title.strip_prefix("Microsoft Word - ").unwrap_or(title);
     let lower = title.to_ascii_lowercase();
     let stem = [".docx", ".doc", ".wps", ".xlsx", ".xls", ".pdf"]
