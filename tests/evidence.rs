@@ -391,3 +391,43 @@ fn screenshots_of_snapshots_are_pictured_and_archived() {
         .count();
     assert_eq!(archived, shots.len());
 }
+
+/// A site whose homepage answers 503 through every retry of the first pass
+/// is tried once more after the other sites, and decided then.
+#[test]
+fn transient_failures_get_a_second_pass() {
+    let fixtures = tempfile::tempdir().unwrap();
+    let site = fixtures.path().join("wudalianchi");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/wudalianchi"),
+        &site,
+    );
+    let mut config = std::fs::read_to_string(site.join("_site.toml")).unwrap();
+    config.push_str("\n[[route]]\npath = \"/\"\nstatus = 503\ntimes = 3\n");
+    std::fs::write(site.join("_site.toml"), config).unwrap();
+    let out_dir = fixtures.path().join("run");
+    let out = govcheck()
+        .args(["demo", "--quiet", "--fixtures"])
+        .arg(fixtures.path())
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["sites"][0]["second_pass"], true);
+    assert_eq!(run["sites"][0]["crawl"]["start"]["state"], "reached");
+    let rows = matrix(&out_dir);
+    assert!(
+        rows.iter().any(|r| r.status == "pass"),
+        "decided on the second pass"
+    );
+    assert!(!rows
+        .iter()
+        .any(|r| r.status == "inconclusive" && r.item == "7.column"));
+}

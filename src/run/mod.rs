@@ -49,6 +49,9 @@ pub struct SiteReport {
     pub findings: Vec<Finding>,
     /// Snapshot and WARC record per item id.
     pub evidence: HashMap<String, StoredEvidence>,
+    /// This result comes from the end-of-run retry of a site that failed
+    /// for a transient reason.
+    pub second_pass: bool,
     pub started: DateTime<Utc>,
     pub finished: DateTime<Utc>,
 }
@@ -135,9 +138,28 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         outcome,
         findings,
         evidence,
+        second_pass: false,
         started,
         finished: Utc::now(),
     }
+}
+
+/// Timeouts, refused connections, 5xx and resets pass; a site (or a row)
+/// that failed only for such a reason is worth one more look.
+fn needs_second_pass(site: &SiteReport) -> bool {
+    use crate::crawl::{FetchErrorClass as C, SiteStart};
+    let transient_start = matches!(
+        site.outcome.start,
+        SiteStart::Unreachable {
+            class: C::Timeout | C::Connect | C::ServerError | C::Body | C::Other,
+            ..
+        }
+    );
+    transient_start
+        || site
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Inconclusive && f.reason_code == "unreachable")
 }
 
 /// Crawl and audit every county, then write the run directory.
@@ -193,6 +215,36 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     while let Some(joined) = tasks.join_next().await {
         let (index, report) = joined.context("a site task failed")?;
         sites[index] = Some(report);
+    }
+    // Second pass: a site that failed for a transient reason gets one more
+    // try after the others, as an evaluator would look again later.
+    let mut retries = tokio::task::JoinSet::new();
+    for (index, site) in sites.iter().enumerate() {
+        if site.as_ref().is_some_and(needs_second_pass) {
+            let county = campaign.counties[index].clone();
+            let bar = bars.add(
+                ProgressBar::new_spinner()
+                    .with_style(style.clone())
+                    .with_prefix(format!("{} (2nd)", county.name)),
+            );
+            let task = check_site(county, shared.clone(), bar);
+            retries.spawn(async move { (index, task.await) });
+        }
+    }
+    while let Some(joined) = retries.join_next().await {
+        let (index, mut retry) = joined.context("a site task failed")?;
+        retry.second_pass = true;
+        let first = sites[index].take();
+        let inconclusive = |s: &SiteReport| {
+            s.findings
+                .iter()
+                .filter(|f| f.status == Status::Inconclusive)
+                .count()
+        };
+        sites[index] = match first {
+            Some(first) if inconclusive(&first) < inconclusive(&retry) => Some(first),
+            _ => Some(retry),
+        };
     }
     shared.log.flush()?;
     drop(shared);

@@ -95,6 +95,7 @@ pub fn write(
             "started": s.started,
             "finished": s.finished,
             "crawl": s.outcome,
+            "second_pass": s.second_pass,
             "score": score,
             "evidence": s.evidence,
         })).collect::<Vec<_>>(),
