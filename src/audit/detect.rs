@@ -620,6 +620,26 @@ pub fn external_list_link(
     }
 }
 
+/// A pass resting on one dated row of a list: the row's text and date are
+/// the excerpt, the list's page the evidence.
+fn dated_row_pass(
+    item: &Item,
+    doc: &Doc,
+    visit: &Visit,
+    ctx: &Context,
+    row: &Link,
+    place: &str,
+) -> Candidate {
+    let date = row.date.unwrap_or_default();
+    let fact = DateFact {
+        date,
+        source: crate::page::DateSource::ListContext,
+    };
+    let ev = evidence(doc, visit, ctx, format!("{} {date}", row.text), Some(fact));
+    let note = format!("{place} 「{}」 dated {date}", row.text);
+    candidate(item, Status::Pass, "found", note, ev)
+}
+
 /// Items 10.*: a column of the domain holding an item dated in the window.
 fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
     // Lists on this page whose box title names the domain.
@@ -633,28 +653,8 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
         .filter(|l| l.date.is_some_and(|d| ctx.in_window(d)))
         .collect();
     if let Some(first) = in_window.first() {
-        let date = first.date.map(|d| DateFact {
-            date: d,
-            source: crate::page::DateSource::ListContext,
-        });
-        let ev = evidence(
-            doc,
-            visit,
-            ctx,
-            format!(
-                "{} {}",
-                first.text,
-                first.date.map(|d| d.to_string()).unwrap_or_default()
-            ),
-            date,
-        );
-        let note = format!(
-            "the list 「{}」 holds 「{}」 dated {}",
-            first.section,
-            first.text,
-            first.date.unwrap_or_default()
-        );
-        return Some(candidate(item, Status::Pass, "found", note, ev));
+        let place = format!("the list 「{}」 holds", first.section);
+        return Some(dated_row_pass(item, doc, visit, ctx, first, &place));
     }
     let names: Vec<&str> = if doc.is_list {
         doc.column_names()
@@ -671,23 +671,8 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             .iter()
             .find(|l| l.date.is_some_and(|d| ctx.in_window(d)))
         {
-            let date = first.date.map(|d| DateFact {
-                date: d,
-                source: crate::page::DateSource::ListContext,
-            });
-            let ev = evidence(
-                doc,
-                visit,
-                ctx,
-                format!("{} {}", first.text, first.date.unwrap_or_default()),
-                date,
-            );
-            let note = format!(
-                "the column 「{name}」 holds 「{}」 dated {}",
-                first.text,
-                first.date.unwrap_or_default()
-            );
-            return Some(candidate(item, Status::Pass, "found", note, ev));
+            let place = format!("the column 「{name}」 holds");
+            return Some(dated_row_pass(item, doc, visit, ctx, first, &place));
         }
         let ev = evidence(doc, visit, ctx, name.to_string(), None);
         if !rows.is_empty() {
@@ -743,23 +728,7 @@ fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
         .iter()
         .find(|l| l.date.is_some_and(|d| ctx.in_window(d)))
     {
-        let date = row.date.map(|d| DateFact {
-            date: d,
-            source: crate::page::DateSource::ListContext,
-        });
-        let ev = evidence(
-            doc,
-            visit,
-            ctx,
-            format!("{} {}", row.text, row.date.unwrap_or_default()),
-            date,
-        );
-        let note = format!(
-            "「{}」 listed with date {}",
-            row.text,
-            row.date.unwrap_or_default()
-        );
-        return Some(candidate(item, Status::Pass, "found", note, ev));
+        return Some(dated_row_pass(item, doc, visit, ctx, row, "listed:"));
     }
     if doc.is_list && !doc.is_attachment {
         return None;
