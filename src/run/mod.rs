@@ -9,6 +9,7 @@
 //! and emits (`outputs`). Bodies live only as long as one visit and its
 //! archive write.
 
+mod lock;
 mod observer;
 mod outputs;
 mod snapshots;
@@ -166,6 +167,7 @@ fn needs_second_pass(site: &SiteReport) -> bool {
 pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<RunReport> {
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create run directory {}", options.out.display()))?;
+    let _lock = lock::RunLock::acquire(&options.out)?;
     let started = Utc::now();
     let run_id = started.format("%Y%m%dT%H%M%SZ").to_string();
     let warc = WarcWriter::create(

@@ -126,7 +126,9 @@ pub fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if relative == RUN_JSON || relative.starts_with(".tmp") {
+            // run.json cannot list itself; dot files are the lock and
+            // temporary files of atomic writes.
+            if relative == RUN_JSON || relative.starts_with('.') {
                 continue;
             }
             let bytes =
