@@ -87,7 +87,7 @@ pub fn classify_org(org: &str, county: &str, vocab: &IssuerVocabulary) -> Issuer
         return Issuer::OtherCounty(zone.clone());
     }
     let short = short_name(county);
-    if let Some(at) = org.find(short) {
+    if let Some(at) = org.rfind(short) {
         let mut rest = &org[at + short.len()..];
         for suffix in ["市", "县", "区"] {
             if county.ends_with(suffix) {
@@ -247,6 +247,14 @@ mod tests {
         );
         assert_eq!(
             of_title("黑河市爱辉区人民政府2022年法治政府建设工作报告", "爱辉区"),
+            Issuer::County
+        );
+        // A joint report of the county's Party committee and government.
+        assert_eq!(
+            of_title(
+                "中共北安市委北安市人民政府关于2022年度法治政府建设情况的报告",
+                "北安市"
+            ),
             Issuer::County
         );
         assert_eq!(
