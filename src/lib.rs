@@ -12,6 +12,7 @@ pub mod crawl;
 pub mod emit;
 pub mod evidence;
 pub mod export;
+pub mod history;
 pub mod page;
 pub mod report;
 pub mod rubric;
