@@ -304,22 +304,47 @@ fn guide(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
 
 /// 7.column: the disclosure column the homepage links, with content.
 fn column(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
-    let via_home = doc.found_via.filter(|l| {
-        ctx.column_links.contains_key(&link_key(&l.url))
-            || (visit.depth <= 1 && contains_any(&l.text, &item.topic))
-    });
+    // A column label ("政务公开", "政府信息公开"), not a document title that
+    // happens to contain the words.
+    let label = |l: &&Link| {
+        let text = super::text::normalise_title(&l.text);
+        text.chars().count() <= 12
+            && years_named(&text).is_empty()
+            && !contains_any(&text, &item.exclude)
+    };
+    let via_home = doc
+        .found_via
+        .filter(|l| {
+            ctx.column_links.contains_key(&link_key(&l.url))
+                || visit.depth <= 1 && contains_any(&l.text, &item.topic)
+        })
+        .filter(label);
     let via = via_home.or_else(|| {
         doc.found_via
             .filter(|l| visit.depth <= 2 && first_match(&l.text, &item.topic).is_some())
+            .filter(label)
     })?;
-    if contains_any(&via.text, &item.exclude) {
-        return None;
-    }
+    // Content: entries of its own, sub-columns of the disclosure platform
+    // (a hub page linking 指南, 制度, 年报 …), or dated rows.
     let rows = doc.content_links.len();
+    let sub_columns = doc
+        .page
+        .links
+        .iter()
+        .filter(|l| l.url != doc.page.url && l.url != via.url)
+        .filter(|l| {
+            ctx.rubric
+                .items
+                .iter()
+                .any(|i| i.id != item.id && contains_any(&l.text, &i.topic))
+        })
+        .count();
+    let dated = doc.dated_rows().len();
     let ev = evidence(doc, visit, ctx, via.text.clone(), None);
-    if rows >= 3 && !(doc.says_empty() && rows < 6) {
+    let empty = doc.says_empty() && dated == 0 && rows < 6;
+    if (rows >= 3 || sub_columns >= 3 || dated >= 1) && !empty {
         let note = format!(
-            "the homepage link 「{}」 opens a column with {rows} content links",
+            "the homepage link 「{}」 opens a column with {rows} entries and {sub_columns} disclosure sub-columns",
             via.text
         );
         Some(candidate(item, Status::Pass, "found", note, ev))
@@ -353,11 +378,30 @@ fn catalogue(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Can
         ));
     }
     let has_content = if doc.is_list || doc.page.index_number.is_none() {
-        doc.dated_rows().len() + doc.content_links.len() / 3 >= 2
+        (!doc.dated_rows().is_empty() || doc.content_links.len() >= 3)
             && !(doc.says_empty() && doc.dated_rows().is_empty())
     } else {
         true
     };
+    // A "目录" that only lists departments (each with its own catalogue
+    // behind) is a 部门目录, not the county's catalogue.
+    let departments = doc
+        .content_links
+        .iter()
+        .filter(|l| {
+            matches!(
+                super::issuer::classify_org(&l.text, ctx.county, &ctx.rubric.issuer),
+                Issuer::Department(_) | Issuer::Township(_)
+            )
+        })
+        .count();
+    if doc.dated_rows().is_empty()
+        && departments >= 3
+        && departments * 5 >= doc.content_links.len() * 4
+    {
+        let note = format!("「{name}」 only lists departments ({departments}): a 部门目录, not the county's catalogue");
+        return Some(candidate(item, Status::Fail, "department_only", note, ev));
+    }
     if !has_content {
         return Some(candidate(
             item,
@@ -452,13 +496,32 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
         .iter()
         .filter(|l| !higher_level(&l.text, ctx))
         .collect();
-    if let Some(first) = own.first() {
+    let department = |l: &&&Link| {
+        let evidence = IssuerEvidence {
+            title: &l.text,
+            publisher: None,
+            columns: vec![],
+        };
+        matches!(
+            issuer_of(&evidence, &item.topic, ctx.county, &ctx.rubric.issuer),
+            Issuer::Department(_) | Issuer::Township(_)
+        )
+    };
+    if let Some(first) = own.iter().find(|l| !department(l)) {
         let ev = evidence(doc, visit, ctx, first.text.clone(), doc.published);
         let note = format!(
             "the column 「{name}」 lists the county's own rules, e.g. 「{}」",
             first.text
         );
         return Some(candidate(item, Status::Pass, "found", note, ev));
+    }
+    if let Some(first) = own.first() {
+        let ev = evidence(doc, visit, ctx, first.text.clone(), doc.published);
+        let note = format!(
+            "the column 「{name}」 lists only departments' or townships' rules, e.g. 「{}」",
+            first.text
+        );
+        return Some(candidate(item, Status::Fail, "department_only", note, ev));
     }
     let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
     if let Some(first) = rows.first() {

@@ -60,7 +60,20 @@ pub fn title_prefix<'a>(title: &'a str, topic: &[String]) -> &'a str {
         .char_indices()
         .find(|(_, c)| c.is_ascii_digit())
         .map_or(title.len(), |(i, _)| i);
-    for marker in ["关于", "年度", "印发", "《", "二〇", "二○", "二零"] {
+    // The disclosure words start the subject, never the issuer's name
+    // ("讷河市财政局|政府信息公开保密审查制度").
+    for marker in [
+        "关于",
+        "年度",
+        "印发",
+        "《",
+        "二〇",
+        "二○",
+        "二零",
+        "政府信息公开",
+        "政务公开",
+        "信息公开",
+    ] {
         if let Some(at) = title.find(marker) {
             end = end.min(at);
         }
@@ -303,6 +316,17 @@ mod tests {
             of_title("司法局2022年度法治政府建设工作报告", "北安市"),
             Issuer::Department(_)
         ));
+    }
+
+    #[test]
+    fn disclosure_words_end_the_issuer() {
+        let t = |title: &str| classify_org(title_prefix(title, &[]), "讷河市", &vocab());
+        assert!(matches!(
+            t("讷河市财政局政府信息公开保密审查制度"),
+            Issuer::Department(_)
+        ));
+        assert_eq!(t("讷河市人民政府信息公开指南"), Issuer::County);
+        assert_eq!(t("讷河市政府信息公开工作年度报告"), Issuer::County);
     }
 
     #[test]

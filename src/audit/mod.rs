@@ -273,15 +273,21 @@ impl SiteAudit {
             date: None,
             origin: crate::page::LinkOrigin::Anchor,
         });
-        // A link that names a document speaks for itself: only the item it
-        // names (or whose column it stands in) is kept open. A navigation
-        // link or a list continuation may lead to anything its column holds.
-        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
+        // A link that names a document, or names one item's column
+        // ("信息公开年报"), speaks for itself: only the items it names (or
+        // whose column it stands in) are kept open. A generic navigation
+        // link ("政务公开") or a list continuation may lead to anything.
         let continuation = matches!(
             link.origin,
             crate::page::LinkOrigin::Pager | crate::page::LinkOrigin::Script
         );
-        let threshold = if names_a_document && !continuation {
+        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
+        let names_an_item = self
+            .rubric
+            .items
+            .iter()
+            .any(|item| relevance(item, link, &self.rubric.crawl) >= 6);
+        let threshold = if (names_a_document || names_an_item) && !continuation {
             3
         } else {
             1

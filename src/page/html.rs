@@ -176,9 +176,13 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     page.publisher = field(&["发布机构", "发文机关", "信息来源", "文章来源", "来源"])
         .filter(|v| v.chars().count() <= 40);
     page.written = field(&["成文日期"]).and_then(|v| dates::find_date(&v));
+    let mut found = links::extract(&doc, &page.url);
+    // A "时间：2022-11-18" inside a list row dates the row, not the page: a
+    // column page must not look like an article published that day.
+    let row_dates: Vec<_> = found.iter().filter_map(|l| l.date).collect();
     let shown = field(&["发布日期", "发布时间"])
         .and_then(|v| dates::find_date(&v))
-        .or_else(|| dates::visible_published(&body_text));
+        .or_else(|| dates::visible_published(&body_text).filter(|d| !row_dates.contains(d)));
     page.published = match shown {
         Some(date) => Some(super::DateFact {
             date,
@@ -187,7 +191,6 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         None => dates::published("", &page.meta, &page.url),
     };
 
-    let mut found = links::extract(&doc, &page.url);
     // Meta refresh and script navigation: a stub homepage's only way on.
     let redirects = redirects::extract(&doc, &links::base(&doc, &page.url));
     for link in redirects {
@@ -304,8 +307,14 @@ fn document_title(
     html_title: &str,
 ) -> String {
     let site_name = meta.get("sitename").map(String::as_str);
-    if let Some(t) = meta.get("articletitle").filter(|t| !t.is_empty()) {
-        return t.clone();
+    // Copied templates leave the site name in ArticleTitle
+    // ("…年度报告_嘉荫县人民政府"), or only the site name.
+    if let Some(t) = meta
+        .get("articletitle")
+        .map(|t| strip_site_name(t, site_name))
+        .filter(|t| !t.is_empty() && !is_site_name(t, site_name))
+    {
+        return t;
     }
     let plausible =
         |t: &String| (2..=200).contains(&t.chars().count()) && !is_site_name(t, site_name);
@@ -664,6 +673,12 @@ mod tests {
         assert_eq!(
             page("http://www.nenjiang.gov.cn/a.html", meta).title,
             "关于2022年度法治政府建设工作情况的报告"
+        );
+        // A copied template leaves the site name in ArticleTitle.
+        let suffixed = r#"<html><head><meta name="ArticleTitle" content="嘉荫县2021年政府信息公开工作年度报告_嘉荫县人民政府"></head><body></body></html>"#;
+        assert_eq!(
+            page("http://www.jiayin.gov.cn/a.html", suffixed).title,
+            "嘉荫县2021年政府信息公开工作年度报告"
         );
         let heading = r#"<html><head><title>通知公告 - 逊克县人民政府</title></head><body><h1>逊克县人民政府</h1>
 <div class="box"><div class="title">逊克县政府信息公开指南</div><div class="content">一、主动公开</div></div></body></html>"#;

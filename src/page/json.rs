@@ -104,13 +104,14 @@ fn entries(root: &Value, page: &Page) -> Vec<Link> {
     links
 }
 
-/// The first field of `map` whose lower-cased key is in `keys` (in the order
-/// of `keys`) and whose value is a non-empty string or a number.
+/// The first field of `map` whose key, lower-cased and without `_`/`-`
+/// (`publish_time`, `pub-date`), is in `keys` (in the order of `keys`) and
+/// whose value is a non-empty string or a number.
 fn field<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
     keys.iter().find_map(|k| {
         map.iter()
             .find(|(key, v)| {
-                key.eq_ignore_ascii_case(k)
+                key.replace(['_', '-'], "").eq_ignore_ascii_case(k)
                     && (v.as_str().is_some_and(|s| !s.trim().is_empty()) || v.is_number())
             })
             .map(|(_, v)| v)
@@ -156,6 +157,7 @@ mod tests {
         let body = r#"{"code":200,"data":{"total":3,"list":[
 {"DOCTITLE":"北安市2022年政府信息公开工作年度报告","DOCPUBURL":"/bas/c100784/202301/c12_345.shtml","DOCRELTIME":"2023-01-18 09:30:00","CHNLNAME":"政府信息公开年报"},
 {"title":"关于印发<em>北安市</em>行政规范性文件管理办法的通知","url":"https://www.hljba.gov.cn/bas/c100760/202212/c12_77.shtml","publishTime":1670947200000},
+{"title":"呼玛县政府信息公开保密审查制度","url":"/gkmlpt/content/0/508/post_1.html","publish_time":"2022-09-01 10:00:00"},
 {"title":"无链接的条目"},
 {"name":"附件","fileUrl":"javascript:void(0)"}
 ]}}"#;
@@ -163,7 +165,9 @@ mod tests {
         let page = parse(&url, 200, Some("text/html"), body.as_bytes());
         assert_eq!(page.kind, PageKind::Json);
         assert_eq!(page.title, "");
-        assert_eq!(page.links.len(), 2);
+        assert_eq!(page.links.len(), 3);
+        // Snake-case keys (gkmlpt's publish_time) are read too.
+        assert_eq!(page.links[2].date, NaiveDate::from_ymd_opt(2022, 9, 1));
         let first = &page.links[0];
         assert_eq!(
             first.url.as_str(),
@@ -178,7 +182,7 @@ mod tests {
         assert_eq!(second.date, NaiveDate::from_ymd_opt(2022, 12, 14));
         assert_eq!(
             page.text,
-            "北安市2022年政府信息公开工作年度报告 关于印发北安市行政规范性文件管理办法的通知"
+            "北安市2022年政府信息公开工作年度报告 关于印发北安市行政规范性文件管理办法的通知 呼玛县政府信息公开保密审查制度"
         );
     }
 

@@ -42,6 +42,19 @@ static PARAM_VAR: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+static ID_CARRIERS: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse("a[href^='#'], [data-cid], [data-id], [data-tab], [data-code], [data-channel]")
+        .expect("static selector")
+});
+/// `"id": 2655` in a script's configuration, and `|| "2655"` defaults.
+static ID_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:["']?\b(?:id|cid|tab|channelId|classId)["']?\s*:\s*["']?|\|\|\s*["'])([\w-]{1,40})"#,
+    )
+    .unwrap()
+});
+/// At most this many guessed ids per script.
+const MAX_ID_EXPANSIONS: usize = 40;
 static CALL_ARG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\(\s*["']([\w-]+)["']\s*\)"#).unwrap());
 
@@ -75,12 +88,18 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Vec<Link> {
             });
         }
     };
+    let anchors = anchor_ids(doc);
     for script in doc.select(&SCRIPTS) {
         let code: String = script.text().collect();
         for (url, text) in pager_pages(&code, page_url) {
             push(url, LinkOrigin::Pager, text);
         }
-        for url in endpoints(&code, page_url, &params) {
+        let mut ids = anchors.clone();
+        ids.extend(ID_VALUE.captures_iter(&code).map(|c| c[1].to_string()));
+        ids.sort();
+        ids.dedup();
+        ids.truncate(MAX_ID_EXPANSIONS);
+        for url in endpoints(&code, page_url, &params, &ids) {
             push(url, LinkOrigin::Script, String::new());
         }
     }
@@ -183,9 +202,44 @@ fn number_of(arg: &str, code: &str) -> Option<u64> {
         .and_then(|c| c[1].parse().ok())
 }
 
+/// Values a list script may be called with when the page URL has none:
+/// the ids its tree links carry (`href="#2655"`, `data-cid="2655"`).
+fn anchor_ids(doc: &Html) -> Vec<String> {
+    let mut ids = Vec::new();
+    for el in doc.select(&ID_CARRIERS) {
+        let value = el.value();
+        let from_fragment = value.attr("href").and_then(|h| h.strip_prefix('#'));
+        let from_data = [
+            "data-cid",
+            "data-id",
+            "data-tab",
+            "data-code",
+            "data-channel",
+        ]
+        .iter()
+        .find_map(|a| value.attr(a));
+        for id in [from_fragment, from_data].into_iter().flatten() {
+            if (1..=40).contains(&id.len())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
 /// Same-site URLs the script would request: URL-like string literals, and
-/// concatenations whose variable part is one of the page's query values.
-fn endpoints(code: &str, page_url: &Url, params: &HashMap<String, String>) -> Vec<Url> {
+/// concatenations whose variable part is one of the page's query values
+/// or, failing that, one of the ids the page's tree offers (`ids`).
+fn endpoints(
+    code: &str,
+    page_url: &Url,
+    params: &HashMap<String, String>,
+    ids: &[String],
+) -> Vec<Url> {
     let mut urls = Vec::new();
     for m in STRING.captures_iter(code) {
         let Some(whole) = m.get(0) else {
@@ -217,12 +271,16 @@ fn endpoints(code: &str, page_url: &Url, params: &HashMap<String, String>) -> Ve
                 .cloned()
                 .unwrap_or_else(|| ident.to_string()),
         };
-        let Some(value) = params.get(&param) else {
-            continue;
+        let values: Vec<&String> = match params.get(&param) {
+            Some(value) => vec![value],
+            None if head.contains('/') => ids.iter().collect(),
+            None => continue,
         };
-        let candidate = format!("{head}{value}{tail}");
-        if !candidate.contains(char::is_whitespace) && looks_like_endpoint(&candidate) {
-            urls.extend(same_site(page_url, &candidate));
+        for value in values {
+            let candidate = format!("{head}{value}{tail}");
+            if !candidate.contains(char::is_whitespace) && looks_like_endpoint(&candidate) {
+                urls.extend(same_site(page_url, &candidate));
+            }
         }
     }
     urls
@@ -338,6 +396,23 @@ $(function () {
         assert!(!script.iter().any(|u| u.contains("logo.png")
             || u.contains("cdn.example.com")
             || u.ends_with("/bas/zfxxgk/")));
+    }
+
+    #[test]
+    fn tree_ids_feed_a_hash_driven_list_script() {
+        // gkmlpt: the list endpoint is built from the tree's ids, which the
+        // page URL does not carry.
+        let html = r##"<html><body><ul id="classify-tree"><li><a href="#2655" data-cid="2655">机构职能</a></li>
+<li><a href="#2656" data-cid="2656">政府信息公开制度</a></li></ul>
+<script>window._CONFIG = {SID: "757009", CLASSIFY: [{"id": 2657, "name": "规范性文件"}]};
+function loadList(cid) { $.getJSON("/gkmlpt/api/all/" + cid + ".json", {page: 1}, function (res) {}); }
+$(function () { var cid = location.hash.replace("#", "") || "2655"; loadList(cid); });</script></body></html>"##;
+        let links = script_links("http://www.huma.gov.cn/gkmlpt/index", html);
+        let found = urls(&links, LinkOrigin::Script);
+        for id in ["2655", "2656", "2657"] {
+            let url = format!("http://www.huma.gov.cn/gkmlpt/api/all/{id}.json");
+            assert!(found.contains(&url), "{url} missing from {found:?}");
+        }
     }
 
     #[test]
