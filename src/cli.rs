@@ -14,7 +14,8 @@ use url::Url;
 
 const EXIT_CODES: &str =
     "Exit codes: 0 run completed (whatever the verdicts); 1 run failed (bad input, I/O); \
-2 run completed but some row is inconclusive (a site could not be fully checked).";
+2 run completed but some row is inconclusive (a site could not be fully checked); \
+3 (diff only) some item went from pass to fail.";
 
 #[derive(Parser, Debug)]
 #[command(name = "govcheck", version, about = "Checks Chinese county government websites for the disclosures an evaluation rubric requires, and keeps evidence.", after_help = EXIT_CODES)]
@@ -47,6 +48,51 @@ pub enum Command {
         targets: PathBuf,
         #[command(flatten)]
         common: Common,
+    },
+    /// What changed between two complete runs (default: the last two):
+    /// per county, items whose status or evidence changed. Exit code 3 when
+    /// any item went from pass to fail.
+    Diff {
+        /// The earlier run directory.
+        before: Option<PathBuf>,
+        /// The later run directory.
+        after: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// When each item first and last passed, and how often it flipped.
+    History {
+        #[arg(long)]
+        county: Option<String>,
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// Record an evaluator's decision over the machine verdict; it holds in
+    /// later runs until removed with --remove.
+    Override {
+        #[arg(long)]
+        county: String,
+        #[arg(long)]
+        item: String,
+        /// pass or fail.
+        #[arg(long, required_unless_present = "remove")]
+        status: Option<String>,
+        /// Why (shown in matrix, scores, report and export).
+        #[arg(long, required_unless_present = "remove")]
+        note: Option<String>,
+        /// The evidence the evaluator relied on.
+        #[arg(long)]
+        evidence: Option<String>,
+        /// Who decides (default: $USER).
+        #[arg(long)]
+        who: Option<String>,
+        /// Remove the override in force instead.
+        #[arg(long)]
+        remove: bool,
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Export a run's evidence matrix as CSV (Excel), XLSX or JSON.
     Export {
@@ -103,6 +149,9 @@ pub struct Common {
     /// Hide progress bars.
     #[arg(long)]
     quiet: bool,
+    /// History database (default: $GOVCHECK_DB, else runs/govcheck.sqlite).
+    #[arg(long)]
+    db: Option<PathBuf>,
     /// Also save a PNG of each evidence snapshot (needs Chromium on PATH).
     #[arg(long)]
     screenshots: bool,
@@ -146,6 +195,7 @@ impl Common {
             out: self.out.clone().unwrap_or_else(run::default_out_dir),
             progress: !self.quiet && std::io::stderr().is_terminal(),
             operator: self.operator.clone().unwrap_or_default(),
+            db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
             chromium: self.screenshots.then(crate::screenshot::find_chromium).flatten().or_else(|| {
                 if self.screenshots {
                     eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");
@@ -205,6 +255,35 @@ pub async fn main(cli: Cli) -> Result<i32> {
             print!("{}", run::summary_table(&options.rubric, &report));
             Ok(finish(&report))
         }
+        Command::Diff { before, after, db } => {
+            crate::history_cli::diff(&db_path(db), before, after)
+        }
+        Command::History { county, item, db } => {
+            crate::history_cli::history(&db_path(db), county.as_deref(), item.as_deref())
+        }
+        Command::Override {
+            county,
+            item,
+            status,
+            note,
+            evidence,
+            who,
+            remove,
+            db,
+        } => {
+            let who = who
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "unknown".into());
+            let db = db_path(db);
+            if remove {
+                crate::history_cli::remove_override(&db, &county, &item, &who)
+            } else {
+                let (status, note) = (status.unwrap_or_default(), note.unwrap_or_default());
+                crate::history_cli::add_override(
+                    &db, &county, &item, &status, &note, evidence, &who,
+                )
+            }
+        }
         Command::Export {
             run,
             format,
@@ -262,6 +341,10 @@ pub async fn main(cli: Cli) -> Result<i32> {
             Ok(finish(&report))
         }
     }
+}
+
+fn db_path(db: Option<PathBuf>) -> PathBuf {
+    db.unwrap_or_else(crate::history::default_db_path)
 }
 
 fn same_site(a: &Url, b: &Url) -> bool {

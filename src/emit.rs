@@ -4,8 +4,9 @@
 //! cells that would start a formula neutralised. Every file is written to a
 //! temporary name and renamed, so a crash never leaves half a file.
 
-use crate::audit::Finding;
+use crate::audit::{Finding, Status};
 use crate::evidence::StoredEvidence;
+use crate::history::OverrideRow;
 use crate::rubric::Rubric;
 use crate::score::{row_points, score_site, units, SiteScore};
 use anyhow::{Context, Result};
@@ -14,8 +15,8 @@ use std::io::Write;
 use std::path::Path;
 
 /// The matrix columns: the 13 of the contract, in order, then where the
-/// evidence is archived and what matched.
-pub const MATRIX_COLUMNS: [&str; 16] = [
+/// evidence is archived, what matched, and an evaluator's override.
+pub const MATRIX_COLUMNS: [&str; 19] = [
     "county",
     "url",
     "item",
@@ -32,6 +33,9 @@ pub const MATRIX_COLUMNS: [&str; 16] = [
     "warc_file",
     "warc_record_id",
     "excerpt",
+    "override_status",
+    "override_note",
+    "override_by",
 ];
 
 /// One county's findings, as the emitters need them.
@@ -41,6 +45,31 @@ pub struct SiteResult<'a> {
     pub findings: &'a [Finding],
     /// Snapshot and WARC record per item id.
     pub evidence: &'a HashMap<String, StoredEvidence>,
+    /// Evaluators' overrides in force, per item id. `status` stays the
+    /// machine's verdict; scores follow the override.
+    pub overrides: &'a HashMap<String, OverrideRow>,
+}
+
+impl SiteResult<'_> {
+    /// The findings as scored: an override replaces the machine's status.
+    pub fn effective(&self) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .map(|f| match self.overrides.get(&f.item) {
+                Some(o) => Finding {
+                    status: if o.status == "pass" {
+                        Status::Pass
+                    } else {
+                        Status::Fail
+                    },
+                    reason_code: "override".into(),
+                    reason: format!("override: {} (machine: {})", o.note, f.reason),
+                    ..f.clone()
+                },
+                None => f.clone(),
+            })
+            .collect()
+    }
 }
 
 /// A cell Excel would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets
@@ -70,8 +99,10 @@ pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
         let mut w = excel_writer(&mut buffer);
         w.write_record(MATRIX_COLUMNS)?;
         for site in sites {
-            for f in site.findings {
+            let effective = site.effective();
+            for (f, scored) in site.findings.iter().zip(&effective) {
                 let max = rubric.item(&f.item).map(|i| i.points).unwrap_or(0);
+                let over = site.overrides.get(&f.item);
                 let ev = f.evidence.as_ref();
                 let stored = site.evidence.get(&f.item);
                 write_row(
@@ -82,7 +113,7 @@ pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
                         f.item.clone(),
                         f.item_name.clone(),
                         f.status.as_str().to_string(),
-                        row_points(rubric, f).to_string(),
+                        row_points(rubric, scored).to_string(),
                         max.to_string(),
                         f.reason.clone(),
                         ev.map(|e| e.url.to_string()).unwrap_or_default(),
@@ -101,6 +132,12 @@ pub fn matrix_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<Vec<u8>> {
                             .map(|s| s.record.record_id.clone())
                             .unwrap_or_default(),
                         ev.map(|e| e.excerpt.clone()).unwrap_or_default(),
+                        over.map(|o| o.status.clone()).unwrap_or_default(),
+                        over.map(|o| o.note.clone()).unwrap_or_default(),
+                        over.map(|o| {
+                            format!("{} {}", o.who, o.created.format("%Y-%m-%d %H:%M UTC"))
+                        })
+                        .unwrap_or_default(),
                     ],
                 )?;
             }
@@ -121,14 +158,27 @@ pub fn scores_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<(Vec<u8>, Vec
                 .into_iter()
                 .map(|(id, _, _)| format!("item_{id}")),
         );
-        header.extend(["total", "max_total", "pass", "fail", "inconclusive"].map(String::from));
+        header.extend(
+            [
+                "total",
+                "max_total",
+                "pass",
+                "fail",
+                "inconclusive",
+                "machine_total",
+                "overrides",
+            ]
+            .map(String::from),
+        );
         write_row(&mut w, &header)?;
         for site in sites {
-            let s = score_site(rubric, site.findings);
+            let s = score_site(rubric, &site.effective());
+            let machine = score_site(rubric, site.findings);
             let mut row = vec![site.county.to_string(), site.url.to_string()];
             row.extend(s.units.iter().map(|u| u.points.to_string()));
             row.extend([s.total, s.max_total].map(|n| n.to_string()));
             row.extend([s.pass, s.fail, s.inconclusive].map(|n| n.to_string()));
+            row.extend([machine.total as usize, site.overrides.len()].map(|n| n.to_string()));
             write_row(&mut w, &row)?;
             scores.push(s);
         }
@@ -167,11 +217,13 @@ mod tests {
             evidence: None,
         }];
         let none = HashMap::new();
+        let no_overrides = HashMap::new();
         let sites = [SiteResult {
             county: "北安市",
             url: "http://a/",
             findings: &findings,
             evidence: &none,
+            overrides: &no_overrides,
         }];
         let bytes = matrix_csv(&r, &sites).unwrap();
         assert!(bytes.starts_with("\u{feff}".as_bytes()));

@@ -192,7 +192,7 @@ mod tests {
     fn run_dir() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let matrix = format!(
-            "\u{feff}{}\r\n北安市,http://127.0.0.1/,9,政务公开年度报告,pass,4,4,found: x,http://127.0.0.1/a.html,snapshots/ab.html,00,2023-01-18,2026-11-28T00:00:00Z,,,\r\n北安市,http://127.0.0.1/,3,法治政府报告制度,fail,0,4,'=cmd,,,,,,,,\r\n",
+            "\u{feff}{}\r\n北安市,http://127.0.0.1/,9,政务公开年度报告,pass,4,4,found: x,http://127.0.0.1/a.html,snapshots/ab.html,00,2023-01-18,2026-11-28T00:00:00Z,,,,,,\r\n北安市,http://127.0.0.1/,3,法治政府报告制度,fail,0,4,'=cmd,,,,,,,,,,,\r\n",
             MATRIX_COLUMNS.join(",")
         );
         std::fs::write(dir.path().join("matrix.csv"), matrix).unwrap();

@@ -13,6 +13,7 @@ pub mod emit;
 pub mod evidence;
 pub mod export;
 pub mod history;
+pub mod history_cli;
 pub mod page;
 pub mod report;
 pub mod rubric;

@@ -102,9 +102,14 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> Strin
             match site.findings.iter().find(|f| f.item == item.id) {
                 Some(f) => {
                     let label = f.status.as_str();
+                    let shown = if f.reason_code == "override" {
+                        format!("{label} (override)")
+                    } else {
+                        label.to_string()
+                    };
                     let cell = match (site.snapshot)(&f.item).and_then(|s| safe_href(&s)) {
-                        Some(href) => format!("<a href=\"{href}\">{label}</a>"),
-                        None => label.to_string(),
+                        Some(href) => format!("<a href=\"{href}\">{shown}</a>"),
+                        None => shown,
                     };
                     let _ = write!(
                         h,

@@ -7,9 +7,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+/// Each run gets its own history database, so parallel tests never wait
+/// on each other's database lock.
+fn fresh_db() -> PathBuf {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = DIR.get_or_init(|| tempfile::tempdir().unwrap());
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    dir.path().join(format!("history-{n}.sqlite"))
+}
+
 fn govcheck() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_govcheck"));
-    c.env("NO_PROXY", "127.0.0.1,localhost")
+    c.env("GOVCHECK_DB", fresh_db())
+        .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")

@@ -141,6 +141,8 @@ fn crawl_of_fixture_sites_matches_expected_verdicts() {
         .arg("--out")
         .arg(&out_dir)
         .args(["--rate", "0"])
+        .arg("--db")
+        .arg(tmp.path().join("history.sqlite"))
         // Loopback only: no proxy may stand between the crawler and the sites.
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")

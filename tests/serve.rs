@@ -49,7 +49,14 @@ async fn start_all_serves_every_site_in_name_order() {
     sorted.sort();
     assert_eq!(dirs, sorted);
     assert!(names.len() >= 11, "{names:?}");
-    for county in ["爱辉区", "北安市", "嫩江市", "孙吴县", "五大连池市", "逊克县"] {
+    for county in [
+        "爱辉区",
+        "北安市",
+        "嫩江市",
+        "孙吴县",
+        "五大连池市",
+        "逊克县",
+    ] {
         assert!(names.contains(&county), "{county} missing from {names:?}");
     }
     for s in &servers {

@@ -1,6 +1,7 @@
-//! One run per run directory at a time: an advisory lock held for the
-//! whole run. The operating system drops it when the process ends, even by
-//! SIGKILL, so a killed run never leaves a stale lock behind.
+//! One run per run directory, and one per history database, at a time: an
+//! advisory lock held for the whole run. The operating system drops it when
+//! the process ends, even by SIGKILL, so a killed run never leaves a stale
+//! lock behind.
 
 use anyhow::{bail, Context, Result};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -13,22 +14,47 @@ pub struct RunLock {
 }
 
 impl RunLock {
+    /// Lock a run directory.
     pub fn acquire(dir: &Path) -> Result<RunLock> {
-        let path = dir.join(LOCK_FILE);
+        RunLock::acquire_file(
+            &dir.join(LOCK_FILE),
+            &format!("{} (choose another --out)", dir.display()),
+        )
+    }
+
+    /// Lock the history database at `db` (through `<db>.lock`).
+    pub fn acquire_db(db: &Path) -> Result<RunLock> {
+        let mut name = db.as_os_str().to_owned();
+        name.push(".lock");
+        RunLock::acquire_file(
+            Path::new(&name),
+            &format!(
+                "the history database {} (or use another --db)",
+                db.display()
+            ),
+        )
+    }
+
+    fn acquire_file(path: &Path, what: &str) -> Result<RunLock> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&path)
+            .open(path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
         match file.try_lock() {
             Ok(()) => Ok(RunLock { _file: file }),
             Err(TryLockError::WouldBlock) => bail!(
-                "another govcheck run is using {} (lock {} is held); wait for it or choose another --out",
-                dir.display(),
+                "another govcheck run is using {what}: lock {} is held; wait for it to finish",
                 path.display()
             ),
-            Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+            Err(TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("cannot lock {}", path.display()))
+            }
         }
     }
 }
@@ -45,5 +71,9 @@ mod tests {
         assert!(err.contains("another govcheck run"), "{err}");
         drop(first);
         assert!(RunLock::acquire(dir.path()).is_ok());
+        let db = dir.path().join("h/govcheck.sqlite");
+        let held = RunLock::acquire_db(&db).unwrap();
+        assert!(RunLock::acquire_db(&db).is_err());
+        drop(held);
     }
 }

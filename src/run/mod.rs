@@ -12,12 +12,14 @@
 mod lock;
 mod observer;
 mod outputs;
+mod record;
 mod snapshots;
 
 use crate::audit::{Finding, SiteAudit, Status};
 use crate::campaign::{Campaign, County};
 use crate::crawl::{crawl_site, CrawlConfig, CrawlOutcome, Politeness};
 use crate::evidence::{StoredEvidence, WarcHandle, WarcInfo, WarcWriter};
+use crate::history::{History, RunRow, RunState};
 use crate::rubric::Rubric;
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -40,6 +42,8 @@ pub struct RunOptions {
     pub operator: String,
     /// Picture each snapshot with this Chromium (`--screenshots`).
     pub chromium: Option<PathBuf>,
+    /// The history database.
+    pub db: PathBuf,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -89,6 +93,8 @@ struct Shared {
     warc: WarcHandle,
     out: PathBuf,
     chromium: Option<PathBuf>,
+    history: Arc<History>,
+    history_run: i64,
 }
 
 async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> SiteReport {
@@ -133,7 +139,7 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
     }
     let passed = findings.iter().filter(|f| f.status == Status::Pass).count();
     bar.finish_with_message(format!("done: {passed}/{} items pass", findings.len()));
-    SiteReport {
+    let report = SiteReport {
         county: county.name,
         url: county.url,
         outcome,
@@ -142,7 +148,26 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         second_pass: false,
         started,
         finished: Utc::now(),
+    };
+    if let Err(e) = shared.history.record_site(
+        shared.history_run,
+        record::site_row(&report),
+        &record::finding_rows(&report),
+    ) {
+        tracing::error!(
+            "cannot record {} in the history database: {e:#}",
+            report.county
+        );
     }
+    report
+}
+
+/// How a run directory is named in the history: its absolute path.
+pub fn run_dir_key(dir: &Path) -> String {
+    std::path::absolute(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Timeouts, refused connections, 5xx and resets pass; a site (or a row)
@@ -168,6 +193,10 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create run directory {}", options.out.display()))?;
     let _lock = lock::RunLock::acquire(&options.out)?;
+    let _db_lock = lock::RunLock::acquire_db(&options.db)?;
+    let history = Arc::new(History::open(&options.db)?);
+    // Holding the database lock, any run still marked running was killed.
+    history.mark_incomplete_stale_runs()?;
     let started = Utc::now();
     let run_id = started.format("%Y%m%dT%H%M%SZ").to_string();
     let warc = WarcWriter::create(
@@ -186,6 +215,19 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     )
     .with_context(|| format!("cannot start the web archive in {}", options.out.display()))?
     .spawn();
+    let history_run = history.begin_run(RunRow {
+        id: 0,
+        run_dir: run_dir_key(&options.out),
+        campaign: campaign.name.clone(),
+        rubric_version: format!(
+            "{} {}",
+            options.rubric.rubric.id, options.rubric.rubric.version
+        ),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        started,
+        finished: None,
+        state: RunState::Running,
+    })?;
     let shared = Arc::new(Shared {
         rubric: options.rubric.clone(),
         window: (campaign.window_start, campaign.window_end),
@@ -195,6 +237,8 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         warc: warc.clone(),
         out: options.out.clone(),
         chromium: options.chromium.clone(),
+        history: history.clone(),
+        history_run,
     });
     let bars = MultiProgress::new();
     if !options.progress {
@@ -259,7 +303,15 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         started,
         finished: Utc::now(),
     };
-    outputs::write(campaign, &options.rubric, &options.crawl, &report)?;
+    let overrides = history.active_overrides()?;
+    outputs::write(
+        campaign,
+        &options.rubric,
+        &options.crawl,
+        &report,
+        &overrides,
+    )?;
+    history.finish_run(history_run, report.finished, true)?;
     Ok(report)
 }
 

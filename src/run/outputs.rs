@@ -8,10 +8,12 @@ use crate::campaign::Campaign;
 use crate::crawl::{CrawlConfig, SiteStart};
 use crate::emit::{self, SiteResult};
 use crate::evidence::warc::sha256_hex;
+use crate::history::OverrideRow;
 use crate::report::{self, ReportMeta, ReportSite};
 use crate::rubric::Rubric;
 use crate::score::score_site;
 use anyhow::{Context, Result};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The name of the manifest's own file, which it cannot list.
@@ -22,16 +24,30 @@ pub fn write(
     rubric: &Rubric,
     crawl: &CrawlConfig,
     report: &RunReport,
+    overrides: &[OverrideRow],
 ) -> Result<()> {
     let out = &report.out;
+    let per_site: Vec<HashMap<String, OverrideRow>> = report
+        .sites
+        .iter()
+        .map(|s| {
+            overrides
+                .iter()
+                .filter(|o| o.county == s.county)
+                .map(|o| (o.item.clone(), o.clone()))
+                .collect()
+        })
+        .collect();
     let results: Vec<SiteResult> = report
         .sites
         .iter()
-        .map(|s| SiteResult {
+        .zip(&per_site)
+        .map(|(s, overrides)| SiteResult {
             county: &s.county,
             url: s.url.as_str(),
             findings: &s.findings,
             evidence: &s.evidence,
+            overrides,
         })
         .collect();
     emit::write_atomic(
@@ -58,14 +74,18 @@ pub fn write(
         }
     };
     let lookups: Vec<_> = report.sites.iter().map(snapshot_of).collect();
+    // The report shows the verdicts as scored: an override stands, marked,
+    // with the machine's verdict in its reason.
+    let effective: Vec<_> = results.iter().map(SiteResult::effective).collect();
     let report_sites: Vec<ReportSite> = report
         .sites
         .iter()
         .zip(&lookups)
-        .map(|(s, lookup)| ReportSite {
+        .zip(&effective)
+        .map(|((s, lookup), findings)| ReportSite {
             county: &s.county,
             url: s.url.as_str(),
-            findings: &s.findings,
+            findings,
             snapshot: lookup,
             crawl_note: crawl_note(s),
         })

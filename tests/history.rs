@@ -1,0 +1,198 @@
+//! Memory across runs: two demo runs over a fixture site with a page
+//! removed in between; `diff` reports the regression with its exit code,
+//! `history` shows the flip, and an override shows in the next run's
+//! matrix and scores.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct World {
+    _tmp: tempfile::TempDir,
+    fixtures: PathBuf,
+    db: PathBuf,
+    root: PathBuf,
+}
+
+fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixtures = tmp.path().join("sites");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/beian"),
+        &fixtures.join("beian"),
+    );
+    World {
+        fixtures,
+        db: tmp.path().join("history.sqlite"),
+        root: tmp.path().to_path_buf(),
+        _tmp: tmp,
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn govcheck(world: &World, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govcheck"))
+        .args(args)
+        .arg("--db")
+        .arg(&world.db)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .output()
+        .unwrap()
+}
+
+fn demo(world: &World, name: &str) -> PathBuf {
+    let out = world.root.join(name);
+    let fixtures = world.fixtures.to_string_lossy().into_owned();
+    let dir = out.to_string_lossy().into_owned();
+    let result = govcheck(
+        world,
+        &["demo", "--quiet", "--fixtures", &fixtures, "--out", &dir],
+    );
+    assert!(
+        matches!(result.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    out
+}
+
+fn status_of(run: &Path, item: &str) -> (String, Vec<String>) {
+    let bytes = std::fs::read(run.join("matrix.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    for row in rdr.records() {
+        let row = row.unwrap();
+        if &row[2] == item {
+            return (row[4].to_string(), row.iter().map(String::from).collect());
+        }
+    }
+    panic!("no row for {item} in {header:?}");
+}
+
+#[test]
+fn a_removed_report_is_a_regression_and_overrides_hold_across_runs() {
+    let world = world();
+    let first = demo(&world, "run1");
+    assert_eq!(status_of(&first, "9").0, "pass");
+
+    // The county takes its 2022 annual report down.
+    let report = walk(&world.fixtures)
+        .into_iter()
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("<meta name=\"ArticleTitle\" content=\"北安市人民政府2022年政府信息公开工作年度报告")))
+        .expect("the fixture holds the county's 2022 annual report");
+    std::fs::remove_file(report).unwrap();
+    let second = demo(&world, "run2");
+    assert_ne!(status_of(&second, "9").0, "pass");
+
+    let diff = govcheck(&world, &["diff"]);
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("REGRESSION") && text.contains("北安市"),
+        "{text}"
+    );
+    assert!(
+        text.contains("snapshots/"),
+        "diff links the earlier snapshot: {text}"
+    );
+
+    let history = govcheck(&world, &["history", "--county", "北安市", "--item", "9"]);
+    let text = String::from_utf8_lossy(&history.stdout);
+    assert!(history.status.success(), "{text}");
+    assert!(
+        text.contains("北安市") && text.contains(" 1 "),
+        "one flip recorded: {text}"
+    );
+
+    // The evaluator checked by hand and found the report elsewhere.
+    let set = govcheck(
+        &world,
+        &[
+            "override",
+            "--county",
+            "北安市",
+            "--item",
+            "9",
+            "--status",
+            "pass",
+            "--note",
+            "年报 found under 部门信息公开 by hand",
+            "--who",
+            "evaluator-1",
+        ],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let third = demo(&world, "run3");
+    let (machine, row) = status_of(&third, "9");
+    assert_ne!(
+        machine, "pass",
+        "the status column stays the machine's verdict"
+    );
+    assert_eq!(row[16], "pass", "override_status");
+    assert!(row[17].contains("by hand"));
+    assert!(row[18].starts_with("evaluator-1"));
+    assert_eq!(row[5], "4", "the score follows the override");
+    let report = std::fs::read_to_string(third.join("report.html")).unwrap();
+    assert!(report.contains("pass (override)"));
+
+    let removed = govcheck(
+        &world,
+        &["override", "--county", "北安市", "--item", "9", "--remove"],
+    );
+    assert!(removed.status.success());
+    let fourth = demo(&world, "run4");
+    assert_eq!(status_of(&fourth, "9").1[16], "");
+}
+
+#[test]
+fn two_runs_cannot_share_a_database() {
+    let world = world();
+    // Hold the database's lock as a running crawl would.
+    let mut lock_name = world.db.as_os_str().to_owned();
+    lock_name.push(".lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_name)
+        .unwrap();
+    lock.try_lock().unwrap();
+    let fixtures = world.fixtures.to_string_lossy().into_owned();
+    let dir = world.root.join("run").to_string_lossy().into_owned();
+    let out = govcheck(
+        &world,
+        &["demo", "--quiet", "--fixtures", &fixtures, "--out", &dir],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another govcheck run"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
