@@ -32,6 +32,11 @@ pub enum Command {
         /// Targets file (campaign window and counties).
         #[arg(long, default_value = DEFAULT_TARGETS)]
         targets: PathBuf,
+        /// Continue an interrupted run (the one in --out, or the newest
+        /// unfinished run in the history): finished sites are kept and
+        /// captured pages are not fetched again.
+        #[arg(long)]
+        resume: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -196,6 +201,7 @@ impl Common {
             progress: !self.quiet && std::io::stderr().is_terminal(),
             operator: self.operator.clone().unwrap_or_default(),
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
+            resume: false,
             chromium: self.screenshots.then(crate::screenshot::find_chromium).flatten().or_else(|| {
                 if self.screenshots {
                     eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");
@@ -209,9 +215,23 @@ impl Common {
 /// Run the command; the result is the process exit code.
 pub async fn main(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Crawl { targets, common } => {
+        Command::Crawl {
+            targets,
+            resume,
+            common,
+        } => {
             let campaign = Campaign::load(&targets)?;
-            let options = common.options()?;
+            let mut options = common.options()?;
+            if resume {
+                options.resume = true;
+                if common.out.is_none() {
+                    let history = crate::history::History::open(&options.db)?;
+                    let run = history.last_unfinished_run()?.ok_or_else(|| {
+                        anyhow!("no unfinished run in {} to resume", options.db.display())
+                    })?;
+                    options.out = PathBuf::from(run.run_dir);
+                }
+            }
             let report = run::run_campaign(&campaign, &options).await?;
             print!("{}", run::summary_table(&options.rubric, &report));
             Ok(finish(&report))

@@ -57,6 +57,8 @@ pub struct CrawlConfig {
     /// Cap on a 429/503 Retry-After wait.
     pub max_retry_after: Duration,
     pub max_redirects: u32,
+    /// Captures of an interrupted run to replay (`--resume`).
+    pub replay: Option<std::sync::Arc<dyn Replay>>,
 }
 
 impl Default for CrawlConfig {
@@ -76,6 +78,7 @@ impl Default for CrawlConfig {
             max_crawl_delay: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
             max_redirects: 10,
+            replay: None,
         }
     }
 }
@@ -115,6 +118,15 @@ pub struct Fetched {
     /// The certificate did not verify and the page was read anyway.
     pub tls_unverified: bool,
     pub remote_addr: Option<IpAddr>,
+    /// Served from an earlier capture of this run (`--resume`), not
+    /// fetched again.
+    pub from_archive: bool,
+}
+
+/// Responses an interrupted run already captured: a resumed crawl takes
+/// them from here instead of asking the site again.
+pub trait Replay: Send + Sync + std::fmt::Debug {
+    fn lookup(&self, url: &Url) -> Option<Fetched>;
 }
 
 impl Fetched {
@@ -127,7 +139,9 @@ impl Fetched {
 }
 
 /// Why a fetch gave no usable response, by class (run.json counts these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FetchErrorClass {
     Dns,
@@ -223,7 +237,7 @@ pub trait SiteObserver: Send {
 }
 
 /// How the start of a site went.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SiteStart {
     /// The homepage answered (possibly on the other scheme, possibly on
@@ -242,7 +256,7 @@ pub enum SiteStart {
 }
 
 /// What the crawl of one site did; run.json reports it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CrawlOutcome {
     pub start: SiteStart,
     /// The homepage redirected to another host (a site that moved domain):

@@ -176,7 +176,12 @@ impl Site<'_> {
             }
         }
         // The homepage's redirects may leave the host: a site that moved.
-        let home = match self.fetch_start(start, self.config.retries).await {
+        let replayed = self.config.replay.as_ref().and_then(|r| r.lookup(start));
+        let home = match replayed {
+            Some(home) => Ok(home),
+            None => self.fetch_start(start, self.config.retries).await,
+        };
+        let home = match home {
             Ok(home) => home,
             Err(e) => {
                 self.count_error(e.class);
@@ -446,11 +451,20 @@ impl Site<'_> {
         self.attempts += 1;
         let scope = self.scope.clone();
         let allow = move |u: &Url| scope.contains(u);
-        let fetched = match self
-            .transport
-            .fetch(&item.link.url, &allow, self.config.retries)
-            .await
-        {
+        let replayed = self
+            .config
+            .replay
+            .as_ref()
+            .and_then(|r| r.lookup(&item.link.url));
+        let fetched = match replayed {
+            Some(f) => Ok(f),
+            None => {
+                self.transport
+                    .fetch(&item.link.url, &allow, self.config.retries)
+                    .await
+            }
+        };
+        let fetched = match fetched {
             Ok(f) => f,
             Err(e) => {
                 self.fetch_error(&item, &e);

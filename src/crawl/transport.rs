@@ -175,6 +175,7 @@ impl<'p> Transport<'p> {
                 .flatten();
             let Some(location) = location else {
                 return Ok(Fetched {
+                    from_archive: false,
                     requested,
                     final_url: current,
                     status: raw.status,

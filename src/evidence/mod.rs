@@ -9,6 +9,7 @@
 //! task per run so concurrent site crawls never interleave records, and a
 //! sorted CDXJ index (`cdxj`) lets replay tools find a capture by URL.
 
+pub mod archive;
 pub mod cdxj;
 pub mod read;
 pub mod warc;

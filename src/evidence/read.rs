@@ -51,7 +51,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Parse one record from a decompressed stream; `None` at the clean end.
-fn next_record<R: Read>(reader: &mut R) -> Result<Option<WarcRecord>> {
+pub(super) fn next_record<R: Read>(reader: &mut R) -> Result<Option<WarcRecord>> {
     let mut head: Vec<u8> = Vec::new();
     let mut byte = [0u8; 1];
     loop {

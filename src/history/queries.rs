@@ -229,6 +229,22 @@ impl History {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The newest run that did not finish (killed, or still running), the
+    /// one `crawl --resume` continues by default.
+    pub fn last_unfinished_run(&self) -> Result<Option<RunRow>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM runs WHERE state != 'complete' \
+                     ORDER BY started DESC, id DESC LIMIT 1"
+                ),
+                [],
+                |r| run_row(r, 0),
+            )
+            .optional()?)
+    }
+
     /// The run recorded for this run directory (matched exactly).
     pub fn run_by_dir(&self, run_dir: &str) -> Result<Option<RunRow>> {
         let conn = self.conn();

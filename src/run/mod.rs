@@ -13,6 +13,7 @@ mod lock;
 mod observer;
 mod outputs;
 mod record;
+mod replay;
 mod snapshots;
 
 use crate::audit::{Finding, SiteAudit, Status};
@@ -44,6 +45,9 @@ pub struct RunOptions {
     pub chromium: Option<PathBuf>,
     /// The history database.
     pub db: PathBuf,
+    /// Continue the interrupted run in `out`: finished sites are taken from
+    /// the history, captured pages from the archive.
+    pub resume: bool,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -95,6 +99,7 @@ struct Shared {
     chromium: Option<PathBuf>,
     history: Arc<History>,
     history_run: i64,
+    replay: Option<Arc<replay::ArchiveReplay>>,
 }
 
 async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> SiteReport {
@@ -109,6 +114,7 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         user_agent: shared.config.user_agent.clone(),
         records: records.clone(),
         pending: tokio::task::JoinSet::new(),
+        replay: shared.replay.clone(),
     };
     let outcome = crawl_site(
         county.url.clone(),
@@ -215,6 +221,19 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     )
     .with_context(|| format!("cannot start the web archive in {}", options.out.display()))?
     .spawn();
+    let replay = if options.resume {
+        let replay = replay::ArchiveReplay::load(&options.out)?;
+        eprintln!(
+            "resuming {}: {} captured responses will not be fetched again",
+            options.out.display(),
+            replay.len()
+        );
+        Some(Arc::new(replay))
+    } else {
+        None
+    };
+    let mut crawl = options.crawl.clone();
+    crawl.replay = replay.clone().map(|r| r as Arc<dyn crate::crawl::Replay>);
     let history_run = history.begin_run(RunRow {
         id: 0,
         run_dir: run_dir_key(&options.out),
@@ -231,7 +250,7 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     let shared = Arc::new(Shared {
         rubric: options.rubric.clone(),
         window: (campaign.window_start, campaign.window_end),
-        config: options.crawl.clone(),
+        config: crawl,
         politeness: Arc::new(Politeness::new(options.crawl.rate)),
         log: Arc::new(CrawlLog::create(&options.out)?),
         warc: warc.clone(),
@@ -239,7 +258,30 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         chromium: options.chromium.clone(),
         history: history.clone(),
         history_run,
+        replay: replay.clone(),
     });
+    // Sites the interrupted run finished are not crawled again.
+    let mut sites: Vec<Option<SiteReport>> = campaign.counties.iter().map(|_| None).collect();
+    if let Some(replay) = &replay {
+        let done = history.sites_of_run(history_run)?;
+        let findings = history.findings_of_run(history_run)?;
+        for (index, county) in campaign.counties.iter().enumerate() {
+            if let Some(site) = done.iter().find(|s| s.county == county.name) {
+                let rows: Vec<_> = findings
+                    .iter()
+                    .filter(|(c, _)| c == &county.name)
+                    .map(|(_, f)| f.clone())
+                    .collect();
+                sites[index] = Some(record::site_from_history(
+                    county,
+                    site,
+                    &rows,
+                    &options.rubric,
+                    replay,
+                )?);
+            }
+        }
+    }
     let bars = MultiProgress::new();
     if !options.progress {
         bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -248,6 +290,9 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         .expect("static template");
     let mut tasks = tokio::task::JoinSet::new();
     for (index, county) in campaign.counties.iter().enumerate() {
+        if sites[index].is_some() {
+            continue;
+        }
         let bar = bars.add(
             ProgressBar::new_spinner()
                 .with_style(style.clone())
@@ -257,7 +302,6 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         let task = check_site(county.clone(), shared.clone(), bar);
         tasks.spawn(async move { (index, task.await) });
     }
-    let mut sites: Vec<Option<SiteReport>> = campaign.counties.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         let (index, report) = joined.context("a site task failed")?;
         sites[index] = Some(report);
@@ -297,6 +341,10 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     warc.finish()
         .await
         .context("cannot finish the web archive")?;
+    if replay.is_some() {
+        // The index must cover the interrupted run's files too.
+        crate::evidence::archive::reindex(&options.out)?;
+    }
     let report = RunReport {
         out: options.out.clone(),
         sites: sites.into_iter().flatten().collect(),

@@ -72,6 +72,8 @@ pub struct AuditObserver {
     pub records: Records,
     /// Archive writes still in flight.
     pub pending: JoinSet<()>,
+    /// Captures of the interrupted run this one resumes.
+    pub replay: Option<Arc<super::replay::ArchiveReplay>>,
 }
 
 impl AuditObserver {
@@ -136,7 +138,21 @@ impl SiteObserver for AuditObserver {
         self.bar.inc(1);
         self.bar.set_message(visit.page.url.to_string());
         let decided = self.audit.observe(visit, &sha256);
-        self.archive(visit, sha256);
+        let archived = self
+            .replay
+            .as_ref()
+            .filter(|_| visit.fetched.from_archive)
+            .and_then(|r| r.record_of(&visit.fetched.final_url));
+        match archived {
+            // Captured before the interruption: archived and logged then.
+            Some(record) => {
+                self.records
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(visit.fetched.final_url.to_string(), record);
+            }
+            None => self.archive(visit, sha256),
+        }
         if decided {
             Flow::Stop
         } else {

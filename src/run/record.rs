@@ -2,8 +2,16 @@
 //! database, recorded as each site finishes so an interrupted run keeps
 //! what it completed.
 
+use super::replay::ArchiveReplay;
 use super::SiteReport;
+use crate::audit::{Evidence, Finding, Status};
+use crate::campaign::County;
+use crate::evidence::{RecordRef, StoredEvidence};
 use crate::history::{FindingRow, SiteRow};
+use crate::page::{DateFact, DateSource};
+use crate::rubric::Rubric;
+use anyhow::{Context, Result};
+use std::collections::HashMap;
 
 pub fn site_row(site: &SiteReport) -> SiteRow {
     SiteRow {
@@ -39,4 +47,89 @@ pub fn finding_rows(site: &SiteReport) -> Vec<FindingRow> {
             }
         })
         .collect()
+}
+
+/// A site the interrupted run finished, as the history recorded it: a
+/// resumed run reports it without crawling it again.
+pub fn site_from_history(
+    county: &County,
+    site: &SiteRow,
+    rows: &[FindingRow],
+    rubric: &Rubric,
+    replay: &ArchiveReplay,
+) -> Result<SiteReport> {
+    let outcome = serde_json::from_str(&site.outcome_json).with_context(|| {
+        format!(
+            "the recorded crawl outcome of {} is unreadable",
+            site.county
+        )
+    })?;
+    let mut evidence = HashMap::new();
+    let findings = rows
+        .iter()
+        .map(|row| {
+            let url = row
+                .evidence_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok());
+            if let (Some(url), Some(record_id)) = (&url, &row.warc_record_id) {
+                let record = replay.record_of(url).unwrap_or_else(|| RecordRef {
+                    file: row.warc_file.clone().unwrap_or_default(),
+                    offset: 0,
+                    length: 0,
+                    record_id: record_id.clone(),
+                    payload_sha256: row.evidence_sha256.clone().unwrap_or_default(),
+                });
+                evidence.insert(
+                    row.item.clone(),
+                    StoredEvidence {
+                        snapshot: row.snapshot.clone(),
+                        record,
+                        screenshot: None,
+                    },
+                );
+            }
+            Finding {
+                item: row.item.clone(),
+                item_name: rubric
+                    .item(&row.item)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+                status: match row.status.as_str() {
+                    "pass" => Status::Pass,
+                    "fail" => Status::Fail,
+                    _ => Status::Inconclusive,
+                },
+                reason_code: row.reason_code.clone(),
+                reason: row.reason.clone(),
+                evidence: url.map(|url| Evidence {
+                    url,
+                    title: String::new(),
+                    excerpt: String::new(),
+                    published: row
+                        .published
+                        .as_deref()
+                        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                        .map(|date| DateFact {
+                            date,
+                            source: DateSource::Visible,
+                        }),
+                    http_status: 200,
+                    sha256: row.evidence_sha256.clone().unwrap_or_default(),
+                    fetched_at: row.fetched_at.unwrap_or_else(chrono::Utc::now),
+                    tls_unverified: false,
+                }),
+            }
+        })
+        .collect();
+    Ok(SiteReport {
+        county: county.name.clone(),
+        url: county.url.clone(),
+        outcome,
+        findings,
+        evidence,
+        second_pass: false,
+        started: chrono::Utc::now(),
+        finished: chrono::Utc::now(),
+    })
 }

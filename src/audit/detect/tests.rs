@@ -62,6 +62,7 @@ fn visit(page: Page, depth: u32, found_via: Option<Link>) -> Visit {
             fetched_at: Utc::now(),
             tls_unverified: false,
             remote_addr: None,
+            from_archive: false,
         },
         parent: found_via
             .as_ref()

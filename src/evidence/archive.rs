@@ -1,0 +1,187 @@
+//! An existing run's archive, member by member: what a resumed run replays
+//! instead of refetching, the repair of a file cut off by a killed process,
+//! and the CDXJ index rebuilt over every file.
+
+use super::cdxj::{mime_of, CdxjEntry, CdxjIndex};
+use super::read::{next_record, WarcRecord};
+use super::warc::RecordRef;
+use super::{ARCHIVE_DIR, INDEX_FILE};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use flate2::bufread::GzDecoder;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek};
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// One complete record and where its gzip member lies.
+pub struct Member {
+    pub offset: u64,
+    pub length: u64,
+    pub record: WarcRecord,
+}
+
+/// The complete members of one `.warc.gz` file, and the length up to the
+/// end of the last complete one (a killed writer may leave a cut member
+/// after it).
+pub fn members(path: &Path) -> Result<(Vec<Member>, u64)> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut reader = BufReader::new(file);
+    let mut out = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        if reader.fill_buf()?.is_empty() {
+            break;
+        }
+        let mut decoder = GzDecoder::new(&mut reader);
+        let record = match next_record(&mut decoder) {
+            Ok(Some(record)) => record,
+            Ok(None) | Err(_) => break,
+        };
+        // Drain the member's trailer so the reader stands at the next one.
+        if std::io::copy(&mut decoder, &mut std::io::sink()).is_err() {
+            break;
+        }
+        drop(decoder);
+        let end = reader.stream_position()?;
+        out.push(Member {
+            offset,
+            length: end - offset,
+            record,
+        });
+        offset = end;
+    }
+    Ok((out, offset))
+}
+
+/// The archive files of a run directory, in name order.
+pub fn warc_files(run_dir: &Path) -> Result<Vec<PathBuf>> {
+    let dir = run_dir.join(ARCHIVE_DIR);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Cut every file back to its last complete record; returns how many bytes
+/// were dropped.
+pub fn repair(run_dir: &Path) -> Result<u64> {
+    let mut dropped = 0;
+    for path in warc_files(run_dir)? {
+        let (_, good) = members(&path)?;
+        let size = std::fs::metadata(&path)?.len();
+        if good < size {
+            let file = std::fs::OpenOptions::new().write(true).open(&path)?;
+            file.set_len(good)?;
+            file.sync_all()?;
+            dropped += size - good;
+        }
+    }
+    Ok(dropped)
+}
+
+/// A captured response, as a resumed run replays it.
+pub struct Captured {
+    pub url: Url,
+    pub date: DateTime<Utc>,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub ip: Option<std::net::IpAddr>,
+    pub record: RecordRef,
+}
+
+/// Every response record of a run directory.
+pub fn captured(run_dir: &Path) -> Result<Vec<Captured>> {
+    let mut out = Vec::new();
+    for path in warc_files(run_dir)? {
+        let (members, _) = members(&path)?;
+        let file = format!(
+            "{ARCHIVE_DIR}/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        for m in members {
+            if m.record.header("WARC-Type") != Some("response") {
+                continue;
+            }
+            let Some(url) = m
+                .record
+                .header("WARC-Target-URI")
+                .and_then(|u| Url::parse(u).ok())
+            else {
+                continue;
+            };
+            let Ok((status, headers, body)) = m.record.http_response() else {
+                continue;
+            };
+            let date = m
+                .record
+                .header("WARC-Date")
+                .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+                .map(|d| d.with_timezone(&Utc))
+                .unwrap_or_else(Utc::now);
+            out.push(Captured {
+                url,
+                date,
+                status,
+                headers,
+                body: body.to_vec(),
+                ip: m
+                    .record
+                    .header("WARC-IP-Address")
+                    .and_then(|a| a.parse().ok()),
+                record: RecordRef {
+                    file: file.clone(),
+                    offset: m.offset,
+                    length: m.length,
+                    record_id: m
+                        .record
+                        .header("WARC-Record-ID")
+                        .unwrap_or_default()
+                        .to_string(),
+                    payload_sha256: m
+                        .record
+                        .header("WARC-Payload-Digest")
+                        .and_then(|d| d.strip_prefix("sha256:"))
+                        .unwrap_or_default()
+                        .to_string(),
+                },
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Rewrite `archive/index.cdxj` over every file of the run (a resumed run
+/// spans several writers).
+pub fn reindex(run_dir: &Path) -> Result<usize> {
+    let mut index = CdxjIndex::new();
+    for c in captured(run_dir)? {
+        let content_type = c
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.as_str());
+        index.insert(&CdxjEntry {
+            url: c.url,
+            date: c.date,
+            mime: mime_of(content_type),
+            status: c.status,
+            digest: format!("sha256:{}", c.record.payload_sha256),
+            length: c.record.length,
+            offset: c.record.offset,
+            filename: c
+                .record
+                .file
+                .trim_start_matches(&format!("{ARCHIVE_DIR}/"))
+                .to_string(),
+        });
+    }
+    index.write_atomic(&run_dir.join(ARCHIVE_DIR).join(INDEX_FILE))?;
+    Ok(index.len())
+}
