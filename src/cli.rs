@@ -202,6 +202,7 @@ impl Common {
             operator: self.operator.clone().unwrap_or_default(),
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
             resume: false,
+            focused: false,
             chromium: self.screenshots.then(crate::screenshot::find_chromium).flatten().or_else(|| {
                 if self.screenshots {
                     eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");
@@ -266,11 +267,35 @@ pub async fn main(cli: Cli) -> Result<i32> {
                     targets.display()
                 )
             })?;
+            let mut options = common.options()?;
+            // A recheck: the last complete run's evidence first, then only
+            // what points at items it does not confirm.
+            let previous = match crate::history::History::open(&options.db) {
+                Ok(history) => history.last_findings_for_url(url.as_str())?,
+                Err(e) => {
+                    tracing::warn!("no history to recheck against: {e:#}");
+                    None
+                }
+            };
+            if let Some((_, findings)) = &previous {
+                options.crawl.seeds = crate::run::recheck_seeds(findings);
+                options.focused = true;
+            }
             campaign.counties = vec![County { name, url }];
-            let options = common.options()?;
             let report = run::run_campaign(&campaign, &options).await?;
             if let Some(site) = report.sites.first() {
-                print!("{}", run::item_table(site));
+                print!("{}", run::item_table(site, previous.as_ref()));
+                match &previous {
+                    Some((run, _)) => println!(
+                        "recheck of the run of {}: {} pages fetched",
+                        run.started.format("%Y-%m-%d %H:%M UTC"),
+                        site.outcome.pages_fetched
+                    ),
+                    None => println!(
+                        "first check of this site: {} pages fetched",
+                        site.outcome.pages_fetched
+                    ),
+                }
             }
             print!("{}", run::summary_table(&options.rubric, &report));
             Ok(finish(&report))

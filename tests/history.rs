@@ -196,3 +196,117 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// `check` on a site crawled before looks at the earlier evidence first and
+/// then only at links towards what it did not confirm: the same verdicts
+/// from far fewer pages.
+#[test]
+fn a_recheck_confirms_the_last_run_with_far_fewer_pages() {
+    let world = world();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let servers = rt
+        .block_on(govcheck::serve::start_all(&world.fixtures))
+        .unwrap();
+    let site = &servers[0];
+    let targets = world.root.join("targets.toml");
+    std::fs::write(
+        &targets,
+        format!(
+            "[campaign]\nname = \"recheck\"\nwindow_start = \"2022-07-01\"\nwindow_end = \"2023-06-30\"\n\n[[county]]\nname = \"{}\"\nurl = \"{}\"\n",
+            site.name,
+            site.url()
+        ),
+    )
+    .unwrap();
+    let (targets, full_dir, recheck_dir) = (
+        targets.to_string_lossy().into_owned(),
+        world.root.join("full").to_string_lossy().into_owned(),
+        world.root.join("recheck").to_string_lossy().into_owned(),
+    );
+    let full = govcheck(
+        &world,
+        &[
+            "crawl",
+            "--quiet",
+            "--rate",
+            "0",
+            "--targets",
+            &targets,
+            "--out",
+            &full_dir,
+        ],
+    );
+    assert!(
+        matches!(full.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&full.stderr)
+    );
+    let recheck = govcheck(
+        &world,
+        &[
+            "check",
+            &site.url(),
+            "--quiet",
+            "--rate",
+            "0",
+            "--targets",
+            &targets,
+            "--out",
+            &recheck_dir,
+        ],
+    );
+    let table = String::from_utf8_lossy(&recheck.stdout);
+    assert!(
+        matches!(recheck.status.code(), Some(0 | 2)),
+        "{table}{}",
+        String::from_utf8_lossy(&recheck.stderr)
+    );
+    assert!(table.contains("changed since"), "{table}");
+    assert!(table.contains("recheck of the run of"), "{table}");
+
+    let pages = |dir: &str| {
+        let run: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(Path::new(dir).join("run.json")).unwrap())
+                .unwrap();
+        run["sites"][0]["crawl"]["pages_fetched"].as_u64().unwrap()
+    };
+    let (full_pages, recheck_pages) = (pages(&full_dir), pages(&recheck_dir));
+    let fetched = std::fs::read_to_string(Path::new(&recheck_dir).join("pages.jsonl")).unwrap();
+    let fetched: Vec<String> = fetched
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!("{} <- {}", v["url"], v["found_via"]["text"])
+        })
+        .collect();
+    assert!(
+        recheck_pages * 2 < full_pages,
+        "a recheck fetched {recheck_pages} pages, a full crawl {full_pages}:\n{}",
+        fetched.join("\n")
+    );
+    // Same verdicts.
+    for item in [
+        "3",
+        "4",
+        "7.column",
+        "7.guide",
+        "7.catalogue",
+        "8",
+        "9",
+        "10.tax_fee_cuts",
+        "10.township_catalogue",
+        "21.debt",
+    ] {
+        assert_eq!(
+            status_of(Path::new(&full_dir), item).0,
+            status_of(Path::new(&recheck_dir), item).0,
+            "item {item}"
+        );
+    }
+    assert!(!table.contains(" → "), "nothing changed: {table}");
+    drop(servers);
+}

@@ -92,6 +92,8 @@ fn evidence(
         sha256: ctx.sha256.to_string(),
         fetched_at: visit.fetched.fetched_at,
         tls_unverified: visit.fetched.tls_unverified,
+        etag: visit.fetched.header("etag").map(String::from),
+        last_modified: visit.fetched.header("last-modified").map(String::from),
     }
 }
 
@@ -661,6 +663,8 @@ pub fn external_list_link(
         sha256: String::new(),
         fetched_at: Utc::now(),
         tls_unverified: false,
+        etag: None,
+        last_modified: None,
     };
     if names_county {
         let note = format!(

@@ -58,6 +58,9 @@ pub struct Evidence {
     pub sha256: String,
     pub fetched_at: DateTime<Utc>,
     pub tls_unverified: bool,
+    /// Validators of the evidence response, for a later conditional recheck.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
 }
 
 /// The verdict on one rubric item for one site.
@@ -110,6 +113,9 @@ pub struct SiteAudit {
     /// SiteIDCode's adcode from the homepage, to recognise this county's
     /// list in a provincial system.
     adcode: Option<String>,
+    /// A recheck: follow only links that point at an undecided item (and
+    /// the homepage's own), not the whole site.
+    focused: bool,
 }
 
 impl SiteAudit {
@@ -125,7 +131,33 @@ impl SiteAudit {
             passed: HashSet::new(),
             not_covered: HashMap::new(),
             adcode: None,
+            focused: false,
         }
+    }
+
+    /// How relevant a link must be to an item to count for it. A link that
+    /// names a document, or names one item's column ("信息公开年报"), speaks
+    /// for itself: only the items it names (or whose column it stands in)
+    /// count (3). A generic navigation link ("政务公开") may lead to
+    /// anything in the disclosure platform (1).
+    fn threshold(&self, link: &Link) -> u32 {
+        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
+        let names_an_item = self
+            .rubric
+            .items
+            .iter()
+            .any(|item| relevance(item, link, &self.rubric.crawl) >= 6);
+        if names_a_document || names_an_item {
+            3
+        } else {
+            1
+        }
+    }
+
+    /// Crawl only towards undecided items (see `focused`).
+    pub fn focused(mut self) -> SiteAudit {
+        self.focused = true;
+        self
     }
 
     pub fn rubric(&self) -> &Rubric {
@@ -165,7 +197,33 @@ impl SiteAudit {
         if text::contains_any(&link.text, &self.rubric.crawl.unlikely) {
             priority -= 0.5;
         }
+        if !self.still_wanted(link) {
+            return -1.0;
+        }
         priority.max(0.0)
+    }
+
+    /// In a focused recheck, a link is worth fetching only if it points at
+    /// an undecided item as strongly as coverage asks (a document link by
+    /// its own words; a navigation link or list continuation may lead
+    /// anywhere), or it is one of the site's navigation links.
+    pub fn still_wanted(&self, link: &Link) -> bool {
+        use crate::page::LinkOrigin;
+        let threshold = self.threshold(link);
+        let site_nav =
+            threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
+        let continuation = matches!(
+            link.origin,
+            LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Data
+        );
+        if !self.focused || site_nav || continuation || link.origin == LinkOrigin::Evidence {
+            return true;
+        }
+        self.rubric
+            .items
+            .iter()
+            .filter(|i| !self.passed.contains(&i.id))
+            .any(|i| relevance(i, link, &self.rubric.crawl) >= threshold)
     }
 
     /// Run the detectors over one visit. Returns true when every item has
@@ -273,24 +331,14 @@ impl SiteAudit {
             date: None,
             origin: crate::page::LinkOrigin::Anchor,
         });
-        // A link that names a document, or names one item's column
-        // ("信息公开年报"), speaks for itself: only the items it names (or
-        // whose column it stands in) are kept open. A generic navigation
-        // link ("政务公开") or a list continuation may lead to anything.
         let continuation = matches!(
             link.origin,
             crate::page::LinkOrigin::Pager | crate::page::LinkOrigin::Script
         );
-        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
-        let names_an_item = self
-            .rubric
-            .items
-            .iter()
-            .any(|item| relevance(item, link, &self.rubric.crawl) >= 6);
-        let threshold = if (names_a_document || names_an_item) && !continuation {
-            3
-        } else {
+        let threshold = if continuation {
             1
+        } else {
+            self.threshold(link)
         };
         for item in &self.rubric.items {
             if self.passed.contains(&item.id) {

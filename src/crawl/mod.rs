@@ -59,6 +59,9 @@ pub struct CrawlConfig {
     pub max_redirects: u32,
     /// Captures of an interrupted run to replay (`--resume`).
     pub replay: Option<std::sync::Arc<dyn Replay>>,
+    /// Links visited first, right after the homepage (a recheck's earlier
+    /// evidence).
+    pub seeds: Vec<Link>,
 }
 
 impl Default for CrawlConfig {
@@ -79,6 +82,7 @@ impl Default for CrawlConfig {
             max_retry_after: Duration::from_secs(60),
             max_redirects: 10,
             replay: None,
+            seeds: Vec::new(),
         }
     }
 }
@@ -232,6 +236,12 @@ pub trait SiteObserver: Send {
     fn on_visit(&mut self, visit: &Visit) -> Flow;
     /// A link that will not be fetched, with the reason.
     fn on_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason);
+    /// Asked again when a queued link comes up: what mattered when it was
+    /// found may have been decided since. `false` drops it unfetched.
+    fn still_wanted(&self, link: &Link) -> bool {
+        let _ = link;
+        true
+    }
     /// A link whose fetch failed after retries.
     fn on_fetch_error(&mut self, link: &Link, parent: &Url, error: &FetchError);
 }

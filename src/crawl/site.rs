@@ -419,10 +419,26 @@ impl Site<'_> {
         let Visit { fetched, page, .. } = visit;
         drop(fetched);
         self.enqueue_links(&page, 1);
+        // Evidence of an earlier run (a recheck): looked at before anything
+        // else, under the name its link gave it then.
+        for seed in self.config.seeds.clone() {
+            let url = normalise(&seed.url);
+            if is_http(&url) && self.scope.contains(&url) {
+                self.frontier.push(Queued {
+                    link: Link { url, ..seed },
+                    parent: page.url.clone(),
+                    depth: 1,
+                    priority: f32::MAX,
+                });
+            }
+        }
         drop(page);
         self.read_sitemaps().await;
 
         while let Some(item) = self.frontier.pop() {
+            if !self.observer.still_wanted(&item.link) {
+                continue;
+            }
             if !self.robots.allowed(&item.link.url) {
                 self.skip(&item.link, &item.parent, SkipReason::Robots);
                 continue;

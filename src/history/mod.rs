@@ -137,6 +137,10 @@ pub struct FindingRow {
     /// Validators of the evidence response, for a conditional refetch.
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    /// The evidence's title (for an attachment, its link text).
+    pub evidence_title: Option<String>,
+    /// The text that matched.
+    pub excerpt: Option<String>,
 }
 
 /// An evaluator's verdict that stands in for the machine's until removed.

@@ -83,6 +83,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX overrides_active ON overrides (county, item)
         WHERE removed IS NULL;
     "#,
+    // 2: what the evidence was called and what matched, so a recheck can
+    // revisit an attachment under the name its link gave it.
+    r#"
+    ALTER TABLE findings ADD COLUMN evidence_title TEXT;
+    ALTER TABLE findings ADD COLUMN excerpt TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -160,6 +160,8 @@ fn a_run_is_recorded_and_read_back() {
         warc_record_id: Some("<urn:uuid:0b5e1c2a-1111-4222-8333-444455556666>".into()),
         etag: Some("\"5f-1a\"".into()),
         last_modified: Some("Thu, 05 Jan 2023 08:00:00 GMT".into()),
+        evidence_title: Some("爱辉区政府信息公开指南".into()),
+        excerpt: Some("政府信息公开指南".into()),
     };
     let failed = FindingRow {
         reason: "budget spent".into(),

@@ -80,6 +80,8 @@ pub enum LinkOrigin {
     Data,
     /// From robots.txt `Sitemap:` or a sitemap file.
     Sitemap,
+    /// An earlier run's evidence, revisited first by a recheck.
+    Evidence,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

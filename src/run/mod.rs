@@ -48,6 +48,9 @@ pub struct RunOptions {
     /// Continue the interrupted run in `out`: finished sites are taken from
     /// the history, captured pages from the archive.
     pub resume: bool,
+    /// A recheck: follow only links towards undecided items (the earlier
+    /// evidence comes in as `crawl.seeds`).
+    pub focused: bool,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -100,6 +103,7 @@ struct Shared {
     history: Arc<History>,
     history_run: i64,
     replay: Option<Arc<replay::ArchiveReplay>>,
+    focused: bool,
 }
 
 async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> SiteReport {
@@ -107,7 +111,14 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
     let records = Arc::new(Mutex::new(HashMap::new()));
     let mut observer = AuditObserver {
         county: county.name.clone(),
-        audit: SiteAudit::new(shared.rubric.clone(), county.clone(), shared.window),
+        audit: {
+            let audit = SiteAudit::new(shared.rubric.clone(), county.clone(), shared.window);
+            if shared.focused {
+                audit.focused()
+            } else {
+                audit
+            }
+        },
         bar,
         log: shared.log.clone(),
         warc: shared.warc.clone(),
@@ -166,6 +177,32 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         );
     }
     report
+}
+
+/// The earlier run's passing evidence, as links to visit first in a
+/// recheck, named as their links named them.
+pub fn recheck_seeds(previous: &[crate::history::FindingRow]) -> Vec<crate::page::Link> {
+    let mut seeds: Vec<crate::page::Link> = Vec::new();
+    for f in previous.iter().filter(|f| f.status == "pass") {
+        let Some(url) = f.evidence_url.as_deref().and_then(|u| Url::parse(u).ok()) else {
+            continue;
+        };
+        if seeds.iter().any(|s| s.url == url) {
+            continue;
+        }
+        seeds.push(crate::page::Link {
+            url,
+            text: f.evidence_title.clone().unwrap_or_default(),
+            context: String::new(),
+            section: String::new(),
+            date: f
+                .published
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            origin: crate::page::LinkOrigin::Evidence,
+        });
+    }
+    seeds
 }
 
 /// How a run directory is named in the history: its absolute path.
@@ -259,6 +296,7 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         history: history.clone(),
         history_run,
         replay: replay.clone(),
+        focused: options.focused,
     });
     // Sites the interrupted run finished are not crawled again.
     let mut sites: Vec<Option<SiteReport>> = campaign.counties.iter().map(|_| None).collect();

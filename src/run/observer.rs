@@ -160,6 +160,10 @@ impl SiteObserver for AuditObserver {
         }
     }
 
+    fn still_wanted(&self, link: &Link) -> bool {
+        self.audit.still_wanted(link)
+    }
+
     fn on_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
         CrawlLog::append(
             &self.log.skipped,

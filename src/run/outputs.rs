@@ -8,7 +8,7 @@ use crate::campaign::Campaign;
 use crate::crawl::{CrawlConfig, SiteStart};
 use crate::emit::{self, SiteResult};
 use crate::evidence::warc::sha256_hex;
-use crate::history::OverrideRow;
+use crate::history::{FindingRow, OverrideRow, RunRow};
 use crate::report::{self, ReportMeta, ReportSite};
 use crate::rubric::Rubric;
 use crate::score::score_site;
@@ -205,16 +205,39 @@ pub fn summary_table(rubric: &Rubric, report: &RunReport) -> String {
     out
 }
 
-/// The table `check` prints: one line per item, its evidence below it.
-pub fn item_table(site: &SiteReport) -> String {
+/// The table `check` prints: one line per item with, on a recheck, what
+/// changed since the earlier run; its evidence below it.
+pub fn item_table(site: &SiteReport, previous: Option<&(RunRow, Vec<FindingRow>)>) -> String {
     let mut out = String::new();
-    for f in &site.findings {
+    if let Some((run, _)) = previous {
         out.push_str(&format!(
-            "{:<26} {:<13} {}\n",
-            f.item,
-            f.status.as_str(),
-            f.reason
+            "{:<26} {:<13} {:<28} reason\n",
+            "item",
+            "status",
+            format!("changed since {}", run.started.format("%Y-%m-%d"))
         ));
+    }
+    for f in &site.findings {
+        let change = previous.map(|(_, rows)| match rows.iter().find(|r| r.item == f.item) {
+            Some(r) if r.status == f.status.as_str() => "unchanged".to_string(),
+            Some(r) => format!("{} → {}", r.status, f.status.as_str()),
+            None => "new".to_string(),
+        });
+        match change {
+            Some(change) => out.push_str(&format!(
+                "{:<26} {:<13} {:<28} {}\n",
+                f.item,
+                f.status.as_str(),
+                change,
+                f.reason
+            )),
+            None => out.push_str(&format!(
+                "{:<26} {:<13} {}\n",
+                f.item,
+                f.status.as_str(),
+                f.reason
+            )),
+        }
         if let Some(e) = &f.evidence {
             out.push_str(&format!("{:<40} {}\n", "", e.url));
         }

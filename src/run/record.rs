@@ -42,8 +42,12 @@ pub fn finding_rows(site: &SiteReport) -> Vec<FindingRow> {
                 snapshot: stored.and_then(|s| s.snapshot.clone()),
                 warc_file: stored.map(|s| s.record.file.clone()),
                 warc_record_id: stored.map(|s| s.record.record_id.clone()),
-                etag: None,
-                last_modified: None,
+                etag: evidence.and_then(|e| e.etag.clone()),
+                last_modified: evidence.and_then(|e| e.last_modified.clone()),
+                evidence_title: evidence.map(|e| e.title.clone()).filter(|t| !t.is_empty()),
+                excerpt: evidence
+                    .map(|e| e.excerpt.clone())
+                    .filter(|t| !t.is_empty()),
             }
         })
         .collect()
@@ -104,8 +108,10 @@ pub fn site_from_history(
                 reason: row.reason.clone(),
                 evidence: url.map(|url| Evidence {
                     url,
-                    title: String::new(),
-                    excerpt: String::new(),
+                    title: row.evidence_title.clone().unwrap_or_default(),
+                    excerpt: row.excerpt.clone().unwrap_or_default(),
+                    etag: row.etag.clone(),
+                    last_modified: row.last_modified.clone(),
                     published: row
                         .published
                         .as_deref()
