@@ -100,8 +100,8 @@ struct Shared {
     warc: WarcHandle,
     out: PathBuf,
     chromium: Option<PathBuf>,
-    history: Arc<History>,
-    history_run: i64,
+    /// The history and this run's id in it, when the run is recorded.
+    history: Option<(Arc<History>, i64)>,
     replay: Option<Arc<replay::ArchiveReplay>>,
     focused: bool,
 }
@@ -166,15 +166,14 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         started,
         finished: Utc::now(),
     };
-    if let Err(e) = shared.history.record_site(
-        shared.history_run,
-        record::site_row(&report),
-        &record::finding_rows(&report),
-    ) {
-        tracing::error!(
-            "cannot record {} in the history database: {e:#}",
-            report.county
-        );
+    if let Some((history, id)) = &shared.history {
+        let rows = record::finding_rows(&report);
+        if let Err(e) = history.record_site(*id, record::site_row(&report), &rows) {
+            tracing::error!(
+                "cannot record {} in the history database: {e:#}",
+                report.county
+            );
+        }
     }
     report
 }
@@ -236,10 +235,17 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create run directory {}", options.out.display()))?;
     let _lock = lock::RunLock::acquire(&options.out)?;
-    let _db_lock = lock::RunLock::acquire_db(&options.db)?;
-    let history = Arc::new(History::open(&options.db)?);
-    // Holding the database lock, any run still marked running was killed.
-    history.mark_incomplete_stale_runs()?;
+    // The history is the run's memory, not its product: when the database
+    // is busy with another run or cannot be opened, the run goes on
+    // unrecorded and says so. Only a resume cannot do without it.
+    let memory = match Memory::open(&options.db) {
+        Ok(memory) => Some(memory),
+        Err(e) if !options.resume => {
+            eprintln!("warning: this run is not recorded in the history: {e:#}");
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let started = Utc::now();
     let run_id = started.format("%Y%m%dT%H%M%SZ").to_string();
     let warc = WarcWriter::create(
@@ -271,19 +277,28 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     };
     let mut crawl = options.crawl.clone();
     crawl.replay = replay.clone().map(|r| r as Arc<dyn crate::crawl::Replay>);
-    let history_run = history.begin_run(RunRow {
-        id: 0,
-        run_dir: run_dir_key(&options.out),
-        campaign: campaign.name.clone(),
-        rubric_version: format!(
-            "{} {}",
-            options.rubric.rubric.id, options.rubric.rubric.version
-        ),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        started,
-        finished: None,
-        state: RunState::Running,
-    })?;
+    let history_run = memory
+        .as_ref()
+        .map(|m| {
+            m.history.begin_run(RunRow {
+                id: 0,
+                run_dir: run_dir_key(&options.out),
+                campaign: campaign.name.clone(),
+                rubric_version: format!(
+                    "{} {}",
+                    options.rubric.rubric.id, options.rubric.rubric.version
+                ),
+                tool_version: env!("CARGO_PKG_VERSION").to_string(),
+                started,
+                finished: None,
+                state: RunState::Running,
+            })
+        })
+        .transpose()?;
+    let history = memory
+        .as_ref()
+        .zip(history_run)
+        .map(|(m, id)| (m.history.clone(), id));
     let shared = Arc::new(Shared {
         rubric: options.rubric.clone(),
         window: (campaign.window_start, campaign.window_end),
@@ -294,15 +309,14 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         out: options.out.clone(),
         chromium: options.chromium.clone(),
         history: history.clone(),
-        history_run,
         replay: replay.clone(),
         focused: options.focused,
     });
     // Sites the interrupted run finished are not crawled again.
     let mut sites: Vec<Option<SiteReport>> = campaign.counties.iter().map(|_| None).collect();
-    if let Some(replay) = &replay {
-        let done = history.sites_of_run(history_run)?;
-        let findings = history.findings_of_run(history_run)?;
+    if let (Some(replay), Some((history, history_run))) = (&replay, &history) {
+        let done = history.sites_of_run(*history_run)?;
+        let findings = history.findings_of_run(*history_run)?;
         for (index, county) in campaign.counties.iter().enumerate() {
             if let Some(site) = done.iter().find(|s| s.county == county.name) {
                 let rows: Vec<_> = findings
@@ -389,7 +403,10 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         started,
         finished: Utc::now(),
     };
-    let overrides = history.active_overrides()?;
+    let overrides = match &history {
+        Some((history, _)) => history.active_overrides()?,
+        None => Vec::new(),
+    };
     outputs::write(
         campaign,
         &options.rubric,
@@ -397,8 +414,29 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         &report,
         &overrides,
     )?;
-    history.finish_run(history_run, report.finished, true)?;
+    if let Some((history, id)) = &history {
+        history.finish_run(*id, report.finished, true)?;
+    }
     Ok(report)
+}
+
+/// The history database, locked for this run.
+struct Memory {
+    _lock: lock::RunLock,
+    history: Arc<History>,
+}
+
+impl Memory {
+    fn open(db: &Path) -> Result<Memory> {
+        let lock = lock::RunLock::acquire_db(db)?;
+        let history = Arc::new(History::open(db)?);
+        // Holding the database lock, any run still marked running was killed.
+        history.mark_incomplete_stale_runs()?;
+        Ok(Memory {
+            _lock: lock,
+            history,
+        })
+    }
 }
 
 /// Where the bundled fixture sites live (for `govcheck demo`).
