@@ -257,7 +257,7 @@ fn exports_open_as_csv_xlsx_and_json() {
     }
     let json: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(tmp.path().join("m.json")).unwrap()).unwrap();
-    assert!(json.len() >= 17 * 6 && json.len() % 17 == 0);
+    assert!(json.len() >= 17 * 6 && json.len().is_multiple_of(17));
     assert!(json
         .iter()
         .any(|r| r["county"] == "北安市" && r["status"] == "pass"));

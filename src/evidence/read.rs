@@ -12,6 +12,9 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+/// An HTTP response as archived: status, headers, payload.
+pub type HttpResponse<'a> = (u16, Vec<(String, String)>, &'a [u8]);
+
 /// One WARC record: its header fields and its block.
 pub struct WarcRecord {
     pub headers: Vec<(String, String)>,
@@ -27,7 +30,7 @@ impl WarcRecord {
     }
 
     /// For a response record: the HTTP status, headers and payload.
-    pub fn http_response(&self) -> Result<(u16, Vec<(String, String)>, &[u8])> {
+    pub fn http_response(&self) -> Result<HttpResponse<'_>> {
         let end =
             find(&self.block, b"\r\n\r\n").ok_or_else(|| anyhow!("no end of HTTP headers"))?;
         let head = String::from_utf8_lossy(&self.block[..end]);
