@@ -3,6 +3,9 @@
 //! `history` shows the flip, and an override shows in the next run's
 //! matrix and scores.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -25,19 +28,6 @@ fn world() -> World {
         db: tmp.path().join("history.sqlite"),
         root: tmp.path().to_path_buf(),
         _tmp: tmp,
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
     }
 }
 
