@@ -247,7 +247,13 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
         Err(e) => return Err(e),
     };
     let started = Utc::now();
-    let run_id = started.format("%Y%m%dT%H%M%SZ").to_string();
+    // Unique per process: a run resumed within the second it was killed
+    // must not collide with the archive files of the first attempt.
+    let run_id = format!(
+        "{}-{}",
+        started.format("%Y%m%dT%H%M%SZ"),
+        std::process::id()
+    );
     let warc = WarcWriter::create(
         &options.out,
         &run_id,
