@@ -677,28 +677,18 @@ impl Site<'_> {
             self.skip(link, &parent.url, SkipReason::OutOfScope);
             return;
         }
-        if self.frontier.is_known(&url) {
-            // Seen before: only a higher priority changes anything.
-            if depth <= self.config.max_depth {
-                let priority = self.observer.priority(link, parent);
-                self.frontier.push(Queued {
-                    link: Link {
-                        url,
-                        ..link.clone()
-                    },
-                    parent: parent.url.clone(),
-                    depth,
-                    priority,
-                });
+        // A URL seen before passed these checks then: only a higher
+        // priority changes anything.
+        if !self.frontier.is_known(&url) {
+            if depth > self.config.max_depth {
+                self.skip(link, &parent.url, SkipReason::Depth);
+                return;
             }
-            return;
-        }
-        if depth > self.config.max_depth {
-            self.skip(link, &parent.url, SkipReason::Depth);
-            return;
-        }
-        if let Some(reason) = self.traps.check(&url) {
-            self.skip(link, &parent.url, reason);
+            if let Some(reason) = self.traps.check(&url) {
+                self.skip(link, &parent.url, reason);
+                return;
+            }
+        } else if depth > self.config.max_depth {
             return;
         }
         let priority = self.observer.priority(link, parent);

@@ -4,31 +4,19 @@
 use super::*;
 use crate::crawl::{Fetched, Visit};
 use crate::page::{DateSource, LinkOrigin, Page, PageKind};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
 fn page(url: &str, title: &str) -> Page {
-    Page {
-        url: Url::parse(url).unwrap(),
-        status: 200,
-        kind: PageKind::Html,
-        charset: "utf-8".into(),
-        title: title.into(),
-        html_title: title.into(),
-        headings: vec![title.into()],
-        breadcrumb: vec![],
-        meta: BTreeMap::new(),
-        published: None,
-        written: None,
-        publisher: None,
-        index_number: None,
-        links: vec![],
-        text: String::new(),
-        extract_error: None,
-    }
+    let mut p = Page::empty(&Url::parse(url).unwrap(), 200, PageKind::Html);
+    p.charset = "utf-8".into();
+    p.title = title.into();
+    p.html_title = title.into();
+    p.headings = vec![title.into()];
+    p
 }
 
 fn published(p: &mut Page, d: &str) {
