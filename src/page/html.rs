@@ -206,7 +206,9 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         .cloned()
         .unwrap_or_else(|| page.title.clone());
     let scripted = scripts::extract(&doc, &page.url, &found);
-    found.extend(scripted.into_iter().map(|l| Link {
+    page.script_gaps = scripted.gaps;
+    page.app_scripts = scripted.app_scripts;
+    found.extend(scripted.links.into_iter().map(|l| Link {
         section: column.clone(),
         ..l
     }));

@@ -9,6 +9,7 @@ use super::{charset, collapse, dates, links::resolve, Link, LinkOrigin, Page};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
+use url::Url;
 
 const URL_KEYS: &[&str] = &[
     "url",
@@ -75,6 +76,10 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         },
     };
     page.links = entries(&value, page);
+    if page.links.is_empty() && has_titled_entries(&value) {
+        page.extract_error = Some("its list entries carry no link the crawler can follow".into());
+    }
+    page.links.extend(more_pages(&value, &page.url));
     page.text = page
         .links
         .iter()
@@ -104,6 +109,25 @@ fn entries(root: &Value, page: &Page) -> Vec<Link> {
     links
 }
 
+/// Whether some object inside an array has a title-like field: a list
+/// whose rows a script links by id, not an empty one.
+fn has_titled_entries(root: &Value) -> bool {
+    let mut stack = vec![(root, false)];
+    while let Some((value, in_array)) = stack.pop() {
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, true))),
+            Value::Object(map) => {
+                if in_array && field(map, TITLE_KEYS).is_some() {
+                    return true;
+                }
+                stack.extend(map.values().map(|v| (v, false)));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The first field of `map` whose key, lower-cased and without `_`/`-`
 /// (`publish_time`, `pub-date`), is in `keys` (in the order of `keys`) and
 /// whose value is a non-empty string or a number.
@@ -116,6 +140,114 @@ fn field<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
             })
             .map(|(_, v)| v)
     })
+}
+
+/// Keys that give a list's page count, and its record count and page size
+/// when the page count must be worked out.
+const PAGE_COUNT_KEYS: &[&str] = &[
+    "totalpage",
+    "totalpages",
+    "pagecount",
+    "pagetotal",
+    "totalpagenum",
+    "countpage",
+    "pages",
+];
+const RECORD_COUNT_KEYS: &[&str] = &[
+    "total",
+    "totalcount",
+    "totalrecord",
+    "recordcount",
+    "totalnum",
+    "totalelements",
+    "count",
+];
+const PAGE_SIZE_KEYS: &[&str] = &["pagesize", "size", "limit", "rows", "perpage"];
+/// At most this many further pages are requested from one list response.
+const MAX_DATA_PAGES: u64 = 200;
+
+/// The other pages of a paged list response: the URL's page parameter (or,
+/// when the URL has none, the one the response echoes) set to each page up
+/// to the count the response gives. Only a first page asks for the rest.
+fn more_pages(root: &Value, url: &Url) -> Vec<Link> {
+    let Some(list) = paging_object(root, 0) else {
+        return Vec::new();
+    };
+    let number = |keys: &[&str]| {
+        field(list, keys).and_then(|v| match v {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    };
+    let pages = number(PAGE_COUNT_KEYS).or_else(|| {
+        let records = number(RECORD_COUNT_KEYS)?;
+        let size = number(PAGE_SIZE_KEYS).filter(|s| *s > 0)?;
+        Some(records.div_ceil(size))
+    });
+    let Some(pages) = pages.filter(|p| *p > 1) else {
+        return Vec::new();
+    };
+    let from_url = url
+        .query_pairs()
+        .find(|(k, _)| super::ajax::is_page_key(k))
+        .and_then(|(k, v)| Some((k.into_owned(), v.trim().parse::<u64>().ok()?)));
+    let echoed = || {
+        list.iter().find_map(|(k, v)| {
+            let current = v.as_u64().or_else(|| v.as_str()?.trim().parse().ok())?;
+            super::ajax::is_page_key(k).then(|| (k.clone(), current))
+        })
+    };
+    let Some((key, current)) = from_url.or_else(echoed) else {
+        return Vec::new();
+    };
+    if current > 1 {
+        return Vec::new();
+    }
+    let last = if current == 0 { pages - 1 } else { pages };
+    (current + 1..=last.min(current + MAX_DATA_PAGES))
+        .map(|n| {
+            let mut next = url.clone();
+            {
+                let mut query = next.query_pairs_mut();
+                query.clear();
+                let mut placed = false;
+                for (k, v) in url.query_pairs() {
+                    if k == key.as_str() {
+                        query.append_pair(&k, &n.to_string());
+                        placed = true;
+                    } else {
+                        query.append_pair(&k, &v);
+                    }
+                }
+                if !placed {
+                    query.append_pair(&key, &n.to_string());
+                }
+            }
+            Link {
+                url: next,
+                text: (n + u64::from(current == 0)).to_string(),
+                context: String::new(),
+                section: String::new(),
+                date: None,
+                origin: LinkOrigin::Pager,
+            }
+        })
+        .collect()
+}
+
+/// The object (the root or one level or two down) that states the page
+/// count or the record count.
+fn paging_object(value: &Value, depth: u8) -> Option<&Map<String, Value>> {
+    let map = value.as_object()?;
+    let states = |keys: &[&str]| field(map, keys).is_some_and(|v| !v.is_object() && !v.is_array());
+    if states(PAGE_COUNT_KEYS) || states(RECORD_COUNT_KEYS) {
+        return Some(map);
+    }
+    if depth >= 2 {
+        return None;
+    }
+    map.values().find_map(|v| paging_object(v, depth + 1))
 }
 
 fn entry(map: &Map<String, Value>, page: &Page) -> Option<Link> {
@@ -150,7 +282,6 @@ mod tests {
     use super::super::{parse, PageKind};
     use super::*;
     use chrono::NaiveDate;
-    use url::Url;
 
     #[test]
     fn list_endpoint_entries() {
@@ -207,5 +338,57 @@ mod tests {
         let broken = parse(&url, 200, Some("application/json"), b"{\"title\": ");
         assert!(broken.extract_error.is_some());
         assert!(broken.links.is_empty());
+    }
+
+    fn pager_urls(url: &str, body: &str) -> Vec<String> {
+        let page = parse(
+            &Url::parse(url).unwrap(),
+            200,
+            Some("application/json"),
+            body.as_bytes(),
+        );
+        page.links
+            .iter()
+            .filter(|l| l.origin == LinkOrigin::Pager)
+            .map(|l| l.url.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn paged_list_asks_for_its_other_pages() {
+        let first = r#"{"code":200,"data":{"channelId":123,"page":1,"size":12,"total":14,"totalPage":2,"list":[]}}"#;
+        assert_eq!(
+            pager_urls(
+                "http://www.ningan.gov.cn/api/list.json?channelId=123&page=1",
+                first
+            ),
+            ["http://www.ningan.gov.cn/api/list.json?channelId=123&page=2"]
+        );
+        // A later page does not ask again.
+        let second = first.replace(r#""page":1"#, r#""page":2"#);
+        assert!(pager_urls(
+            "http://www.ningan.gov.cn/api/list.json?channelId=123&page=2",
+            &second
+        )
+        .is_empty());
+        // No page parameter in the URL: the echoed one is used; the page
+        // count is worked out from records and size; zero-based pages.
+        let echoed = r#"{"pageNo":0,"pageSize":10,"totalCount":25,"rows":[]}"#;
+        assert_eq!(
+            pager_urls("http://x.gov.cn/gk/list.do?cat=7", echoed),
+            [
+                "http://x.gov.cn/gk/list.do?cat=7&pageNo=1",
+                "http://x.gov.cn/gk/list.do?cat=7&pageNo=2"
+            ]
+        );
+        // One page, or no way to say which parameter pages: nothing.
+        assert!(pager_urls(
+            "http://x.gov.cn/a.json?page=1",
+            r#"{"totalPage":1,"list":[]}"#
+        )
+        .is_empty());
+        assert!(pager_urls("http://x.gov.cn/a.json", r#"{"totalPage":5,"list":[]}"#).is_empty());
+        let huge = r#"{"page":1,"totalPage":100000}"#;
+        assert_eq!(pager_urls("http://x.gov.cn/a.json?page=1", huge).len(), 200);
     }
 }

@@ -6,6 +6,7 @@
 //! detectors are testable from a fixture file without a network, and the body
 //! can be dropped as soon as it is archived.
 
+mod ajax;
 mod charset;
 mod dates;
 mod docx;
@@ -139,6 +140,12 @@ pub struct Page {
     pub text: String,
     /// Why text could not be extracted from an attachment, if it could not.
     pub extract_error: Option<String>,
+    /// Data requests of the page's scripts that could not be reproduced
+    /// without running them: a list they fill was never read.
+    pub script_gaps: Vec<String>,
+    /// External scripts of the site's own (libraries left out), which may
+    /// fill the page in a browser.
+    pub app_scripts: Vec<Url>,
 }
 
 /// Parse one response body into a [`Page`]. Never panics; an undecodable or
@@ -183,6 +190,8 @@ impl Page {
             links: vec![],
             text: String::new(),
             extract_error: None,
+            script_gaps: Vec::new(),
+            app_scripts: Vec::new(),
         }
     }
 }

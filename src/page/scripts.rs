@@ -9,7 +9,7 @@
 //! substituted.
 
 use super::links::resolve;
-use super::{Link, LinkOrigin};
+use super::{ajax, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{HashMap, HashSet};
@@ -21,6 +21,51 @@ const MAX_PAGER_PAGES: u64 = 200;
 
 static SCRIPTS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("script:not([src])").expect("static selector"));
+static SCRIPT_FILES: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("script[src]").expect("static selector"));
+/// File-name fragments of libraries that never fetch a page's list.
+const LIBRARIES: &[&str] = &[
+    "jquery",
+    "bootstrap",
+    "vue",
+    "react",
+    "layui",
+    "layer",
+    "swiper",
+    "echarts",
+    "html5shiv",
+    "respond",
+    "polyfill",
+    "jweixin",
+    "hm.js",
+    "cnzz",
+    "analytics",
+    "gtag",
+    "flexible",
+    "superslide",
+    "slide",
+    "lazyload",
+    "qrcode",
+    "md5",
+    "base64",
+    "moment",
+    "dayjs",
+    "lodash",
+    "underscore",
+    "axios.min",
+    "zepto",
+    "require",
+    "sea.js",
+    "pinyin",
+    "font",
+    "wza",
+    "aria",
+    "accessib",
+    "share",
+    "baidu",
+    "xxgkweb",
+    "kaipu",
+];
 
 static PAGER_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(function\s+)?\bcreatePageHTML\s*\(([^()]*)\)").unwrap());
@@ -67,9 +112,21 @@ const ASSET_EXTENSIONS: &[&str] = &[
     ".mp4", ".swf",
 ];
 
+/// What a page's inline scripts would load.
+#[derive(Debug, Default)]
+pub struct Scripted {
+    /// Pager pages and data endpoints, not repeating the page's own links.
+    pub links: Vec<Link>,
+    /// Data requests that could not be reproduced (see [`ajax::Requests`]).
+    pub gaps: Vec<String>,
+    /// External scripts of the site's own (not a well-known library): they
+    /// may build content the crawler never sees.
+    pub app_scripts: Vec<Url>,
+}
+
 /// Pager and script links of the page's inline scripts; URLs already in
 /// `known` are not repeated.
-pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Vec<Link> {
+pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
     let mut seen: HashSet<Url> = known.iter().map(|l| l.url.clone()).collect();
     let params: HashMap<String, String> = page_url
         .query_pairs()
@@ -88,22 +145,69 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Vec<Link> {
             });
         }
     };
+    let mut gaps = Vec::new();
     let anchors = anchor_ids(doc);
     for script in doc.select(&SCRIPTS) {
         let code: String = script.text().collect();
         for (url, text) in pager_pages(&code, page_url) {
             push(url, LinkOrigin::Pager, text);
         }
+        let vars: HashMap<String, String> = PARAM_VAR
+            .captures_iter(&code)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect();
+        let requests = ajax::requests(&code, page_url, &params, &vars);
+        for url in requests.urls {
+            push(url, LinkOrigin::Script, String::new());
+        }
+        gaps.extend(requests.gaps);
         let mut ids = anchors.clone();
         ids.extend(ID_VALUE.captures_iter(&code).map(|c| c[1].to_string()));
         ids.sort();
         ids.dedup();
         ids.truncate(MAX_ID_EXPANSIONS);
-        for url in endpoints(&code, page_url, &params, &ids) {
+        let context = ScriptContext {
+            params: &params,
+            vars: &vars,
+            ids: &ids,
+            with_data: &requests.with_data,
+        };
+        for url in endpoints(&code, page_url, &context) {
             push(url, LinkOrigin::Script, String::new());
         }
     }
-    out
+    Scripted {
+        links: out,
+        gaps,
+        app_scripts: app_scripts(doc, page_url),
+    }
+}
+
+/// `script[src]` files that are not a well-known library.
+fn app_scripts(doc: &Html, page_url: &Url) -> Vec<Url> {
+    doc.select(&SCRIPT_FILES)
+        .filter_map(|s| resolve(page_url, s.value().attr("src")?))
+        .filter(|url| {
+            let name = url
+                .path_segments()
+                .and_then(|mut s| s.next_back())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            !name.is_empty() && !LIBRARIES.iter().any(|l| name.contains(l))
+        })
+        .collect()
+}
+
+/// What a script's URL expressions may draw on.
+struct ScriptContext<'a> {
+    /// The page URL's query values.
+    params: &'a HashMap<String, String>,
+    /// Script variables read from the page's query (`tab` → `tab`).
+    vars: &'a HashMap<String, String>,
+    /// Ids the page's tree offers, for hash-driven lists.
+    ids: &'a [String],
+    /// URL literals of requests that send data: not fetched bare.
+    with_data: &'a HashSet<String>,
 }
 
 /// Pages of a TRS `createPageHTML(...)` pager, in the page's directory.
@@ -233,13 +337,8 @@ fn anchor_ids(doc: &Html) -> Vec<String> {
 
 /// Same-site URLs the script would request: URL-like string literals, and
 /// concatenations whose variable part is one of the page's query values
-/// or, failing that, one of the ids the page's tree offers (`ids`).
-fn endpoints(
-    code: &str,
-    page_url: &Url,
-    params: &HashMap<String, String>,
-    ids: &[String],
-) -> Vec<Url> {
+/// or, failing that, one of the ids the page's tree offers.
+fn endpoints(code: &str, page_url: &Url, context: &ScriptContext) -> Vec<Url> {
     let mut urls = Vec::new();
     for m in STRING.captures_iter(code) {
         let Some(whole) = m.get(0) else {
@@ -252,28 +351,29 @@ fn endpoints(
         let rooted = ["/", "./", "../", "http://", "https://"]
             .iter()
             .any(|p| literal.starts_with(p));
-        if !concatenated && rooted && looks_like_endpoint(literal) {
+        if !concatenated
+            && rooted
+            && looks_like_endpoint(literal)
+            && !context.with_data.contains(literal)
+        {
             urls.extend(same_site(page_url, literal));
         }
     }
-    let vars: HashMap<String, String> = PARAM_VAR
-        .captures_iter(code)
-        .map(|c| (c[1].to_string(), c[2].to_string()))
-        .collect();
     for c in CONCAT.captures_iter(code) {
         let head = c.get(1).or(c.get(2)).map_or("", |g| g.as_str());
         let tail = c.get(4).or(c.get(5)).map_or("", |g| g.as_str());
         let ident = &c[3];
         let param = match CALL_ARG.captures(ident) {
             Some(call) => call[1].to_string(),
-            None => vars
+            None => context
+                .vars
                 .get(ident)
                 .cloned()
                 .unwrap_or_else(|| ident.to_string()),
         };
-        let values: Vec<&String> = match params.get(&param) {
+        let values: Vec<&String> = match context.params.get(&param) {
             Some(value) => vec![value],
-            None if head.contains('/') => ids.iter().collect(),
+            None if head.contains('/') => context.ids.iter().collect(),
             None => continue,
         };
         for value in values {
@@ -309,7 +409,7 @@ mod tests {
     use super::*;
 
     fn script_links(url: &str, html: &str) -> Vec<Link> {
-        extract(&Html::parse_document(html), &Url::parse(url).unwrap(), &[])
+        extract(&Html::parse_document(html), &Url::parse(url).unwrap(), &[]).links
     }
 
     fn urls(links: &[Link], origin: LinkOrigin) -> Vec<String> {

@@ -1,0 +1,564 @@
+//! Data requests a list script makes, reproduced as plain GET URLs.
+//!
+//! Many county CMSs render their lists in the browser:
+//! `$.ajax({url: '/api/list.json', data: {channelId: 123, page: 1}})`,
+//! `$.getJSON(url, {page: 1})`, or `data: params` with the object declared
+//! elsewhere in the script. jQuery sends `data` as a query string in the
+//! object's order, so the crawler can make the same request. A request it
+//! cannot reproduce (a value known only at run time, a JSON body) is
+//! reported as a gap, so the audit knows that list was never read and no
+//! item is failed on its account.
+
+use super::links::resolve;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use url::Url;
+
+/// What the page's data requests come to.
+#[derive(Debug, Default)]
+pub struct Requests {
+    /// GET URLs with their query built from the request's data.
+    pub urls: Vec<Url>,
+    /// Requests that could not be reproduced, described for a person.
+    pub gaps: Vec<String>,
+    /// URL literals used by requests that carry data: fetched bare they
+    /// return some default list, not this page's, so nobody should.
+    pub with_data: HashSet<String>,
+}
+
+static CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:\$|\bjQuery)\s*\.\s*(ajax|get|getJSON|post)\s*\(|\baxios\s*\.\s*(get|post)\s*\(",
+    )
+    .unwrap()
+});
+static IDENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$").unwrap());
+static GETTER_CALL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^(?:[\w$]+\.)?\w+\s*\(\s*["']([\w-]+)["']\s*\)$"#).unwrap());
+static ENCODER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:encodeURIComponent|encodeURI|escape|String|Number|parseInt)\s*\(([\s\S]*)\)$")
+        .unwrap()
+});
+
+/// Request parameters that select a page of a list; when their value is
+/// computed, the first page is what a visitor sees.
+pub fn is_page_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase().replace(['_', '-'], "");
+    [
+        "page",
+        "pageno",
+        "pagenum",
+        "pagenumber",
+        "pageindex",
+        "curpage",
+        "currentpage",
+        "current",
+        "nowpage",
+        "cpage",
+        "pn",
+        "p",
+    ]
+    .contains(&key.as_str())
+}
+
+/// The page's data requests. `params` are the page URL's own query values
+/// and `query_vars` the script variables read from them (`var tab =
+/// getQueryString('tab')` → `tab` → `tab`).
+pub fn requests(
+    code: &str,
+    page_url: &Url,
+    params: &HashMap<String, String>,
+    query_vars: &HashMap<String, String>,
+) -> Requests {
+    let code = &without_comments(code);
+    let scope = Scope {
+        code,
+        params,
+        query_vars,
+    };
+    let mut found = Requests::default();
+    for call in CALL.captures_iter(code) {
+        let whole = call.get(0).expect("match");
+        let Some(args) = enclosed(code, whole.end() - 1) else {
+            continue;
+        };
+        let args = split_top(args, b',');
+        let method = call.get(1).or(call.get(2)).map_or("", |m| m.as_str());
+        let Some(request) = scope.request(method, call.get(2).is_some(), &args) else {
+            continue;
+        };
+        let Some(literal) = scope.url_literal(request.url) else {
+            continue; // a built URL: the concatenation reader handles it
+        };
+        let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
+            continue;
+        };
+        let data = request.data.map(|d| scope.data(d));
+        if request.data.is_some() {
+            found.with_data.insert(literal.clone());
+        }
+        match data {
+            Some(Err(why)) => {
+                found.gaps.push(format!("{literal}: {why}"));
+                continue;
+            }
+            Some(Ok(pairs)) if !pairs.is_empty() => {
+                let mut query = url.query_pairs_mut();
+                for (k, v) in &pairs {
+                    query.append_pair(k, v);
+                }
+            }
+            _ => {}
+        }
+        if request.post {
+            found
+                .gaps
+                .push(format!("{literal}: a POST request, tried as a GET"));
+        }
+        found.urls.push(url);
+    }
+    found
+}
+
+struct Request<'a> {
+    url: &'a str,
+    data: Option<&'a str>,
+    post: bool,
+}
+
+struct Scope<'a> {
+    code: &'a str,
+    params: &'a HashMap<String, String>,
+    query_vars: &'a HashMap<String, String>,
+}
+
+impl<'a> Scope<'a> {
+    /// URL, data and method of one call, from its argument list.
+    fn request(&self, method: &str, axios: bool, args: &[&'a str]) -> Option<Request<'a>> {
+        let first = *args.first()?;
+        if method == "ajax" {
+            let (settings, url) = if first.starts_with('{') {
+                let fields = object_fields(first)?;
+                (fields.clone(), lookup(&fields, "url")?)
+            } else {
+                let fields = args
+                    .get(1)
+                    .filter(|a| a.starts_with('{'))
+                    .and_then(|a| object_fields(a))
+                    .unwrap_or_default();
+                (fields, first)
+            };
+            let verb = lookup(&settings, "type")
+                .or_else(|| lookup(&settings, "method"))
+                .and_then(string_literal)
+                .unwrap_or_default();
+            return Some(Request {
+                url,
+                data: lookup(&settings, "data"),
+                post: verb.eq_ignore_ascii_case("post"),
+            });
+        }
+        let second = args.get(1).copied();
+        let data = if axios {
+            // axios.get(url, {params: {...}}); axios.post(url, body)
+            match (method, second) {
+                ("get", Some(config)) => {
+                    object_fields(config).and_then(|fields| lookup(&fields, "params"))
+                }
+                (_, body) => body,
+            }
+        } else {
+            second.filter(|d| d.starts_with('{') || self.object_of(d).is_some())
+        };
+        Some(Request {
+            url: first,
+            data,
+            post: method == "post",
+        })
+    }
+
+    /// The URL when it is a string literal or a variable holding one.
+    fn url_literal(&self, expr: &str) -> Option<String> {
+        string_literal(expr).or_else(|| {
+            IDENT
+                .is_match(expr)
+                .then(|| self.assigned(expr))
+                .flatten()
+                .and_then(|v| string_literal(&v))
+        })
+    }
+
+    /// The query pairs of a request's `data`.
+    fn data(&self, expr: &str) -> Result<Vec<(String, String)>, String> {
+        let expr = expr.trim();
+        if let Some(text) = string_literal(expr) {
+            return Ok(
+                url::form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
+                    .into_owned()
+                    .collect(),
+            );
+        }
+        let object = if expr.starts_with('{') {
+            expr
+        } else if IDENT.is_match(expr) {
+            self.object_of(expr)
+                .ok_or_else(|| format!("its data `{expr}` is not declared in the page"))?
+        } else {
+            return Err(format!(
+                "its data is built at run time (`{}`)",
+                shorten(expr)
+            ));
+        };
+        let fields = object_fields(object)
+            .ok_or_else(|| format!("its data object could not be read (`{}`)", shorten(object)))?;
+        fields
+            .iter()
+            .map(|(key, value)| {
+                self.value(key, value)
+                    .map(|v| (key.clone(), v))
+                    .ok_or_else(|| {
+                        format!(
+                            "the value of `{key}` is known only at run time ({})",
+                            shorten(value)
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    /// One data value: a literal, a variable holding one, the page's own
+    /// query value, or the first page for a computed page number.
+    fn value(&self, key: &str, expr: &str) -> Option<String> {
+        let expr = expr.trim();
+        if let Some(inner) = ENCODER.captures(expr) {
+            return self.value(key, &inner[1]);
+        }
+        let direct = scalar_literal(expr)
+            .or_else(|| {
+                let name = self.query_vars.get(expr).map(String::as_str).or_else(|| {
+                    GETTER_CALL
+                        .captures(expr)
+                        .map(|c| c.get(1).expect("group").as_str())
+                })?;
+                self.params.get(name).cloned()
+            })
+            .or_else(|| {
+                IDENT
+                    .is_match(expr)
+                    .then(|| self.assigned(expr))
+                    .flatten()
+                    .and_then(|v| scalar_literal(&v))
+            });
+        direct.or_else(|| is_page_key(key).then(|| "1".to_string()))
+    }
+
+    /// The object literal assigned to `name` (`var params = {…}`).
+    fn object_of(&self, name: &str) -> Option<&'a str> {
+        let pattern =
+            Regex::new(&format!(r"(?:^|[^\w$.]){}\s*=\s*\{{", regex::escape(name))).ok()?;
+        let m = pattern.find(self.code)?;
+        let open = m.end() - 1;
+        enclosed(self.code, open).map(|inner| &self.code[open..open + inner.len() + 2])
+    }
+
+    /// The first value assigned to variable `name`, as written.
+    fn assigned(&self, name: &str) -> Option<String> {
+        let pattern = Regex::new(&format!(
+            r#"(?:^|[^\w$.]){}\s*=\s*("[^"\n]*"|'[^'\n]*'|-?\d+(?:\.\d+)?|true|false)"#,
+            regex::escape(name)
+        ))
+        .ok()?;
+        pattern.captures(self.code).map(|c| c[1].to_string())
+    }
+}
+
+fn lookup<'a>(fields: &[(String, &'a str)], key: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+}
+
+fn same_host(url: &Url, page_url: &Url) -> bool {
+    let bare = |u: &Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+    };
+    bare(url) == bare(page_url)
+}
+
+fn shorten(expr: &str) -> String {
+    let flat: String = expr.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        flat.chars().take(57).chain("...".chars()).collect()
+    } else {
+        flat
+    }
+}
+
+/// A whole-expression string literal's content (no concatenation).
+fn string_literal(expr: &str) -> Option<String> {
+    let expr = expr.trim();
+    let quote = expr
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let inner = expr.strip_prefix(quote)?.strip_suffix(quote)?;
+    let escaped_quote = inner.contains(quote) && !inner.contains(&format!("\\{quote}"));
+    if inner.contains(['\n', '\\']) || escaped_quote || (quote == '`' && inner.contains("${")) {
+        return None;
+    }
+    Some(inner.to_string())
+}
+
+/// A string, number or boolean literal as a query value.
+fn scalar_literal(expr: &str) -> Option<String> {
+    string_literal(expr).or_else(|| {
+        let expr = expr.trim();
+        (expr == "true"
+            || expr == "false"
+            || (!expr.is_empty() && expr.trim_start_matches('-').parse::<f64>().is_ok()))
+        .then(|| expr.to_string())
+    })
+}
+
+/// The text between the bracket at `open` and its partner, skipping
+/// brackets inside string literals.
+fn enclosed(code: &str, open: usize) -> Option<&str> {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'{' | b'[' => depth += 1,
+            b')' | b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return code.get(open + 1..i);
+                }
+            }
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i] == b'\n' && quote != b'`' {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `code` with its `//` and `/* */` comments blanked out (string
+/// literals kept as they are).
+fn without_comments(code: &str) -> String {
+    let bytes = code.as_bytes();
+    let mut out = String::with_capacity(code.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && (quote == b'`' || bytes[i] != b'\n') {
+                    i += usize::from(bytes[i] == b'\\') + 1;
+                }
+            }
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => {
+                let end = if bytes[i + 1] == b'/' {
+                    code[i..].find('\n').map_or(bytes.len(), |n| i + n)
+                } else {
+                    code[i + 2..]
+                        .find("*/")
+                        .map_or(bytes.len(), |n| i + 2 + n + 2)
+                };
+                out.push_str(&code[copied..i]);
+                out.push(' ');
+                copied = end;
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(code.get(copied..).unwrap_or_default());
+    out
+}
+
+/// `s` cut at top-level occurrences of `sep`, each part trimmed.
+fn split_top(s: &str, sep: u8) -> Vec<&str> {
+    let bytes = s.as_bytes();
+    let (mut parts, mut depth, mut start, mut i) = (Vec::new(), 0i32, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'{' | b'[' => depth += 1,
+            b')' | b'}' | b']' => depth -= 1,
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += usize::from(bytes[i] == b'\\') + 1;
+                }
+            }
+            c if c == sep && depth == 0 => {
+                parts.push(s[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let last = s.get(start..).unwrap_or_default().trim();
+    if !last.is_empty() {
+        parts.push(last);
+    }
+    parts
+}
+
+/// `key: value` pairs of an object literal `{…}`, keys unquoted, values
+/// as written. `None` when it is not a plain object literal.
+fn object_fields(object: &str) -> Option<Vec<(String, &str)>> {
+    let inner = object.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let mut fields = Vec::new();
+    for part in split_top(inner, b',') {
+        let colon = split_top(part, b':');
+        let (key, value) = match colon.as_slice() {
+            [key, ..] if colon.len() >= 2 => {
+                let value_start = part.find(':')? + 1;
+                (key.trim(), part[value_start..].trim())
+            }
+            // `{channelId, page}` shorthand
+            [name] if IDENT.is_match(name) => (*name, *name),
+            _ => return None,
+        };
+        let key = string_literal(key).unwrap_or_else(|| key.to_string());
+        if !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_$-.[]".contains(c))
+        {
+            return None;
+        }
+        fields.push((key, value));
+    }
+    Some(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(code: &str, page: &str) -> Requests {
+        let url = Url::parse(page).unwrap();
+        let params = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        requests(code, &url, &params, &HashMap::new())
+    }
+
+    fn urls(found: &Requests) -> Vec<&str> {
+        found.urls.iter().map(Url::as_str).collect()
+    }
+
+    #[test]
+    fn inline_data_object_in_its_order() {
+        let code = r#"function go(p){$.ajax({url: '/api/list.json', type: 'get', dataType: 'json', data: {channelId: 122, page: p}, success: render});}
+$(function(){ $.ajax({
+    url: '/api/list.json',
+    data: {channelId: 122, page: 1},
+    success: function (res) { if (res.list) { render(res); } }
+  }); });"#;
+        let found = run(code, "http://www.ningan.gov.cn/xxgk/zd.html");
+        assert_eq!(
+            urls(&found),
+            [
+                "http://www.ningan.gov.cn/api/list.json?channelId=122&page=1",
+                "http://www.ningan.gov.cn/api/list.json?channelId=122&page=1"
+            ]
+        );
+        assert!(found.gaps.is_empty(), "{:?}", found.gaps);
+        assert!(found.with_data.contains("/api/list.json"));
+    }
+
+    #[test]
+    fn data_object_declared_apart() {
+        let code = r#"var params = {
+  channelId: 136, // 教育
+  page: 1,
+  keyword: ""
+};
+function loadList(){ $.ajax({url: '/api/list.json', type: 'GET', data: params, success: render}); }
+function go(p){params.page = p; loadList();}"#;
+        let found = run(code, "http://www.ningan.gov.cn/zdly/jy.html");
+        assert_eq!(
+            urls(&found),
+            ["http://www.ningan.gov.cn/api/list.json?channelId=136&page=1&keyword="]
+        );
+    }
+
+    #[test]
+    fn get_and_getjson_with_data_and_query_values() {
+        let code = r#"var tab = getQueryString('tab'); var size = 15;
+$.getJSON("/gk/list.do", {tab: tab, pageSize: size, pageNo: current}, render);
+$.get('/gk/count.do', render);
+$.post("/gk/search.do", {q: "年报"}, render);"#;
+        let url = Url::parse("https://www.x.gov.cn/gk/index.html?tab=nb").unwrap();
+        let params = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let vars = HashMap::from([("tab".to_string(), "tab".to_string())]);
+        let found = requests(code, &url, &params, &vars);
+        assert_eq!(
+            urls(&found),
+            [
+                "https://www.x.gov.cn/gk/list.do?tab=nb&pageSize=15&pageNo=1",
+                "https://www.x.gov.cn/gk/count.do",
+                "https://www.x.gov.cn/gk/search.do?q=%E5%B9%B4%E6%8A%A5"
+            ]
+        );
+        assert_eq!(found.gaps.len(), 1, "{:?}", found.gaps);
+        assert!(found.gaps[0].contains("POST"));
+    }
+
+    #[test]
+    fn unreproducible_requests_are_gaps() {
+        let code = r#"$.ajax({url: "/api/list", data: {channelId: window.CHANNEL_ID, page: 1}});
+$.ajax({url: "/api/other", data: JSON.stringify({a: 1}), type: "POST"});
+$.ajax({url: "/api/third", data: settings});
+$.ajax({url: "https://other.example.com/api", data: {a: 1}});
+$.ajax({url: base + "/list", data: {a: 1}});"#;
+        let found = run(code, "http://www.x.gov.cn/");
+        assert!(found.urls.is_empty(), "{:?}", urls(&found));
+        assert_eq!(found.gaps.len(), 3, "{:?}", found.gaps);
+        assert!(found.gaps[0].contains("channelId"));
+        assert!(found.gaps[2].contains("settings"));
+    }
+
+    #[test]
+    fn axios_params_and_string_data() {
+        let code = r#"axios.get('/api/articles', { params: { catId: "2655", page: 1 } }).then(r => r);
+$.ajax({url: "/api/list.json", data: "channel=7&page=1"});"#;
+        let found = run(code, "http://www.x.gov.cn/a.html");
+        assert_eq!(
+            urls(&found),
+            [
+                "http://www.x.gov.cn/api/articles?catId=2655&page=1",
+                "http://www.x.gov.cn/api/list.json?channel=7&page=1"
+            ]
+        );
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments() {
+        let code = r#"$.ajax({url: '/a/list.json', /* ) } */ data: {t: "x)}"}, // }
+success: r});"#;
+        let found = run(code, "http://www.x.gov.cn/");
+        assert_eq!(urls(&found), ["http://www.x.gov.cn/a/list.json?t=x%29%7D"]);
+    }
+}
