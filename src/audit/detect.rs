@@ -590,7 +590,7 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
                 ev,
             ));
         }
-        if doc.says_empty() && !doc.filled_by_script {
+        if doc.is_empty {
             return Some(candidate(
                 item,
                 Status::Fail,
@@ -746,7 +746,7 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             let note = format!("the column 「{name}」 holds items dated only outside the window");
             return Some(candidate(item, Status::Fail, "outside_window", note, ev));
         }
-        if doc.says_empty() && !doc.filled_by_script {
+        if doc.is_empty {
             return Some(candidate(
                 item,
                 Status::Fail,

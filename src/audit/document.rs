@@ -30,6 +30,8 @@ pub struct Doc<'a> {
     /// The list is filled by a script from a data endpoint: its rows are
     /// judged when the endpoint is fetched, not here.
     pub filled_by_script: bool,
+    /// A column with nothing in it (see [`Doc::new`]); counted as a list.
+    pub is_empty: bool,
 }
 
 /// Key for comparing URLs: no scheme, no `www.`, no fragment.
@@ -137,7 +139,29 @@ impl<'a> Doc<'a> {
             .collect();
         let dated = page.links.iter().filter(|l| l.date.is_some()).count();
         let says_empty = says_empty(&page.text);
-        let is_list = page.kind == PageKind::Json
+        let filled_by_script = page.links.iter().any(|l| l.origin == LinkOrigin::Script);
+        // Empty: it says so (暂无信息), or its data endpoint answered with no
+        // entries, or the page is a bare frame — no rows, no dated links,
+        // little text and no script of the site's own that could add some.
+        let is_empty = !filled_by_script
+            && page.script_gaps.is_empty()
+            && match page.kind {
+                PageKind::Json => {
+                    page.extract_error.is_none()
+                        && !page.links.iter().any(|l| l.origin == LinkOrigin::Data)
+                }
+                PageKind::Html => {
+                    page.published.is_none()
+                        && (says_empty
+                            || (content_links.is_empty()
+                                && dated == 0
+                                && page.app_scripts.is_empty()
+                                && page.text.chars().count() < 300))
+                }
+                _ => false,
+            };
+        let is_list = is_empty
+            || page.kind == PageKind::Json
             || (page.published.is_none() && says_empty)
             || dated >= 3
             || page.links.iter().any(|l| l.origin == LinkOrigin::Pager)
@@ -156,7 +180,8 @@ impl<'a> Doc<'a> {
             is_list,
             content_links,
             found_via,
-            filled_by_script: page.links.iter().any(|l| l.origin == LinkOrigin::Script),
+            filled_by_script,
+            is_empty,
         }
     }
 

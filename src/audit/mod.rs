@@ -179,7 +179,11 @@ impl SiteAudit {
             .filter(|i| !self.passed.contains(&i.id));
         let mut best = 0u32;
         let mut parent_best = 0u32;
-        let parent_link = page_as_link(parent);
+        // A data endpoint's own page has no title: its facts borrowed from
+        // the page that requested it say what its pages hold.
+        let parent_link = self
+            .known_page(&parent.url)
+            .unwrap_or_else(|| page_as_link(parent));
         for item in undecided {
             best = best.max(relevance(item, link, &self.rubric.crawl));
             parent_best = parent_best.max(relevance(item, &parent_link, &self.rubric.crawl));
@@ -258,6 +262,24 @@ impl SiteAudit {
                 },
             );
         }
+        let rows_in_html = doc
+            .content_links
+            .iter()
+            .any(|l| l.date.is_some() && l.origin == crate::page::LinkOrigin::Anchor);
+        if !page.script_gaps.is_empty() && page.published.is_none() && !rows_in_html {
+            // Its list comes from a request the crawler could not make:
+            // whatever the list holds was never seen. The page speaks for
+            // the items its own name points at (not its breadcrumb's).
+            let list = Link {
+                url: page.url.clone(),
+                text: doc.title.clone(),
+                context: String::new(),
+                section: page.meta.get("columnname").cloned().unwrap_or_default(),
+                date: None,
+                origin: crate::page::LinkOrigin::Anchor,
+            };
+            self.note_uncovered(&list, &page.url, "script_list");
+        }
         for candidate in found {
             if candidate.status == Status::Pass {
                 self.passed.insert(candidate.item.clone());
@@ -323,14 +345,7 @@ impl SiteAudit {
     }
 
     fn note_uncovered(&mut self, link: &Link, parent: &Url, code: &'static str) {
-        let parent_link = self.parents.get(parent.as_str()).map(|p| Link {
-            url: parent.clone(),
-            text: p.title.clone(),
-            context: String::new(),
-            section: p.columns.join(" "),
-            date: None,
-            origin: crate::page::LinkOrigin::Anchor,
-        });
+        let parent_link = self.known_page(parent);
         let continuation = matches!(
             link.origin,
             crate::page::LinkOrigin::Pager | crate::page::LinkOrigin::Script
@@ -358,6 +373,19 @@ impl SiteAudit {
                 }
             }
         }
+    }
+
+    /// An audited page as the link that led to it, from the facts kept
+    /// about it (titles and columns borrowed from its parent included).
+    fn known_page(&self, url: &Url) -> Option<Link> {
+        self.parents.get(url.as_str()).map(|p| Link {
+            url: url.clone(),
+            text: p.title.clone(),
+            context: String::new(),
+            section: p.columns.join(" "),
+            date: None,
+            origin: crate::page::LinkOrigin::Anchor,
+        })
     }
 
     /// Off-site links matter for the provincial 权责清单 system only.

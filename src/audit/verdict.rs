@@ -112,6 +112,7 @@ pub fn decide(
                     "unreachable",
                     "blocked",
                     "budget_exhausted",
+                    "script_list",
                 ] {
                     let urls: Vec<&str> = missed
                         .iter()
@@ -125,7 +126,14 @@ pub fn decide(
                             "blocked" => "an anti-bot challenge stopped the crawl before",
                             _ => "the page budget ran out before",
                         };
-                        let reason = format!("{why} {} relevant link(s), e.g. {first}", urls.len());
+                        let reason = if code == "script_list" {
+                            format!(
+                                "{} relevant list page(s) are filled by a script whose data request could not be reproduced without a browser, e.g. {first}",
+                                urls.len()
+                            )
+                        } else {
+                            format!("{why} {} relevant link(s), e.g. {first}", urls.len())
+                        };
                         return finding(Status::Inconclusive, code, reason, None);
                     }
                 }
