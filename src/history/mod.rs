@@ -134,6 +134,9 @@ pub struct FindingRow {
     pub warc_file: Option<String>,
     /// `<urn:uuid:…>` of the evidence's response record.
     pub warc_record_id: Option<String>,
+    /// Offset and length of that record's gzip member in `warc_file`.
+    pub warc_offset: Option<u64>,
+    pub warc_length: Option<u64>,
     /// Validators of the evidence response, for a conditional refetch.
     pub etag: Option<String>,
     pub last_modified: Option<String>,

@@ -17,7 +17,7 @@ const RUN_COLUMNS: &str =
 const FINDING_COLUMNS: &str =
     "f.item, f.status, f.reason_code, f.reason, f.evidence_url, f.evidence_sha256, \
      f.published, f.fetched_at, f.snapshot, f.warc_file, f.warc_record_id, f.etag, \
-     f.last_modified, f.evidence_title, f.excerpt";
+     f.last_modified, f.evidence_title, f.excerpt, f.warc_offset, f.warc_length";
 
 const OVERRIDE_COLUMNS: &str =
     "id, county, item, status, note, evidence_url, who, created, removed";
@@ -67,6 +67,8 @@ fn finding_row(row: &Row, at: usize) -> rusqlite::Result<FindingRow> {
         last_modified: row.get(at + 12)?,
         evidence_title: row.get(at + 13)?,
         excerpt: row.get(at + 14)?,
+        warc_offset: row.get(at + 15)?,
+        warc_length: row.get(at + 16)?,
     })
 }
 
@@ -159,8 +161,10 @@ impl History {
             let mut insert = tx.prepare(
                 "INSERT INTO findings (site_id, item, status, reason_code, reason, \
                  evidence_url, evidence_sha256, published, fetched_at, snapshot, warc_file, \
-                 warc_record_id, etag, last_modified, evidence_title, excerpt) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 warc_record_id, etag, last_modified, evidence_title, excerpt, warc_offset, \
+                 warc_length) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+                 ?17, ?18)",
             )?;
             for f in findings {
                 insert
@@ -180,7 +184,9 @@ impl History {
                         f.etag,
                         f.last_modified,
                         f.evidence_title,
-                        f.excerpt
+                        f.excerpt,
+                        f.warc_offset,
+                        f.warc_length
                     ])
                     .with_context(|| {
                         format!(

@@ -89,6 +89,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE findings ADD COLUMN evidence_title TEXT;
     ALTER TABLE findings ADD COLUMN excerpt TEXT;
     "#,
+    // 3: where the evidence record sits in its WARC file, so a recheck can
+    // read it back to stand for a 304 Not Modified.
+    r#"
+    ALTER TABLE findings ADD COLUMN warc_offset INTEGER;
+    ALTER TABLE findings ADD COLUMN warc_length INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes.

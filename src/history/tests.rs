@@ -158,6 +158,8 @@ fn a_run_is_recorded_and_read_back() {
         snapshot: Some("snapshots/ab12.html".into()),
         warc_file: Some("archive/run-00000.warc.gz".into()),
         warc_record_id: Some("<urn:uuid:0b5e1c2a-1111-4222-8333-444455556666>".into()),
+        warc_offset: Some(4096),
+        warc_length: Some(1234),
         etag: Some("\"5f-1a\"".into()),
         last_modified: Some("Thu, 05 Jan 2023 08:00:00 GMT".into()),
         evidence_title: Some("爱辉区政府信息公开指南".into()),

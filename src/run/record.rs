@@ -42,6 +42,8 @@ pub fn finding_rows(site: &SiteReport) -> Vec<FindingRow> {
                 snapshot: stored.and_then(|s| s.snapshot.clone()),
                 warc_file: stored.map(|s| s.record.file.clone()),
                 warc_record_id: stored.map(|s| s.record.record_id.clone()),
+                warc_offset: stored.map(|s| s.record.offset),
+                warc_length: stored.map(|s| s.record.length),
                 etag: evidence.and_then(|e| e.etag.clone()),
                 last_modified: evidence.and_then(|e| e.last_modified.clone()),
                 evidence_title: evidence.map(|e| e.title.clone()).filter(|t| !t.is_empty()),
@@ -79,8 +81,8 @@ pub fn site_from_history(
             if let (Some(url), Some(record_id)) = (&url, &row.warc_record_id) {
                 let record = replay.record_of(url).unwrap_or_else(|| RecordRef {
                     file: row.warc_file.clone().unwrap_or_default(),
-                    offset: 0,
-                    length: 0,
+                    offset: row.warc_offset.unwrap_or_default(),
+                    length: row.warc_length.unwrap_or_default(),
                     record_id: record_id.clone(),
                     payload_sha256: row.evidence_sha256.clone().unwrap_or_default(),
                 });
