@@ -21,6 +21,7 @@
 //! waf = true                # every request answers 412 with a 瑞数-style page
 //! gzip = true               # gzip bodies when the client accepts it
 //! slow_ms = 200             # delay every answer
+//! validators = false        # no ETag / Last-Modified, never 304 (default: sent)
 //! [[route]]
 //! path = "/bas/c100783/list.shtml"
 //! status = 503              # for the first `times` requests, then normal
@@ -85,8 +86,15 @@ struct SiteConfig {
     gzip: bool,
     #[serde(default)]
     slow_ms: Option<u64>,
+    /// Send ETag / Last-Modified and answer conditional GETs with 304.
+    #[serde(default = "yes")]
+    validators: bool,
     #[serde(default)]
     route: Vec<RouteConfig>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,7 +210,7 @@ async fn handle<B>(site: &Site, req: Request<B>) -> Response<Full<Bytes>> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.contains("gzip"));
-    let mut resp = answer(site, req.uri().path(), req.uri().query());
+    let mut resp = answer(site, req.uri().path(), req.uri().query(), req.headers());
     if site.config.gzip && accepts_gzip && !resp.body().is_empty() {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         if enc.write_all(resp.body()).is_ok() {
@@ -218,7 +226,12 @@ async fn handle<B>(site: &Site, req: Request<B>) -> Response<Full<Bytes>> {
     resp.map(Full::new)
 }
 
-fn answer(site: &Site, raw_path: &str, query: Option<&str>) -> Response<Bytes> {
+fn answer(
+    site: &Site,
+    raw_path: &str,
+    query: Option<&str>,
+    request: &hyper::HeaderMap,
+) -> Response<Bytes> {
     if site.config.waf {
         let mut resp = html_response(StatusCode::PRECONDITION_FAILED, WAF_BODY.into(), None);
         resp.headers_mut().insert(
@@ -260,16 +273,83 @@ fn answer(site: &Site, raw_path: &str, query: Option<&str>) -> Response<Bytes> {
     match resolve(&site.dir, raw_path, query) {
         Some(file) => match std::fs::read(&file) {
             Ok(bytes) => {
-                let mut resp = Response::new(Bytes::from(bytes));
+                let validators = site
+                    .config
+                    .validators
+                    .then(|| Validators::of(&file, &bytes));
+                let unchanged = validators.as_ref().is_some_and(|v| v.matches(request));
+                let body = if unchanged {
+                    Bytes::new()
+                } else {
+                    Bytes::from(bytes)
+                };
+                let mut resp = Response::new(body);
+                if unchanged {
+                    *resp.status_mut() = StatusCode::NOT_MODIFIED;
+                }
                 let ct = content_type(&file, charset);
                 if let Ok(v) = HeaderValue::from_str(&ct) {
                     resp.headers_mut().insert(CONTENT_TYPE, v);
+                }
+                if let Some(v) = validators {
+                    v.insert(resp.headers_mut());
                 }
                 resp
             }
             Err(_) => not_found(site),
         },
         None => not_found(site),
+    }
+}
+
+/// A served file's `ETag` (from its bytes) and `Last-Modified` (its
+/// modification time), as a static web server sends them.
+struct Validators {
+    etag: String,
+    last_modified: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Validators {
+    fn of(file: &Path, bytes: &[u8]) -> Validators {
+        use sha2::Digest;
+        let digest = hex::encode(sha2::Sha256::digest(bytes));
+        let last_modified = std::fs::metadata(file)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(chrono::DateTime::<chrono::Utc>::from);
+        Validators {
+            etag: format!("\"{}\"", &digest[..16]),
+            last_modified,
+        }
+    }
+
+    /// The request's `If-None-Match` names this ETag, or (without one) its
+    /// `If-Modified-Since` is not before the modification time.
+    fn matches(&self, request: &hyper::HeaderMap) -> bool {
+        let header = |name| request.get(name).and_then(|v| v.to_str().ok());
+        if let Some(tags) = header(hyper::header::IF_NONE_MATCH) {
+            return tags
+                .split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == "*" || t == self.etag);
+        }
+        match (header(hyper::header::IF_MODIFIED_SINCE), self.last_modified) {
+            (Some(since), Some(modified)) => chrono::DateTime::parse_from_rfc2822(since)
+                .is_ok_and(|since| since.timestamp() >= modified.timestamp()),
+            _ => false,
+        }
+    }
+
+    fn insert(&self, headers: &mut hyper::HeaderMap) {
+        if let Ok(v) = HeaderValue::from_str(&self.etag) {
+            headers.insert(hyper::header::ETAG, v);
+        }
+        if let Some(date) = self.last_modified {
+            let text = date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            if let Ok(v) = HeaderValue::from_str(&text) {
+                headers.insert(hyper::header::LAST_MODIFIED, v);
+            }
+        }
     }
 }
 
