@@ -277,8 +277,12 @@ pub async fn main(cli: Cli) -> Result<i32> {
                     None
                 }
             };
-            if let Some((_, findings)) = &previous {
+            if let Some((run, findings)) = &previous {
                 options.crawl.seeds = crate::run::recheck_seeds(findings);
+                let earlier = crate::run::revalidate::EarlierEvidence::from_history(run, findings);
+                if !earlier.is_empty() {
+                    options.crawl.revalidate = Some(std::sync::Arc::new(earlier));
+                }
                 options.focused = true;
             }
             campaign.counties = vec![County { name, url }];
@@ -287,9 +291,10 @@ pub async fn main(cli: Cli) -> Result<i32> {
                 print!("{}", run::item_table(site, previous.as_ref()));
                 match &previous {
                     Some((run, _)) => println!(
-                        "recheck of the run of {}: {} pages fetched",
+                        "recheck of the run of {}: {} pages fetched, {} of them unchanged (304 Not Modified)",
                         run.started.format("%Y-%m-%d %H:%M UTC"),
-                        site.outcome.pages_fetched
+                        site.outcome.pages_fetched,
+                        site.outcome.pages_not_modified
                     ),
                     None => println!(
                         "first check of this site: {} pages fetched",

@@ -30,6 +30,9 @@ pub struct Stamp<'a> {
     /// WARC file (relative to the run directory) and record id.
     pub warc: Option<(&'a str, &'a str)>,
     pub tls_unverified: bool,
+    /// The server answered 304 Not Modified: the content shown is the
+    /// earlier capture (its `WARC-Date` and record id).
+    pub not_modified_since: Option<(&'a str, &'a str)>,
 }
 
 /// The fragment a link to a snapshot should carry to land on the match.
@@ -60,11 +63,21 @@ fn banner(stamp: &Stamp) -> String {
     } else {
         ""
     };
+    let revisit = stamp
+        .not_modified_since
+        .map(|(date, id)| {
+            format!(
+                " · 304 Not Modified: content as captured {} (record {})",
+                escape(date),
+                escape(id)
+            )
+        })
+        .unwrap_or_default();
     format!(
         "<div id=\"govcheck-banner\" style=\"all:initial;display:block;position:sticky;top:0;z-index:2147483647;\
 background:#fffbe6;border-bottom:3px solid #c90;padding:8px 12px;font:13px/1.5 sans-serif;color:#000\">\
 <b>govcheck evidence</b> · {county} · {item} {item_name} · <b>{status}</b> — {reason}<br>\
-URL: {url}<br>fetched {utc} UTC ({bj} 北京时间) · HTTP {http}{tls}<br>\
+URL: {url}<br>fetched {utc} UTC ({bj} 北京时间) · HTTP {http}{revisit}{tls}<br>\
 sha256 {sha} · WARC {warc} · govcheck {version}</div>",
         county = escape(stamp.county),
         item = escape(stamp.item),
@@ -257,6 +270,7 @@ mod tests {
             http_status: 200,
             sha256: "abc123",
             warc: Some(("archive/govcheck-1-00000.warc.gz", "<urn:uuid:1>")),
+            not_modified_since: None,
             tls_unverified: false,
         }
     }

@@ -1,11 +1,13 @@
 //! `govcheck verify DIR`: prove a run directory is as govcheck wrote it.
 //!
 //! Every file listed in run.json's manifest is re-hashed, and every WARC
-//! record's block and payload digests are recomputed. A county disputing a
+//! record's block and payload digests are recomputed. A revisit record (a
+//! recheck's 304 Not Modified) must lead to the earlier run's capture it
+//! names, intact, so that run directory has to travel with this one. A county disputing a
 //! verdict, or an auditor questioning one, can run this on the copy they
 //! were given.
 
-use crate::evidence::{check_digests, read_all, warc::sha256_hex, ARCHIVE_DIR};
+use crate::evidence::{check_digests, follow_revisit, read_all, warc::sha256_hex, ARCHIVE_DIR};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -72,6 +74,13 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                             result
                                 .problems
                                 .push(format!("{}: {problem}", path.display()));
+                        }
+                        if record.header("WARC-Type") == Some("revisit") {
+                            // A 304 rests on an earlier run's capture: it
+                            // must still be there, intact.
+                            if let Err(e) = follow_revisit(dir, record) {
+                                result.problems.push(format!("{}: {e:#}", path.display()));
+                            }
                         }
                     }
                 }

@@ -4,7 +4,7 @@
 //! exports, and a manifest that `govcheck verify` checks byte for byte.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, warcio_checks};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -147,30 +147,7 @@ fn warc_is_read_by_an_independent_reader() {
     let files = warc_files(dir);
     assert!(!files.is_empty());
     assert!(dir.join("archive/index.cdxj").is_file());
-    let has_warcio = Command::new("python3")
-        .args(["-c", "import warcio"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !has_warcio {
-        eprintln!("note: python warcio not installed; .ci/run installs it");
-        return;
-    }
-    for file in files {
-        let out = Command::new("python3")
-            .args(["-m", "warcio.cli", "check", "-v"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "warcio check failed on {}: {text}",
-            file.display()
-        );
-        assert!(text.contains("digest pass"), "{text}");
-        assert!(!text.contains("digest fail"), "{text}");
-    }
+    warcio_checks(&files);
 }
 
 #[test]

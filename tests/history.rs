@@ -4,7 +4,7 @@
 //! matrix and scores.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, warcio_checks};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -337,5 +337,96 @@ fn a_recheck_confirms_the_last_run_with_far_fewer_pages() {
         );
     }
     assert!(!table.contains(" → "), "nothing changed: {table}");
+
+    // The earlier evidence was revalidated with conditional GETs: the
+    // fixture server answered 304, the verdicts rest on the earlier bytes,
+    // archived as revisit records that `verify` follows to the first run.
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(Path::new(&recheck_dir).join("run.json")).unwrap())
+            .unwrap();
+    let not_modified = run["sites"][0]["crawl"]["pages_not_modified"]
+        .as_u64()
+        .unwrap();
+    let revisits = std::fs::read_to_string(Path::new(&recheck_dir).join("pages.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            !v["not_modified"].is_null()
+        })
+        .count() as u64;
+    assert!(not_modified >= 3, "{not_modified} pages answered 304");
+    assert_eq!(not_modified, revisits);
+    assert!(
+        table.contains(&format!(
+            "{not_modified} of them unchanged (304 Not Modified)"
+        )),
+        "{table}"
+    );
+    let (_, row) = status_of(Path::new(&recheck_dir), "9");
+    let snapshot = std::fs::read_to_string(Path::new(&recheck_dir).join(&row[9])).unwrap();
+    assert!(snapshot.contains("304 Not Modified: content as captured"));
+    assert!(snapshot.contains("2022年政府信息公开工作年度报告"));
+    let archives: Vec<PathBuf> = std::fs::read_dir(Path::new(&recheck_dir).join("archive"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+        .collect();
+    warcio_checks(&archives);
+    let verify = Command::new(env!("CARGO_BIN_EXE_govcheck"))
+        .args(["verify", &recheck_dir])
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    // The county edits its report page: the next recheck gets it in full
+    // (200), and says the evidence changed while the verdict held.
+    let (_, full_row) = status_of(Path::new(&full_dir), "9");
+    let path = url::Url::parse(&full_row[8]).unwrap().path().to_string();
+    let file = world
+        .fixtures
+        .join("beian")
+        .join(path.trim_start_matches('/'));
+    let html = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        html.replace("</body>", "<p>（2023年7月补充说明）</p></body>"),
+    )
+    .unwrap();
+    let again_dir = world.root.join("again").to_string_lossy().into_owned();
+    let again = govcheck(
+        &world,
+        &[
+            "check",
+            &site.url(),
+            "--quiet",
+            "--rate",
+            "0",
+            "--targets",
+            &targets,
+            "--out",
+            &again_dir,
+        ],
+    );
+    let table = String::from_utf8_lossy(&again.stdout);
+    let line = table.lines().find(|l| l.starts_with("9 ")).unwrap();
+    assert!(
+        line.contains("pass") && line.contains("evidence edited"),
+        "{table}"
+    );
+    let refetched = std::fs::read_to_string(Path::new(&again_dir).join("pages.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["url"].as_str() == Some(full_row[8].as_str()))
+        .unwrap();
+    assert_eq!(refetched["status"], 200);
+    assert!(refetched["not_modified"].is_null());
     drop(servers);
 }

@@ -62,6 +62,9 @@ pub struct CrawlConfig {
     /// Links visited first, right after the homepage (a recheck's earlier
     /// evidence).
     pub seeds: Vec<Link>,
+    /// An earlier run's captures of the seeds, revalidated with a
+    /// conditional GET instead of fetched again.
+    pub revalidate: Option<std::sync::Arc<dyn Revalidate>>,
 }
 
 impl Default for CrawlConfig {
@@ -83,6 +86,7 @@ impl Default for CrawlConfig {
             max_redirects: 10,
             replay: None,
             seeds: Vec::new(),
+            revalidate: None,
         }
     }
 }
@@ -125,6 +129,46 @@ pub struct Fetched {
     /// Served from an earlier capture of this run (`--resume`), not
     /// fetched again.
     pub from_archive: bool,
+    /// The server answered a conditional GET with 304 Not Modified: status,
+    /// headers and body are the earlier capture's (headers updated from the
+    /// 304), `fetched_at` is now.
+    pub revisit: Option<Revisit>,
+}
+
+/// A 304 answer and the earlier capture it confirms.
+#[derive(Debug, Clone)]
+pub struct Revisit {
+    /// Headers of the 304 response as received.
+    pub not_modified_headers: Vec<(String, String)>,
+    /// Request headers that made the GET conditional.
+    pub conditions: Vec<(String, String)>,
+    pub earlier: EarlierCapture,
+}
+
+/// Where an earlier run archived a response.
+#[derive(Debug, Clone)]
+pub struct EarlierCapture {
+    /// The earlier WARC file (absolute, or as the history names it).
+    pub warc_path: std::path::PathBuf,
+    pub offset: u64,
+    pub length: u64,
+    pub record_id: String,
+    pub captured_at: DateTime<Utc>,
+    /// sha256 of the earlier payload, lowercase hex.
+    pub payload_sha256: String,
+}
+
+/// An earlier run's captures of the pages a recheck visits first: the
+/// validators for a conditional GET, and the captured response to stand in
+/// for a 304.
+pub trait Revalidate: Send + Sync + std::fmt::Debug {
+    /// `If-None-Match` / `If-Modified-Since` for `url`; empty when there is
+    /// nothing to revalidate.
+    fn conditions(&self, url: &Url) -> Vec<(String, String)>;
+    /// The earlier capture of `url`, checked against its digest, as the
+    /// response the 304 `not_modified` confirms; `None` when it cannot be
+    /// read back (then the page is fetched again in full).
+    fn unchanged(&self, url: &Url, not_modified: &Fetched) -> Option<Fetched>;
 }
 
 /// Responses an interrupted run already captured: a resumed crawl takes
@@ -274,6 +318,10 @@ pub struct CrawlOutcome {
     /// its robots.txt applied; the start host was left alone.
     pub moved_to: Option<Url>,
     pub pages_fetched: usize,
+    /// Of those, earlier evidence the server confirmed unchanged (HTTP 304
+    /// to a conditional GET): no body was transferred.
+    #[serde(default)]
+    pub pages_not_modified: usize,
     /// Fetch errors by class.
     pub errors: BTreeMap<String, u32>,
     /// Links left in the frontier when the page budget ran out.

@@ -59,6 +59,7 @@ pub(crate) async fn crawl_site_with(
         start: SiteStart::RobotsDisallowed,
         moved_to: None,
         pages_fetched: 0,
+        pages_not_modified: 0,
         errors: BTreeMap::new(),
         budget_exhausted: false,
         blocked_midway: false,
@@ -474,6 +475,9 @@ impl Site<'_> {
             .and_then(|r| r.lookup(&item.link.url));
         let fetched = match replayed {
             Some(f) => Ok(f),
+            None if item.link.origin == LinkOrigin::Evidence => {
+                self.revalidate(&item.link.url, &allow).await
+            }
             None => {
                 self.transport
                     .fetch(&item.link.url, &allow, self.config.retries)
@@ -509,6 +513,9 @@ impl Site<'_> {
         let page = parse_page(self.parse, &fetched).await;
         let soft_404 = self.is_soft_404(&fetched, &page);
         self.outcome.pages_fetched += 1;
+        if fetched.revisit.is_some() {
+            self.outcome.pages_not_modified += 1;
+        }
         let success = (200..300).contains(&fetched.status);
         let visit = Visit {
             fetched,
@@ -528,6 +535,39 @@ impl Site<'_> {
             self.enqueue_links(&page, item.depth + 1);
         }
         Flow::Continue
+    }
+
+    /// An earlier run's evidence: a conditional GET when the earlier
+    /// capture has validators; a 304 stands for the earlier response when
+    /// that can be read back, else the page is fetched again in full.
+    async fn revalidate(
+        &mut self,
+        url: &Url,
+        allow: &(dyn Fn(&Url) -> bool + Sync),
+    ) -> Result<Fetched, FetchError> {
+        let retries = self.config.retries;
+        let Some(earlier) = self.config.revalidate.clone() else {
+            return self.transport.fetch(url, allow, retries).await;
+        };
+        let conditions = earlier.conditions(url);
+        if conditions.is_empty() {
+            return self.transport.fetch(url, allow, retries).await;
+        }
+        let answer = self
+            .transport
+            .fetch_with(url, &conditions, allow, retries)
+            .await?;
+        if answer.status != 304 {
+            return Ok(answer);
+        }
+        match earlier.unchanged(url, &answer) {
+            Some(unchanged) => Ok(unchanged),
+            None => {
+                tracing::info!(%url, "304 but the earlier capture cannot be read back; fetching in full");
+                self.attempts += 1;
+                self.transport.fetch(url, allow, retries).await
+            }
+        }
     }
 
     fn fetch_error(&mut self, item: &Queued, e: &FetchError) {

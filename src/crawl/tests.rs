@@ -1188,3 +1188,80 @@ async fn moved_site_robots_read_through_the_redirect_is_not_reread() {
     assert_eq!(out.moved_to, Some(closed.url("/")));
     assert!(obs.visits.is_empty());
 }
+
+/// Earlier captures for the revalidation test: `/kept` can be read back,
+/// `/lost` cannot.
+#[derive(Debug)]
+struct Earlier;
+
+impl Revalidate for Earlier {
+    fn conditions(&self, url: &Url) -> Vec<(String, String)> {
+        if url.path() == "/fresh" {
+            return Vec::new();
+        }
+        vec![("If-None-Match".into(), "\"v1\"".into())]
+    }
+    fn unchanged(&self, url: &Url, not_modified: &Fetched) -> Option<Fetched> {
+        (url.path() == "/kept").then(|| Fetched {
+            body: Bytes::from_static(b"<html><title>kept</title>earlier body</html>"),
+            status: 200,
+            revisit: Some(Revisit {
+                not_modified_headers: not_modified.headers.clone(),
+                conditions: self.conditions(url),
+                earlier: EarlierCapture {
+                    warc_path: "earlier.warc.gz".into(),
+                    offset: 0,
+                    length: 1,
+                    record_id: "<urn:uuid:1>".into(),
+                    captured_at: Utc::now(),
+                    payload_sha256: String::new(),
+                },
+            }),
+            ..not_modified.clone()
+        })
+    }
+}
+
+#[tokio::test]
+async fn evidence_is_revalidated_with_a_conditional_get() {
+    let conditional = |req: &Req| match req.headers.get("if-none-match") {
+        Some(tag) if tag == "\"v1\"" => Reply::new(304, "").header("etag", "\"v1\""),
+        _ => Reply::new(200, "<html><title>full</title>full body</html>").header("etag", "\"v1\""),
+    };
+    let server = Server::start(vec![
+        ("/", links(&[])),
+        ("/kept", route(conditional)),
+        ("/lost", route(conditional)),
+        ("/fresh", route(conditional)),
+    ])
+    .await;
+    let seed = |path: &str| Link {
+        url: server.url(path),
+        text: String::new(),
+        context: String::new(),
+        section: String::new(),
+        date: None,
+        origin: LinkOrigin::Evidence,
+    };
+    let mut config = config();
+    config.seeds = vec![seed("/kept"), seed("/lost"), seed("/fresh")];
+    config.revalidate = Some(Arc::new(Earlier));
+    let mut obs = Recorder::default();
+    let outcome = crawl(&server, &config, &mut obs).await;
+
+    // 304 and a readable earlier capture: it stands for the page.
+    let kept = obs.visit("/kept");
+    assert_eq!(kept.fetched.status, 200);
+    assert!(kept.fetched.revisit.is_some());
+    assert_eq!(&kept.fetched.body[..], b"<html><title>kept</title>earlier body</html>");
+    assert_eq!(server.hits("/kept"), 1);
+    // 304 but nothing to read back: fetched again, in full.
+    let lost = obs.visit("/lost");
+    assert_eq!(lost.fetched.status, 200);
+    assert!(lost.fetched.revisit.is_none());
+    assert_eq!(server.hits("/lost"), 2);
+    // No validators: one plain GET.
+    assert!(obs.visit("/fresh").fetched.revisit.is_none());
+    assert_eq!(server.hits("/fresh"), 1);
+    assert_eq!(outcome.pages_not_modified, 1);
+}

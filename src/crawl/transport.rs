@@ -159,14 +159,27 @@ impl<'p> Transport<'p> {
         allow: &(dyn Fn(&Url) -> bool + Sync),
         retries: u32,
     ) -> Result<Fetched, FetchError> {
+        self.fetch_with(url, &[], allow, retries).await
+    }
+
+    /// [`Transport::fetch`] with extra request headers on the first request
+    /// (a conditional GET's validators; redirect hops go without them).
+    pub async fn fetch_with(
+        &self,
+        url: &Url,
+        headers: &[(String, String)],
+        allow: &(dyn Fn(&Url) -> bool + Sync),
+        retries: u32,
+    ) -> Result<Fetched, FetchError> {
         let requested = normalise(url);
         let mut current = requested.clone();
         let mut hops = Vec::new();
         let mut seen: HashMap<String, u32> = HashMap::from([(current.to_string(), 1)]);
         let mut tls_unverified = false;
         loop {
+            let extra = if hops.is_empty() { headers } else { &[] };
             let (raw, unverified) = self
-                .request(&current, retries)
+                .request(&current, extra, retries)
                 .await
                 .map_err(|f| f.into_error(&current))?;
             tls_unverified |= unverified;
@@ -176,6 +189,7 @@ impl<'p> Transport<'p> {
             let Some(location) = location else {
                 return Ok(Fetched {
                     from_archive: false,
+                    revisit: None,
                     requested,
                     final_url: current,
                     status: raw.status,
@@ -232,7 +246,12 @@ impl<'p> Transport<'p> {
 
     /// One request (no redirect following) with retries and the TLS
     /// fallback. Returns the response and whether it came unverified.
-    async fn request(&self, url: &Url, retries: u32) -> Result<(Raw, bool), Failure> {
+    async fn request(
+        &self,
+        url: &Url,
+        headers: &[(String, String)],
+        retries: u32,
+    ) -> Result<(Raw, bool), Failure> {
         let host = Politeness::host_key(url);
         let (mut net_tries, mut status_tries) = (0, 0);
         loop {
@@ -244,7 +263,7 @@ impl<'p> Transport<'p> {
             };
             let result = {
                 let _permit = self.politeness.acquire(url).await;
-                self.send_once(client, url).await
+                self.send_once(client, url, headers).await
             };
             match result {
                 Err(f) if f.certificate && !lenient && !self.strict_tls => {
@@ -282,8 +301,17 @@ impl<'p> Transport<'p> {
         self.backoff_base * 2u32.saturating_pow(attempt.min(10))
     }
 
-    async fn send_once(&self, client: &Client, url: &Url) -> Result<Raw, Failure> {
-        let mut resp = client.get(url.clone()).send().await.map_err(classify)?;
+    async fn send_once(
+        &self,
+        client: &Client,
+        url: &Url,
+        headers: &[(String, String)],
+    ) -> Result<Raw, Failure> {
+        let mut request = client.get(url.clone());
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let mut resp = request.send().await.map_err(classify)?;
         let fetched_at = Utc::now();
         let status = resp.status().as_u16();
         let remote_addr = resp.remote_addr().map(|a| a.ip());

@@ -15,10 +15,14 @@ pub mod read;
 pub mod warc;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};
-pub use read::{check_digests, read_all, read_record, WarcRecord};
+pub use read::{
+    check_digests, follow_revisit, read_all, read_capture, read_record, Capture, Revisited,
+    WarcRecord,
+};
 pub use warc::{
-    http_request_block, http_response_block, Exchange, Metadata, RecordRef, Resource, WarcHandle,
-    WarcInfo, WarcWriter, ARCHIVE_DIR, DEFAULT_MAX_FILE_BYTES, INDEX_FILE,
+    http_request_block, http_response_block, EarlierRecord, Exchange, Metadata, RecordRef,
+    Resource, RevisitExchange, WarcHandle, WarcInfo, WarcWriter, ARCHIVE_DIR,
+    DEFAULT_MAX_FILE_BYTES, INDEX_FILE,
 };
 
 /// Where one matrix row's evidence is stored in the run directory.

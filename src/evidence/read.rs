@@ -5,12 +5,15 @@
 //! found by the record's file and offset. Verification walks every record
 //! of every archive file and recomputes its digests.
 
-use super::warc::{sha256_hex, RecordRef};
+use super::warc::{
+    sha256_hex, RecordRef, REFERS_TO_FILE, REFERS_TO_LENGTH, REFERS_TO_OFFSET,
+    REFERS_TO_PAYLOAD_DIGEST,
+};
 use anyhow::{anyhow, bail, Context, Result};
 use flate2::read::{GzDecoder, MultiGzDecoder};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// An HTTP response as archived: status, headers, payload.
 pub type HttpResponse<'a> = (u16, Vec<(String, String)>, &'a [u8]);
@@ -111,6 +114,93 @@ pub fn read_record(run_dir: &Path, record: &RecordRef) -> Result<WarcRecord> {
     let mut reader = GzDecoder::new(member);
     next_record(&mut reader)?
         .ok_or_else(|| anyhow!("no record at {}:{}", path.display(), record.offset))
+}
+
+/// The capture a record stands for: the record itself, or for a
+/// revisit (a 304 answer) the earlier run's response it points at.
+pub struct Capture {
+    /// A `response` record.
+    pub response: WarcRecord,
+    /// Set when `response` came from an earlier run by way of a revisit.
+    pub revisited: Option<Revisited>,
+}
+
+/// How a revisit record led to its earlier capture.
+pub struct Revisited {
+    /// The earlier WARC file as found.
+    pub file: PathBuf,
+    pub record_id: String,
+    /// `WARC-Date` of the earlier capture.
+    pub captured_at: String,
+}
+
+/// The response a record stands for (see [`Capture`]). A revisit's
+/// earlier capture must be the record it names, with the payload digest
+/// it names, intact.
+pub fn read_capture(run_dir: &Path, record: &RecordRef) -> Result<Capture> {
+    let found = read_record(run_dir, record)?;
+    if found.header("WARC-Type") != Some("revisit") {
+        return Ok(Capture {
+            response: found,
+            revisited: None,
+        });
+    }
+    let (response, revisited) = follow_revisit(run_dir, &found)?;
+    Ok(Capture {
+        response,
+        revisited: Some(revisited),
+    })
+}
+
+/// The earlier response a revisit record of `run_dir` points at, checked.
+pub fn follow_revisit(run_dir: &Path, revisit: &WarcRecord) -> Result<(WarcRecord, Revisited)> {
+    let id = revisit.header("WARC-Record-ID").unwrap_or("?");
+    let field = |name: &str| {
+        revisit
+            .header(name)
+            .ok_or_else(|| anyhow!("revisit {id} has no {name}"))
+    };
+    let file = run_dir.join(field(REFERS_TO_FILE)?);
+    let number = |name: &str| -> Result<u64> {
+        field(name)?
+            .parse()
+            .map_err(|_| anyhow!("revisit {id}: {name} is not a number"))
+    };
+    let wanted_id = field("WARC-Refers-To")?;
+    let wanted_digest = field(REFERS_TO_PAYLOAD_DIGEST)?;
+    let earlier = read_record(
+        Path::new(""),
+        &RecordRef {
+            file: file.to_string_lossy().into_owned(),
+            offset: number(REFERS_TO_OFFSET)?,
+            length: number(REFERS_TO_LENGTH)?,
+            record_id: wanted_id.to_string(),
+            payload_sha256: String::new(),
+        },
+    )
+    .with_context(|| format!("revisit {id}: the earlier capture is not readable"))?;
+    if earlier.header("WARC-Record-ID") != Some(wanted_id) {
+        bail!(
+            "revisit {id}: {} holds {} where {wanted_id} was expected",
+            file.display(),
+            earlier.header("WARC-Record-ID").unwrap_or("no record")
+        );
+    }
+    if earlier.header("WARC-Payload-Digest") != Some(wanted_digest) {
+        bail!("revisit {id}: the earlier capture's payload digest is not {wanted_digest}");
+    }
+    if let Some(problem) = check_digests(&earlier).into_iter().next() {
+        bail!(
+            "revisit {id}: earlier capture in {}: {problem}",
+            file.display()
+        );
+    }
+    let revisited = Revisited {
+        file,
+        record_id: wanted_id.to_string(),
+        captured_at: earlier.header("WARC-Date").unwrap_or_default().to_string(),
+    };
+    Ok((earlier, revisited))
 }
 
 /// Every record of one `.warc.gz` file, in order.

@@ -333,3 +333,76 @@ async fn exchanges_round_trip_and_pass_warcio() {
     assert!(report.contains("block digest failed"), "{report}");
     assert!(report.contains("payload digest failed"), "{report}");
 }
+
+#[test]
+fn a_revisit_leads_back_to_the_earlier_capture_and_notices_tampering() {
+    let root = tempfile::tempdir().unwrap();
+    let (first, second) = (root.path().join("run-a"), root.path().join("run-b"));
+    let body = "<title>北安市2022年政府信息公开工作年度报告</title>"
+        .as_bytes()
+        .to_vec();
+    let mut writer = WarcWriter::create(&first, "a", WarcInfo::default()).unwrap();
+    let earlier = writer
+        .write_exchange(&exchange(
+            "http://www.hljba.gov.cn/bas/c100752/nb.shtml",
+            200,
+            &[("content-type", "text/html"), ("etag", "\"5f-1a\"")],
+            body.clone(),
+        ))
+        .unwrap();
+    writer.finish().unwrap();
+
+    let mut writer = WarcWriter::create(&second, "b", WarcInfo::default()).unwrap();
+    let revisit = writer
+        .write_revisit(&RevisitExchange {
+            url: Url::parse("http://www.hljba.gov.cn/bas/c100752/nb.shtml").unwrap(),
+            fetched_at: Utc.with_ymd_and_hms(2023, 7, 2, 8, 0, 0).unwrap(),
+            ip_address: None,
+            request_headers: hdrs(&[("If-None-Match", "\"5f-1a\"")]),
+            response_headers: hdrs(&[("etag", "\"5f-1a\"")]),
+            content_type: Some("text/html".into()),
+            earlier: EarlierRecord {
+                path: first.join(&earlier.file),
+                offset: earlier.offset,
+                length: earlier.length,
+                record_id: earlier.record_id.clone(),
+                date: Utc.with_ymd_and_hms(2023, 3, 28, 10, 0, 0).unwrap(),
+                payload_sha256: earlier.payload_sha256.clone(),
+            },
+        })
+        .unwrap();
+    writer.finish().unwrap();
+    assert_eq!(revisit.payload_sha256, sha256_hex(&body));
+
+    let record = read_record(&second, &revisit).unwrap();
+    assert_eq!(record.header("WARC-Type"), Some("revisit"));
+    // Run directories side by side: the pointer is relative.
+    assert!(record
+        .header("GovCheck-Refers-To-File")
+        .unwrap()
+        .starts_with("../run-a/archive/"));
+    assert!(check_digests(&record).is_empty());
+    let capture = read_capture(&second, &revisit).unwrap();
+    assert_eq!(capture.response.http_response().unwrap().2, &body[..]);
+    assert_eq!(capture.revisited.unwrap().record_id, earlier.record_id);
+    let index = std::fs::read_to_string(second.join("archive/index.cdxj")).unwrap();
+    assert!(index.contains("\"mime\":\"warc/revisit\"") && index.contains("\"status\":\"304\""));
+    if warcio_available() {
+        let file = second.join(&revisit.file);
+        let out = warcio(&["check", "-v"], &[&file]);
+        assert!(!out.contains("digest fail"), "{out}");
+    }
+
+    // The earlier run's archive moves away or is altered: the revisit no
+    // longer leads to intact evidence.
+    let earlier_file = first.join(&earlier.file);
+    let original = std::fs::read(&earlier_file).unwrap();
+    let mut altered = original.clone();
+    let at = earlier.offset as usize + earlier.length as usize / 2;
+    altered[at] ^= 0x55;
+    std::fs::write(&earlier_file, &altered).unwrap();
+    assert!(read_capture(&second, &revisit).is_err());
+    std::fs::remove_file(&earlier_file).unwrap();
+    let err = read_capture(&second, &revisit).err().unwrap();
+    assert!(format!("{err:#}").contains("not readable"), "{err:#}");
+}

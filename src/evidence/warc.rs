@@ -70,6 +70,45 @@ pub struct Exchange {
     pub truncated: bool,
 }
 
+/// A conditional GET the server answered with 304 Not Modified, and the
+/// earlier capture (another run's archive) it confirms.
+#[derive(Debug, Clone)]
+pub struct RevisitExchange {
+    pub url: Url,
+    pub fetched_at: DateTime<Utc>,
+    pub ip_address: Option<IpAddr>,
+    /// Request headers as sent, the validators included.
+    pub request_headers: Vec<(String, String)>,
+    /// Headers of the 304 response.
+    pub response_headers: Vec<(String, String)>,
+    /// Content type of the earlier capture (for the index).
+    pub content_type: Option<String>,
+    pub earlier: EarlierRecord,
+}
+
+/// A record in another run's archive.
+#[derive(Debug, Clone)]
+pub struct EarlierRecord {
+    /// The WARC file: absolute, or relative to this run's directory.
+    pub path: PathBuf,
+    pub offset: u64,
+    pub length: u64,
+    pub record_id: String,
+    pub date: DateTime<Utc>,
+    /// sha256 of its payload, lowercase hex.
+    pub payload_sha256: String,
+}
+
+/// The revisit profile of a 304 answer (WARC 1.1, section 6.7.2).
+pub const SERVER_NOT_MODIFIED: &str = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
+
+/// Extension fields of a revisit record that locate the earlier capture
+/// (standard WARC names the record, not the file it is in).
+pub const REFERS_TO_FILE: &str = "GovCheck-Refers-To-File";
+pub const REFERS_TO_OFFSET: &str = "GovCheck-Refers-To-Offset";
+pub const REFERS_TO_LENGTH: &str = "GovCheck-Refers-To-Length";
+pub const REFERS_TO_PAYLOAD_DIGEST: &str = "GovCheck-Refers-To-Payload-Digest";
+
 /// A document govcheck made itself (a snapshot, a screenshot).
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -394,6 +433,69 @@ impl WarcWriter {
         Ok(self.record_ref(offset, length, response_id, payload_sha256))
     }
 
+    /// Writes a 304 answer as a `revisit` record (profile
+    /// server-not-modified, block the 304's headers) pointing at the
+    /// earlier capture, followed by its `request` record, and indexes it.
+    /// The reference's payload digest is the earlier capture's: that is the
+    /// content the evidence rests on.
+    pub fn write_revisit(&mut self, rv: &RevisitExchange) -> Result<RecordRef> {
+        self.roll_if_full()?;
+        let revisit_id = new_record_id();
+        let request_id = new_record_id();
+        let ip = rv.ip_address.map(|ip| ip.to_string());
+        let earlier = &rv.earlier;
+        let run_dir = self.archive_dir.parent().unwrap_or(&self.archive_dir);
+        let earlier_file = relative_path(run_dir, &earlier.path);
+        let earlier_digest = format!("sha256:{}", earlier.payload_sha256);
+
+        let block = http_response_block(304, &rv.response_headers, b"");
+        let revisit = Record::new(
+            "revisit",
+            &revisit_id,
+            rv.fetched_at,
+            "application/http;msgtype=response",
+            &block,
+        )
+        .header("WARC-Target-URI", rv.url.as_str())
+        .header_opt("WARC-IP-Address", ip.clone())
+        .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
+        .header("WARC-Profile", SERVER_NOT_MODIFIED)
+        .header("WARC-Refers-To", earlier.record_id.clone())
+        .header("WARC-Refers-To-Target-URI", rv.url.as_str())
+        .header("WARC-Refers-To-Date", warc_date(earlier.date))
+        .header(REFERS_TO_FILE, earlier_file.to_string_lossy().into_owned())
+        .header(REFERS_TO_OFFSET, earlier.offset.to_string())
+        .header(REFERS_TO_LENGTH, earlier.length.to_string())
+        .header(REFERS_TO_PAYLOAD_DIGEST, earlier_digest.clone());
+        let (offset, length) = self.append(&revisit.to_bytes())?;
+
+        let block = http_request_block(&rv.url, &rv.request_headers);
+        let request = Record::new(
+            "request",
+            &request_id,
+            rv.fetched_at,
+            "application/http;msgtype=request",
+            &block,
+        )
+        .header("WARC-Target-URI", rv.url.as_str())
+        .header_opt("WARC-IP-Address", ip)
+        .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
+        .header("WARC-Concurrent-To", revisit_id.clone());
+        self.append(&request.to_bytes())?;
+
+        self.index.insert(&CdxjEntry {
+            url: rv.url.clone(),
+            date: rv.fetched_at,
+            mime: "warc/revisit".into(),
+            status: 304,
+            digest: earlier_digest,
+            length,
+            offset,
+            filename: self.current.name.clone(),
+        });
+        Ok(self.record_ref(offset, length, revisit_id, earlier.payload_sha256.clone()))
+    }
+
     /// Writes a `resource` record.
     pub fn write_resource(&mut self, res: &Resource) -> Result<RecordRef> {
         self.roll_if_full()?;
@@ -454,6 +556,9 @@ impl WarcWriter {
                     Command::Exchange(ex, reply) => {
                         let _ = reply.send(writer.write_exchange(&ex));
                     }
+                    Command::Revisit(rv, reply) => {
+                        let _ = reply.send(writer.write_revisit(&rv));
+                    }
                     Command::Resource(res, reply) => {
                         let _ = reply.send(writer.write_resource(&res));
                     }
@@ -505,6 +610,31 @@ impl WarcWriter {
         self.current.records += 1;
         Ok((offset, length))
     }
+}
+
+/// `target` as seen from directory `base` (`../run-a/archive/x.warc.gz`),
+/// so run directories kept side by side can move together; `target` as it
+/// is when either path is relative.
+fn relative_path(base: &Path, target: &Path) -> PathBuf {
+    use std::path::Component;
+    if !base.is_absolute() || !target.is_absolute() {
+        return target.to_path_buf();
+    }
+    let base: Vec<Component> = base.components().collect();
+    let target_parts: Vec<Component> = target.components().collect();
+    let common = base
+        .iter()
+        .zip(&target_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for part in &target_parts[common..] {
+        out.push(part.as_os_str());
+    }
+    out
 }
 
 /// Compresses the record whole, then writes it with one `write_all`
@@ -571,6 +701,7 @@ fn open_file(archive_dir: &Path, run_id: &str, seq: u32, info: &WarcInfo) -> Res
 
 enum Command {
     Exchange(Exchange, oneshot::Sender<Result<RecordRef>>),
+    Revisit(Box<RevisitExchange>, oneshot::Sender<Result<RecordRef>>),
     Resource(Resource, oneshot::Sender<Result<RecordRef>>),
     Metadata(Metadata, oneshot::Sender<Result<RecordRef>>),
     Finish(oneshot::Sender<Result<()>>),
@@ -586,6 +717,12 @@ impl WarcHandle {
     /// Writes the exchange; the reference is to its response record.
     pub async fn write_exchange(&self, exchange: Exchange) -> Result<RecordRef> {
         self.call(|reply| Command::Exchange(exchange, reply))
+            .await?
+    }
+
+    /// Writes the 304 answer; the reference is to its revisit record.
+    pub async fn write_revisit(&self, revisit: RevisitExchange) -> Result<RecordRef> {
+        self.call(|reply| Command::Revisit(Box::new(revisit), reply))
             .await?
     }
 

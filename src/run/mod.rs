@@ -14,6 +14,7 @@ mod observer;
 mod outputs;
 mod record;
 mod replay;
+pub mod revalidate;
 mod snapshots;
 
 use crate::audit::{Finding, SiteAudit, Status};

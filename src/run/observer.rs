@@ -4,7 +4,7 @@
 
 use crate::audit::SiteAudit;
 use crate::crawl::{FetchError, Flow, SiteObserver, SkipReason, Visit};
-use crate::evidence::{Exchange, RecordRef, WarcHandle};
+use crate::evidence::{EarlierRecord, Exchange, RecordRef, RevisitExchange, WarcHandle};
 use crate::page::{Link, Page};
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
@@ -59,6 +59,13 @@ impl CrawlLog {
     }
 }
 
+/// What goes into the archive for one visit.
+enum Capture {
+    Exchange(Box<Exchange>),
+    /// A 304 confirming an earlier run's capture.
+    Revisit(Box<RevisitExchange>),
+}
+
 /// WARC records of a site's responses, by final URL.
 pub type Records = Arc<Mutex<HashMap<String, RecordRef>>>;
 
@@ -81,19 +88,42 @@ impl AuditObserver {
     /// page with its record.
     fn archive(&mut self, visit: &Visit, sha256: String) {
         let fetched = &visit.fetched;
-        let exchange = Exchange {
-            url: fetched.final_url.clone(),
-            fetched_at: fetched.fetched_at,
-            ip_address: fetched.remote_addr,
-            request_headers: vec![
-                ("User-Agent".into(), self.user_agent.clone()),
-                ("Accept-Language".into(), "zh-CN,zh;q=0.9".into()),
-                ("Accept-Encoding".into(), "gzip, deflate".into()),
-            ],
-            status: fetched.status,
-            response_headers: fetched.headers.clone(),
-            body: fetched.body.clone(),
-            truncated: fetched.truncated,
+        let mut request_headers = vec![
+            ("User-Agent".into(), self.user_agent.clone()),
+            ("Accept-Language".into(), "zh-CN,zh;q=0.9".into()),
+            ("Accept-Encoding".into(), "gzip, deflate".into()),
+        ];
+        let capture = match &fetched.revisit {
+            Some(revisit) => {
+                request_headers.extend(revisit.conditions.iter().cloned());
+                let earlier = &revisit.earlier;
+                Capture::Revisit(Box::new(RevisitExchange {
+                    url: fetched.final_url.clone(),
+                    fetched_at: fetched.fetched_at,
+                    ip_address: fetched.remote_addr,
+                    request_headers,
+                    response_headers: revisit.not_modified_headers.clone(),
+                    content_type: fetched.header("content-type").map(str::to_string),
+                    earlier: EarlierRecord {
+                        path: earlier.warc_path.clone(),
+                        offset: earlier.offset,
+                        length: earlier.length,
+                        record_id: earlier.record_id.clone(),
+                        date: earlier.captured_at,
+                        payload_sha256: earlier.payload_sha256.clone(),
+                    },
+                }))
+            }
+            None => Capture::Exchange(Box::new(Exchange {
+                url: fetched.final_url.clone(),
+                fetched_at: fetched.fetched_at,
+                ip_address: fetched.remote_addr,
+                request_headers,
+                status: fetched.status,
+                response_headers: fetched.headers.clone(),
+                body: fetched.body.clone(),
+                truncated: fetched.truncated,
+            })),
         };
         let line = serde_json::json!({
             "county": self.county,
@@ -111,12 +141,20 @@ impl AuditObserver {
             "tls_unverified": fetched.tls_unverified,
             "soft_404": visit.soft_404,
             "title": visit.page.title,
+            "not_modified": fetched.revisit.as_ref().map(|r| serde_json::json!({
+                "earlier_record_id": r.earlier.record_id,
+                "earlier_captured_at": r.earlier.captured_at,
+            })),
         });
         let (warc, log, records) = (self.warc.clone(), self.log.clone(), self.records.clone());
         let key = fetched.final_url.to_string();
         self.pending.spawn(async move {
             let mut line = line;
-            match warc.write_exchange(exchange).await {
+            let written = match capture {
+                Capture::Exchange(exchange) => warc.write_exchange(*exchange).await,
+                Capture::Revisit(revisit) => warc.write_revisit(*revisit).await,
+            };
+            match written {
                 Ok(record) => {
                     line["warc"] = serde_json::json!({"file": record.file, "record_id": record.record_id, "offset": record.offset});
                     records.lock().unwrap_or_else(|p| p.into_inner()).insert(key, record);

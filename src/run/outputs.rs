@@ -219,7 +219,20 @@ pub fn item_table(site: &SiteReport, previous: Option<&(RunRow, Vec<FindingRow>)
     }
     for f in &site.findings {
         let change = previous.map(|(_, rows)| match rows.iter().find(|r| r.item == f.item) {
-            Some(r) if r.status == f.status.as_str() => "unchanged".to_string(),
+            Some(r) if r.status == f.status.as_str() => {
+                let evidence = f.evidence.as_ref();
+                let url = evidence.map(|e| e.url.as_str());
+                let sha = evidence
+                    .map(|e| e.sha256.as_str())
+                    .filter(|s| !s.is_empty());
+                if url != r.evidence_url.as_deref() {
+                    "other evidence".to_string()
+                } else if sha != r.evidence_sha256.as_deref() {
+                    "evidence edited".to_string()
+                } else {
+                    "unchanged".to_string()
+                }
+            }
             Some(r) => format!("{} → {}", r.status, f.status.as_str()),
             None => "new".to_string(),
         });

@@ -43,6 +43,7 @@ impl ArchiveReplay {
                 tls_unverified: false,
                 remote_addr: c.ip,
                 from_archive: true,
+                revisit: None,
             };
             by_url.insert(c.url.to_string(), (fetched, c.record));
         }

@@ -3,7 +3,7 @@
 
 use crate::audit::Finding;
 use crate::emit::write_atomic;
-use crate::evidence::{read_record, RecordRef, StoredEvidence};
+use crate::evidence::{read_capture, RecordRef, StoredEvidence};
 use crate::page::{self, PageKind};
 use crate::snapshot::{html_snapshot, text_snapshot, Stamp};
 use anyhow::Result;
@@ -59,8 +59,12 @@ pub fn store(
 
 fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Result<String> {
     let evidence = finding.evidence.as_ref().expect("caller checked");
-    let warc = read_record(out, record)?;
-    let (status, headers, body) = warc.http_response()?;
+    let capture = read_capture(out, record)?;
+    let (status, headers, body) = capture.response.http_response()?;
+    let not_modified_since = capture
+        .revisited
+        .as_ref()
+        .map(|r| (r.captured_at.as_str(), r.record_id.as_str()));
     let content_type = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
@@ -77,6 +81,7 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
         sha256: &evidence.sha256,
         warc: Some((&record.file, &record.record_id)),
         tls_unverified: evidence.tls_unverified,
+        not_modified_since,
     };
     let highlight = if evidence.title.is_empty() {
         &evidence.excerpt

@@ -1,6 +1,7 @@
 //! Helpers the integration tests share.
 
 use std::path::Path;
+use std::process::Command;
 
 /// Copy a fixture site (or any tree) so a test can change it.
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -14,4 +15,35 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+/// `warcio check -v` (an independent WARC reader) on every file; false
+/// when warcio is not installed (`.ci/run` installs it).
+#[allow(dead_code)] // not every test binary checks archives
+pub fn warcio_checks(files: &[std::path::PathBuf]) -> bool {
+    let has_warcio = Command::new("python3")
+        .args(["-c", "import warcio"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !has_warcio {
+        eprintln!("note: python warcio not installed; .ci/run installs it");
+        return false;
+    }
+    for file in files {
+        let out = Command::new("python3")
+            .args(["-m", "warcio.cli", "check", "-v"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "warcio check failed on {}: {text}",
+            file.display()
+        );
+        assert!(text.contains("digest pass"), "{text}");
+        assert!(!text.contains("digest fail"), "{text}");
+    }
+    true
 }

@@ -51,6 +51,7 @@ fn visit(page: Page, depth: u32, found_via: Option<Link>) -> Visit {
             tls_unverified: false,
             remote_addr: None,
             from_archive: false,
+            revisit: None,
         },
         parent: found_via
             .as_ref()
