@@ -1253,7 +1253,10 @@ async fn evidence_is_revalidated_with_a_conditional_get() {
     let kept = obs.visit("/kept");
     assert_eq!(kept.fetched.status, 200);
     assert!(kept.fetched.revisit.is_some());
-    assert_eq!(&kept.fetched.body[..], b"<html><title>kept</title>earlier body</html>");
+    assert_eq!(
+        &kept.fetched.body[..],
+        b"<html><title>kept</title>earlier body</html>"
+    );
     assert_eq!(server.hits("/kept"), 1);
     // 304 but nothing to read back: fetched again, in full.
     let lost = obs.visit("/lost");

@@ -11,6 +11,8 @@ mod charset;
 mod dates;
 mod docx;
 mod html;
+mod jpage;
+mod js;
 mod json;
 mod kind;
 mod links;

@@ -9,7 +9,7 @@
 //! substituted.
 
 use super::links::resolve;
-use super::{ajax, Link, LinkOrigin};
+use super::{ajax, jpage, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{HashMap, HashSet};
@@ -156,7 +156,13 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
             .captures_iter(&code)
             .map(|c| (c[1].to_string(), c[2].to_string()))
             .collect();
-        let requests = ajax::requests(&code, page_url, &params, &vars);
+        let jpage = jpage::groups(&code, page_url);
+        for (n, url) in jpage.urls.into_iter().enumerate() {
+            push(url, LinkOrigin::Pager, format!("第{}组", n + 2));
+        }
+        gaps.extend(jpage.gaps);
+        let mut requests = ajax::requests(&code, page_url, &params, &vars);
+        requests.with_data.extend(jpage.proxies);
         for url in requests.urls {
             push(url, LinkOrigin::Script, String::new());
         }
