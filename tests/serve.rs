@@ -80,7 +80,42 @@ async fn gbk_page_is_served_without_a_charset_header() {
     let (text, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
     assert!(!had_errors);
     assert!(text.contains("charset=gb2312"));
-    assert!(text.contains("五大连池市人民政府2022年政府信息公开工作年度报告"));
+    assert!(text.contains("五大连池风景区管委会2022年政府信息公开工作年度报告"));
+}
+
+#[tokio::test]
+async fn conditional_gets_are_answered_with_304() {
+    let s = site("xunke").await;
+    let url = format!("http://{}/xkx/zwgk/zwgk.shtml", s.addr);
+    let first = client().get(&url).send().await.unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let modified = first.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(etag.starts_with('"') && modified.ends_with("GMT"));
+    let by_tag = client()
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_tag.status(), StatusCode::NOT_MODIFIED);
+    assert!(by_tag.bytes().await.unwrap().is_empty());
+    let by_date = client()
+        .get(&url)
+        .header("If-Modified-Since", &modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_date.status(), StatusCode::NOT_MODIFIED);
+    let other = client()
+        .get(&url)
+        .header("If-None-Match", "\"0000\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
 }
 
 #[tokio::test]
