@@ -14,7 +14,16 @@ use std::sync::LazyLock;
 use url::Url;
 
 static LINKS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse("a[href], area[href], iframe[src], frame[src]").expect("static selector")
+    Selector::parse("a[href], area[href], iframe[src], frame[src], [onclick]")
+        .expect("static selector")
+});
+/// A quoted URL in a script link: `window.open('/a/b.html')`,
+/// `location.href='…'`, `openUrl("…")`.
+static SCRIPT_TARGET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["']([^"'\s<>]{2,300})["']"#).unwrap());
+static DOCUMENT_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\w\-./]+\.(?:s?html?|jsp|aspx?|php|do|pdf|docx?|xlsx?|wps)(?:\?\S*)?$")
+        .unwrap()
 });
 static BASE: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("base[href]").expect("static selector"));
@@ -58,7 +67,20 @@ pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
             "iframe" | "frame" => (e.attr("src"), LinkOrigin::Frame),
             _ => (e.attr("href"), LinkOrigin::Anchor),
         };
-        let Some(url) = raw.and_then(|r| resolve(&base, r)) else {
+        // `href="javascript:openWin('/…')"` or an onclick navigation: the
+        // URL a visitor's click would open.
+        let url = raw.and_then(|r| resolve(&base, r)).or_else(|| {
+            let scripted = raw.filter(|r| {
+                r.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("javascript:")
+            });
+            [scripted, e.attr("onclick")]
+                .into_iter()
+                .flatten()
+                .find_map(|code| script_target(&base, code))
+        });
+        let Some(url) = url else {
             continue;
         };
         let shown = visible_text(el);
@@ -80,6 +102,21 @@ pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
         });
     }
     links
+}
+
+/// The first quoted URL in a link's script (`window.open('/x.html')`):
+/// rooted, absolute, or a relative path naming a document. Tab switches
+/// (`showTab('zcwj')`) and window names (`'_blank'`) are not URLs.
+fn script_target(base: &Url, code: &str) -> Option<Url> {
+    SCRIPT_TARGET.captures_iter(code).find_map(|c| {
+        let raw = &c[1];
+        let rooted = ["/", "./", "../", "http://", "https://"]
+            .iter()
+            .any(|p| raw.starts_with(p));
+        (rooted || DOCUMENT_PATH.is_match(raw))
+            .then(|| resolve(base, raw))
+            .flatten()
+    })
 }
 
 /// The URL relative links resolve against: `<base href>` or the page.
@@ -358,5 +395,35 @@ mod tests {
         );
         assert_eq!(found[1].origin, LinkOrigin::Pager);
         assert_eq!(found[2].origin, LinkOrigin::Anchor);
+    }
+
+    #[test]
+    fn script_navigations_are_links() {
+        let html = r#"<html><body><ul class="gk-nav">
+<li onclick="window.open('/xxgk/nb/index.html','_blank')">政府信息公开年报</li>
+<li><a href="javascript:void(0)" onclick="location.href='zn.html'">政府信息公开指南</a></li>
+<li><a href="javascript:openWin('/xxgk/zd/index.shtml')">政府信息公开制度</a></li>
+<li><a href="javascript:;" onclick="showTab(this, 'zcwj')">政策文件</a></li>
+<li><a href="javascript:void(0)">无障碍</a></li>
+</ul></body></html>"#;
+        let found = links("http://www.xunke.gov.cn/xxgk/index.html", html);
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .map(|l| (l.text.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "政府信息公开年报",
+                    "http://www.xunke.gov.cn/xxgk/nb/index.html"
+                ),
+                ("政府信息公开指南", "http://www.xunke.gov.cn/xxgk/zn.html"),
+                (
+                    "政府信息公开制度",
+                    "http://www.xunke.gov.cn/xxgk/zd/index.shtml"
+                ),
+            ]
+        );
     }
 }
