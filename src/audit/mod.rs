@@ -332,6 +332,12 @@ impl SiteAudit {
             SkipReason::Blocked => "blocked",
             SkipReason::OutOfScope => {
                 self.note_external(link, parent);
+                // Another host of the county's own domain (an `xxgk.`
+                // platform) is the county's site too, but the crawl keeps
+                // to one host and its robots.txt: not looked at.
+                if crate::crawl::sibling_hosts(parent, &link.url) {
+                    self.note_uncovered(link, parent, "out_of_scope");
+                }
                 return;
             }
             SkipReason::Trap | SkipReason::Scheme => return,
@@ -427,3 +433,6 @@ fn page_as_link(page: &Page) -> Link {
         origin: crate::page::LinkOrigin::Anchor,
     }
 }
+
+#[cfg(test)]
+mod tests;

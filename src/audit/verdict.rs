@@ -113,6 +113,7 @@ pub fn decide(
                     "blocked",
                     "budget_exhausted",
                     "script_list",
+                    "out_of_scope",
                 ] {
                     let urls: Vec<&str> = missed
                         .iter()
@@ -124,6 +125,7 @@ pub fn decide(
                             "robots_disallowed" => "robots.txt disallows",
                             "unreachable" => "fetching failed for",
                             "blocked" => "an anti-bot challenge stopped the crawl before",
+                            "out_of_scope" => "another host of the county's domain (not crawled) holds",
                             _ => "the page budget ran out before",
                         };
                         let reason = if code == "script_list" {

@@ -73,6 +73,35 @@ pub fn is_http(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https")
 }
 
+/// Second-level suffixes under which a registered domain has three
+/// labels (`hljba.gov.cn`), as on the county sites' `.gov.cn`.
+const SECOND_LEVEL_SUFFIXES: &[&str] = &["gov", "com", "net", "org", "edu", "ac"];
+
+/// The registered domain of the URL's host (`hljba.gov.cn` for
+/// `xxgk.hljba.gov.cn`); `None` for an IP address or a single label.
+pub fn registered_domain(url: &Url) -> Option<String> {
+    let Some(url::Host::Domain(host)) = url.host() else {
+        return None;
+    };
+    let host = host.to_ascii_lowercase();
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let n = labels.len();
+    let keep =
+        if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVEL_SUFFIXES.contains(&labels[n - 2]) {
+            3
+        } else {
+            2
+        };
+    (n >= keep).then(|| labels[n - keep..].join("."))
+}
+
+/// `a` and `b` are different hosts of one registered domain
+/// (`www.hljba.gov.cn` and `xxgk.hljba.gov.cn`).
+pub fn sibling_hosts(a: &Url, b: &Url) -> bool {
+    registered_domain(a).is_some_and(|d| Some(d) == registered_domain(b))
+        && bare_host(a) != bare_host(b)
+}
+
 fn bare_host(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     match host.strip_prefix("www.") {
@@ -210,6 +239,36 @@ fn admit(seen: &mut HashSet<String>, value: &str, cap: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registered_domains_and_siblings() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(
+            registered_domain(&u("http://xxgk.hljba.gov.cn/a")).as_deref(),
+            Some("hljba.gov.cn")
+        );
+        assert_eq!(
+            registered_domain(&u("http://www.example.com/")).as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(registered_domain(&u("http://127.0.0.1:8080/")), None);
+        assert!(sibling_hosts(
+            &u("http://www.hljba.gov.cn/"),
+            &u("https://xxgk.hljba.gov.cn/x")
+        ));
+        assert!(!sibling_hosts(
+            &u("http://www.hljba.gov.cn/"),
+            &u("http://hljba.gov.cn/x")
+        ));
+        assert!(!sibling_hosts(
+            &u("http://www.hljba.gov.cn/"),
+            &u("http://www.hlj.gov.cn/")
+        ));
+        assert!(!sibling_hosts(
+            &u("http://127.0.0.1:1/"),
+            &u("http://127.0.0.1:2/")
+        ));
+    }
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

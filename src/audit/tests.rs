@@ -1,0 +1,127 @@
+//! A whole site's audit: what was not looked at keeps items from failing.
+
+use super::*;
+use crate::crawl::{Fetched, SiteStart, SkipReason};
+use crate::page::{LinkOrigin, PageKind};
+
+const HOME: &str = "http://www.hljba.gov.cn/";
+
+fn audit() -> SiteAudit {
+    let date = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    SiteAudit::new(
+        Arc::new(Rubric::default_rubric()),
+        County {
+            name: "北安市".into(),
+            url: Url::parse(HOME).unwrap(),
+        },
+        (date("2022-07-01"), date("2023-06-30")),
+    )
+}
+
+fn visit(page: Page, parent: Option<&str>) -> Visit {
+    Visit {
+        fetched: Fetched {
+            requested: page.url.clone(),
+            final_url: page.url.clone(),
+            status: 200,
+            headers: vec![],
+            body: bytes::Bytes::new(),
+            truncated: false,
+            hops: vec![],
+            fetched_at: Utc::now(),
+            tls_unverified: false,
+            remote_addr: None,
+            from_archive: false,
+            revisit: None,
+        },
+        page,
+        depth: u32::from(parent.is_some()),
+        found_via: None,
+        parent: parent.map(|p| Url::parse(p).unwrap()),
+        soft_404: false,
+    }
+}
+
+fn link(url: &str, text: &str) -> Link {
+    Link {
+        url: Url::parse(url).unwrap(),
+        text: text.into(),
+        context: String::new(),
+        section: String::new(),
+        date: None,
+        origin: LinkOrigin::Anchor,
+    }
+}
+
+fn outcome(pages: usize) -> CrawlOutcome {
+    CrawlOutcome {
+        start: SiteStart::Reached {
+            homepage: Url::parse(HOME).unwrap(),
+        },
+        moved_to: None,
+        pages_fetched: pages,
+        pages_not_modified: 0,
+        errors: Default::default(),
+        budget_exhausted: false,
+        blocked_midway: false,
+        soft_404_host: false,
+        crawl_delay: None,
+        crawl_delay_requested: None,
+        robots_ignored: false,
+        stopped_early: false,
+    }
+}
+
+fn verdict<'a>(findings: &'a [Finding], item: &str) -> (&'a Status, &'a str) {
+    let f = findings.iter().find(|f| f.item == item).unwrap();
+    (&f.status, f.reason_code.as_str())
+}
+
+#[test]
+fn a_sibling_host_of_the_county_domain_is_not_covered_another_domain_is() {
+    let mut audit = audit();
+    let mut home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    home.title = "北安市人民政府".into();
+    audit.observe(&visit(home, None), "00");
+    let parent = Url::parse(HOME).unwrap();
+    // The county's disclosure platform on its own subdomain: not crawled.
+    audit.note_skip(
+        &link(
+            "http://xxgk.hljba.gov.cn/zfxxgknb/index.html",
+            "政府信息公开年报",
+        ),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    // The city's site: not the county's, so no claim either way.
+    audit.note_skip(
+        &link("http://www.heihe.gov.cn/zwgk/fzzfjs/", "法治政府建设"),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    let findings = audit.finish(&outcome(1));
+    assert_eq!(
+        verdict(&findings, "9"),
+        (&Status::Inconclusive, "out_of_scope")
+    );
+    assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
+}
+
+#[test]
+fn a_list_filled_by_an_unreproducible_request_is_not_covered() {
+    let mut audit = audit();
+    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    audit.observe(&visit(home, None), "00");
+    let url = Url::parse("http://www.hljba.gov.cn/bas/c100752/list.shtml").unwrap();
+    let mut list = Page::empty(&url, 200, PageKind::Html);
+    list.title = "政府信息公开年报".into();
+    list.script_gaps = vec!["/api/list: the value of `channelId` is known only at run time".into()];
+    audit.observe(&visit(list, Some(HOME)), "01");
+    let findings = audit.finish(&outcome(2));
+    let (status, code) = verdict(&findings, "9");
+    assert_eq!((status, code), (&Status::Inconclusive, "script_list"));
+    let reason = &findings.iter().find(|f| f.item == "9").unwrap().reason;
+    assert!(reason.contains("list.shtml"), "{reason}");
+    // Items the page does not name are not affected.
+    assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
+}
