@@ -409,4 +409,51 @@ success: r});"#;
         let found = run(code, "http://www.x.gov.cn/");
         assert_eq!(urls(&found), ["http://www.x.gov.cn/a/list.json?t=x%29%7D"]);
     }
+
+    #[test]
+    fn mangled_scripts_never_panic() {
+        let tokens = [
+            "$.ajax(",
+            "$.get(",
+            "{",
+            "}",
+            "(",
+            ")",
+            "[",
+            "]",
+            "'",
+            "\"",
+            "`",
+            "\\",
+            ",",
+            ":",
+            "url",
+            "data",
+            "/api/列表.json",
+            "中文",
+            "//",
+            "/*",
+            "*/",
+            "\n",
+            "params",
+            "=",
+            "1",
+            ".jpage(",
+            "totalRecord",
+            "${",
+        ];
+        let page = Url::parse("http://www.x.gov.cn/").unwrap();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2000 {
+            let mut code = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                code.push_str(tokens[(seed % tokens.len() as u64) as usize]);
+            }
+            let _ = requests(&code, &page, &HashMap::new(), &HashMap::new());
+            let _ = super::super::jpage::groups(&code, &page);
+        }
+    }
 }
