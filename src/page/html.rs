@@ -7,7 +7,7 @@
 //! site's), the content text, the trail and the metadata, keeping 成文日期
 //! apart from 发布日期.
 
-use super::{charset, collapse, dates, jpage, links, redirects, scripts, Link, Page};
+use super::{charset, collapse, dates, docwrite, jpage, links, redirects, scripts, Link, Page};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
@@ -145,6 +145,7 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     let (text, charset) = charset::decode(content_type, body);
     page.charset = charset;
     let text = jpage::unwrap_records(&text);
+    let text = docwrite::expand(&text);
     let doc = Html::parse_document(&text);
     page.html_title = doc
         .select(&TITLE)

@@ -9,6 +9,7 @@
 mod ajax;
 mod charset;
 mod dates;
+mod docwrite;
 mod docx;
 mod html;
 mod jpage;
