@@ -25,7 +25,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// A publish-date label and the date after it.
 static VISIBLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(发布日期|发布时间|公开日期|更新时间|发布于|日期|时间)\s*([:：])?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})",
+        r"(发布日期|发布时间|公开日期|公开时间|公布日期|上载日期|上传日期|发稿时间|更新时间|发布于|日期|时间)\s*([:：])?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})",
     )
     .unwrap()
 });
@@ -115,11 +115,52 @@ pub fn url_date(url: &Url) -> Option<DateFact> {
         })
 }
 
+/// Labels spread out to line up in a table (`发 布 日 期：`, `上 载 日 期`)
+/// read as one word: a run of single-character words (the last may carry
+/// its colon and value) is joined; other text keeps its spaces.
+fn join_spaced_labels(text: &str) -> String {
+    let single = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(is_han) && chars.next().is_none()
+    };
+    let starts_label_end = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(is_han) && chars.next().is_some_and(|c| !is_han(c))
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < words.len() {
+        let mut j = i;
+        while j < words.len() && single(words[j]) {
+            j += 1;
+        }
+        if j - i >= 2 || (j - i == 1 && j < words.len() && starts_label_end(words[j])) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(words[i..j].iter().copied());
+            if j < words.len() && starts_label_end(words[j]) {
+                out.push_str(words[j]);
+                j += 1;
+            }
+            i = j;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(words[i]);
+        i += 1;
+    }
+    out
+}
+
 /// The date after a visible publish label (发布日期, 发布时间, 发布于, 公开日期,
 /// 更新时间, or a bare 日期/时间 with a colon that is not the tail of another
 /// label such as 成文日期 or 生效日期).
 pub fn visible_published(text: &str) -> Option<NaiveDate> {
-    let text = normalise_digits(text);
+    let text = join_spaced_labels(&normalise_digits(text));
     VISIBLE.captures_iter(&text).find_map(|c| {
         let label = c.get(1)?;
         if matches!(label.as_str(), "日期" | "时间") {
@@ -134,7 +175,7 @@ pub fn visible_published(text: &str) -> Option<NaiveDate> {
 
 /// The 成文日期 (date the document was signed), shown in disclosure metadata.
 pub fn visible_written(text: &str) -> Option<NaiveDate> {
-    let text = normalise_digits(text);
+    let text = join_spaced_labels(&normalise_digits(text));
     WRITTEN.captures_iter(&text).find_map(|c| find_date(&c[1]))
 }
 
@@ -323,6 +364,25 @@ mod tests {
     fn visible_labels_but_never_written_dates() {
         assert_eq!(
             visible_published("日期：2023-03-28 来源：北安市司法局"),
+            Some(d(2023, 3, 28))
+        );
+        assert_eq!(
+            visible_published(
+                "发 文 日 期 2019-11-29 文 号 齐政办发〔2019〕29号 上 载 日 期 2019-12-02"
+            ),
+            NaiveDate::from_ymd_opt(2019, 12, 2)
+        );
+        assert_eq!(
+            visible_published("发 布 日 期：2023-03-28 成 文 日 期：2023-03-20"),
+            Some(d(2023, 3, 28))
+        );
+        assert_eq!(
+            visible_written("发 布 日 期：2023-03-28 成 文 日 期：2023-03-20"),
+            Some(d(2023, 3, 20))
+        );
+        // A source before the date keeps its space: 日期 still stands alone.
+        assert_eq!(
+            visible_published("来源：北安市司法局 日期：2023-03-28"),
             Some(d(2023, 3, 28))
         );
         assert_eq!(

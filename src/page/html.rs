@@ -107,6 +107,9 @@ const METADATA_LABELS: &[&str] = &[
     "成文日期",
     "发布日期",
     "发布时间",
+    "上载日期",
+    "公开日期",
+    "公布日期",
     "发文字号",
     "文号",
     "主题分类",
@@ -182,7 +185,7 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     // A "时间：2022-11-18" inside a list row dates the row, not the page: a
     // column page must not look like an article published that day.
     let row_dates: Vec<_> = found.iter().filter_map(|l| l.date).collect();
-    let shown = field(&["发布日期", "发布时间"])
+    let shown = field(&["发布日期", "发布时间", "上载日期", "公开日期", "公布日期"])
         .and_then(|v| dates::find_date(&v))
         .or_else(|| dates::visible_published(&body_text).filter(|d| !row_dates.contains(d)));
     page.published = match shown {
