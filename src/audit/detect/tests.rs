@@ -212,6 +212,17 @@ fn annual_disclosure_report() {
     );
     assert_ne!(verdict_for(&v, "9").map(|v| v.0), Some(Status::Pass));
 
+    // An explainer of the report is not the report.
+    for title in [
+        "图解：北安市2022年政府信息公开工作年度报告",
+        "《北安市2022年政府信息公开工作年度报告》解读",
+    ] {
+        let mut explainer = article(title, "2023-01-20");
+        explainer.text = "一、总体情况 二、主动公开政府信息情况".into();
+        let v = visit(explainer, 3, None);
+        assert_ne!(verdict_for(&v, "9").map(|v| v.0), Some(Status::Pass), "{title}");
+    }
+
     // Late publication passes, with the lateness in the reason.
     let v = visit(
         article("2022年北安市政府信息公开工作年度报告", "2023-05-18"),
