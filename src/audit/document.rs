@@ -71,6 +71,10 @@ impl<'a> Doc<'a> {
         // Attachments and data endpoints carry little of their own: they
         // borrow title, date, issuer and columns from the linking page.
         let inherits = is_attachment || page.kind == PageKind::Json;
+        // An iframe's page is shown inside its parent: it sits in the
+        // parent's columns, and is called what the parent is called when
+        // it has no name of its own.
+        let framed = found_via.is_some_and(|l| l.origin == LinkOrigin::Frame);
         let link_text = found_via.map(|l| normalise_title(&l.text)).filter(|t| {
             t.chars().count() >= 6
                 && !GENERIC_LINK_TEXT
@@ -88,7 +92,9 @@ impl<'a> Doc<'a> {
                 .or(link_text)
                 .unwrap_or_default()
         } else if page.title.is_empty() {
-            link_text.unwrap_or_default()
+            link_text
+                .or_else(|| framed.then(|| parent.map(|p| p.title.clone())).flatten())
+                .unwrap_or_default()
         } else {
             normalise_title(&page.title)
         };
@@ -116,9 +122,12 @@ impl<'a> Doc<'a> {
                 .filter(|c| !c.contains("首页") && !c.contains("主页"))
                 .cloned(),
         );
-        if inherits {
+        if inherits || framed {
             if let Some(p) = parent {
                 columns.extend(p.columns.iter().cloned());
+                if framed {
+                    columns.push(p.title.clone());
+                }
             }
         }
         let publisher = page.publisher.clone().or_else(|| {

@@ -188,11 +188,14 @@ impl SiteAudit {
             best = best.max(relevance(item, link, &self.rubric.crawl));
             parent_best = parent_best.max(relevance(item, &parent_link, &self.rubric.crawl));
         }
+        // Pages of the same list, and an iframe's page, which a visitor sees
+        // as part of this one.
         let continuation = matches!(
             link.origin,
             crate::page::LinkOrigin::Pager
                 | crate::page::LinkOrigin::Script
                 | crate::page::LinkOrigin::Data
+                | crate::page::LinkOrigin::Frame
         );
         let mut priority = best as f32;
         if continuation {
@@ -218,7 +221,7 @@ impl SiteAudit {
             threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
         let continuation = matches!(
             link.origin,
-            LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Data
+            LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Data | LinkOrigin::Frame
         );
         if !self.focused || site_nav || continuation || link.origin == LinkOrigin::Evidence {
             return true;
@@ -354,7 +357,9 @@ impl SiteAudit {
         let parent_link = self.known_page(parent);
         let continuation = matches!(
             link.origin,
-            crate::page::LinkOrigin::Pager | crate::page::LinkOrigin::Script
+            crate::page::LinkOrigin::Pager
+                | crate::page::LinkOrigin::Script
+                | crate::page::LinkOrigin::Frame
         );
         let threshold = if continuation {
             1

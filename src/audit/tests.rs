@@ -125,3 +125,40 @@ fn a_list_filled_by_an_unreproducible_request_is_not_covered() {
     // Items the page does not name are not affected.
     assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
 }
+
+#[test]
+fn an_iframe_list_sits_in_its_parents_column() {
+    let mut audit = audit();
+    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    audit.observe(&visit(home, None), "00");
+    let column_url = "http://www.hljba.gov.cn/zdly/zdjc/index.html";
+    let mut column = Page::empty(&Url::parse(column_url).unwrap(), 200, PageKind::Html);
+    column.title = "重大行政决策".into();
+    let frame_url = Url::parse("http://www.hljba.gov.cn/cms/list.jsp?cat=1182").unwrap();
+    column.links = vec![Link {
+        origin: LinkOrigin::Frame,
+        ..link(frame_url.as_str(), "")
+    }];
+    audit.observe(&visit(column.clone(), Some(HOME)), "01");
+    // The framed page has no title and no breadcrumb of its own.
+    let mut framed = Page::empty(&frame_url, 200, PageKind::Html);
+    framed.links = ["2023-02-10", "2022-11-03", "2022-08-19"]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Link {
+            date: Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+            ..link(
+                &format!("http://www.hljba.gov.cn/cms/show.jsp?id={i}"),
+                &format!("关于北安市重大行政决策事项目录（第{i}批）的公告"),
+            )
+        })
+        .collect();
+    let mut v = visit(framed, Some(column_url));
+    v.found_via = Some(column.links[0].clone());
+    audit.observe(&v, "02");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(
+        verdict(&findings, "10.major_decisions"),
+        (&Status::Pass, "found")
+    );
+}

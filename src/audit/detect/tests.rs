@@ -220,7 +220,11 @@ fn annual_disclosure_report() {
         let mut explainer = article(title, "2023-01-20");
         explainer.text = "一、总体情况 二、主动公开政府信息情况".into();
         let v = visit(explainer, 3, None);
-        assert_ne!(verdict_for(&v, "9").map(|v| v.0), Some(Status::Pass), "{title}");
+        assert_ne!(
+            verdict_for(&v, "9").map(|v| v.0),
+            Some(Status::Pass),
+            "{title}"
+        );
     }
 
     // Late publication passes, with the lateness in the reason.
