@@ -1,5 +1,6 @@
 //! The `govcheck` binary: parse the command line, run, map the result to
-//! an exit code (0 complete, 1 failed, 2 complete with inconclusive rows).
+//! an exit code (0 complete, 1 failed, 2 complete with inconclusive rows,
+//! 130 interrupted by Ctrl-C or SIGTERM).
 
 use clap::Parser;
 
@@ -24,10 +25,16 @@ fn main() {
     };
     let code = match runtime.block_on(govcheck::cli::main(cli)) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            1
-        }
+        Err(e) => match e.downcast_ref::<govcheck::run::interrupt::Interrupted>() {
+            Some(interrupted) => {
+                eprintln!("{interrupted}");
+                govcheck::run::interrupt::EXIT_CODE
+            }
+            None => {
+                eprintln!("error: {e:#}");
+                1
+            }
+        },
     };
     std::process::exit(code);
 }

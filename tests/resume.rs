@@ -1,7 +1,8 @@
 //! An unattended run killed mid-crawl (SIGKILL, no chance to clean up)
 //! leaves the history consistent and the run marked incomplete; `crawl
 //! --resume` continues it without fetching or archiving anything twice,
-//! and no finding is lost.
+//! and no finding is lost. SIGTERM (systemd stopping the service) and
+//! Ctrl-C stop it cleanly: whole archive, run marked incomplete, exit 130.
 
 mod common;
 use common::copy_dir;
@@ -50,8 +51,19 @@ fn statuses(run: &Path) -> BTreeMap<(String, String), String> {
         .collect()
 }
 
-#[test]
-fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
+/// Three fixture sites served slowly, their targets file and expected
+/// verdicts, and where the run and its history go.
+struct World {
+    _servers: Vec<govcheck::serve::SiteServer>,
+    _runtime: tokio::runtime::Runtime,
+    expected: BTreeMap<(String, String), String>,
+    targets_path: PathBuf,
+    out: PathBuf,
+    db: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
     let fixtures = tmp.path().join("sites");
     let mut expected = BTreeMap::new();
@@ -99,10 +111,23 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
     let out: PathBuf = tmp.path().join("run");
     let db = tmp.path().join("history.sqlite");
 
-    let mut child = crawl(&targets_path, &out, &db, &[]).spawn().unwrap();
-    // Kill it once it has fetched a good part of the sites, but not all.
+    World {
+        _tmp: tmp,
+        _servers: servers,
+        _runtime: rt,
+        expected,
+        targets_path,
+        out,
+        db,
+    }
+}
+
+/// Starts the crawl and waits until it has fetched a good part of the
+/// sites, but not all.
+fn start_and_wait(w: &World) -> std::process::Child {
+    let mut child = crawl(&w.targets_path, &w.out, &w.db, &[]).spawn().unwrap();
     let mut waited = 0;
-    while lines(&out.join("pages.jsonl")) < 60 && waited < 600 {
+    while lines(&w.out.join("pages.jsonl")) < 60 && waited < 600 {
         std::thread::sleep(Duration::from_millis(50));
         waited += 1;
         if child.try_wait().unwrap().is_some() {
@@ -111,8 +136,21 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
     }
     assert!(
         child.try_wait().unwrap().is_none(),
-        "the crawl ended before it could be killed; slow the fixtures down"
+        "the crawl ended before it could be stopped; slow the fixtures down"
     );
+    child
+}
+
+#[test]
+fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
+    let w = world();
+    let (expected, targets_path, out, db) = (
+        &w.expected,
+        w.targets_path.as_path(),
+        w.out.as_path(),
+        w.db.as_path(),
+    );
+    let mut child = start_and_wait(&w);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert!(
@@ -121,7 +159,7 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
     );
     let fetched_before = lines(&out.join("pages.jsonl"));
 
-    let resumed = crawl(&targets_path, &out, &db, &["--resume"])
+    let resumed = crawl(targets_path, out, db, &["--resume"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&resumed.stderr);
@@ -132,14 +170,14 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
     );
 
     // No finding lost: every county × item is there and right.
-    let got = statuses(&out);
+    let got = statuses(out);
     assert_eq!(got.len(), expected.len());
-    for (key, status) in &expected {
+    for (key, status) in expected {
         assert_eq!(got.get(key), Some(status), "{key:?}");
     }
     // Nothing fetched or archived twice.
     let mut seen = BTreeMap::new();
-    for path in govcheck::evidence::archive::warc_files(&out).unwrap() {
+    for path in govcheck::evidence::archive::warc_files(out).unwrap() {
         let (members, _) = govcheck::evidence::archive::members(&path).unwrap();
         for m in members {
             if m.record.header("WARC-Type") == Some("response") {
@@ -171,7 +209,7 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
     // The repaired archive and every output verify.
     let verify = Command::new(env!("CARGO_BIN_EXE_govcheck"))
         .arg("verify")
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     assert!(
@@ -179,5 +217,54 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
         "{}",
         String::from_utf8_lossy(&verify.stdout)
     );
-    drop(servers);
+}
+
+#[test]
+fn sigterm_stops_a_crawl_cleanly_and_it_resumes() {
+    let w = world();
+    let child = start_and_wait(&w);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let stopped = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted by SIGTERM") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    assert!(!w.out.join("matrix.csv").exists());
+    // Every record handed to the writer was written whole.
+    let files = govcheck::evidence::archive::warc_files(&w.out).unwrap();
+    assert!(!files.is_empty());
+    for path in &files {
+        let (members, complete) = govcheck::evidence::archive::members(path).unwrap();
+        assert!(!members.is_empty(), "{}", path.display());
+        assert_eq!(
+            complete,
+            std::fs::metadata(path).unwrap().len(),
+            "{} ends in a cut record",
+            path.display()
+        );
+    }
+    // The history says so at once, without waiting for the next run.
+    let db = rusqlite::Connection::open(&w.db).unwrap();
+    let state: String = db
+        .query_row("SELECT state FROM runs", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(state, "incomplete");
+    drop(db);
+
+    let resumed = crawl(&w.targets_path, &w.out, &w.db, &["--resume"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(matches!(resumed.status.code(), Some(0 | 2)), "{stderr}");
+    let got = statuses(&w.out);
+    assert_eq!(got.len(), w.expected.len());
+    for (key, status) in &w.expected {
+        assert_eq!(got.get(key), Some(status), "{key:?}");
+    }
 }

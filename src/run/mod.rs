@@ -9,6 +9,7 @@
 //! and emits (`outputs`). Bodies live only as long as one visit and its
 //! archive write.
 
+pub mod interrupt;
 mod lock;
 mod observer;
 mod outputs;
@@ -345,6 +346,77 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
     if !options.progress {
         bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
+    let phase = tokio::select! {
+        sites = crawl_sites(campaign, &shared, &bars, sites) => Phase::Done(sites?),
+        signal = interrupt::signalled() => Phase::Interrupted(signal),
+    };
+    let sites = match phase {
+        Phase::Done(sites) => sites,
+        Phase::Interrupted(signal) => {
+            // The site tasks were dropped with the crawl phase (a JoinSet
+            // aborts its tasks); what they archived is kept whole.
+            interrupt::exit_on_second_signal();
+            bars.clear().ok();
+            shared.log.flush()?;
+            drop(shared);
+            warc.finish()
+                .await
+                .context("cannot finish the web archive")?;
+            if let Some((history, id)) = &history {
+                history.finish_run(*id, Utc::now(), false)?;
+            }
+            return Err(interrupt::Interrupted {
+                signal,
+                out: options.out.clone(),
+            }
+            .into());
+        }
+    };
+    shared.log.flush()?;
+    drop(shared);
+    warc.finish()
+        .await
+        .context("cannot finish the web archive")?;
+    if replay.is_some() {
+        // The index must cover the interrupted run's files too.
+        crate::evidence::archive::reindex(&options.out)?;
+    }
+    let report = RunReport {
+        out: options.out.clone(),
+        sites: sites.into_iter().flatten().collect(),
+        started,
+        finished: Utc::now(),
+    };
+    let overrides = match &history {
+        Some((history, _)) => history.active_overrides()?,
+        None => Vec::new(),
+    };
+    outputs::write(
+        campaign,
+        &options.rubric,
+        &options.crawl,
+        &report,
+        &overrides,
+    )?;
+    if let Some((history, id)) = &history {
+        history.finish_run(*id, report.finished, true)?;
+    }
+    Ok(report)
+}
+
+enum Phase {
+    Done(Vec<Option<SiteReport>>),
+    Interrupted(&'static str),
+}
+
+/// Crawls every county not already done, concurrently, then gives the
+/// sites that failed for a transient reason their second pass.
+async fn crawl_sites(
+    campaign: &Campaign,
+    shared: &Arc<Shared>,
+    bars: &MultiProgress,
+    mut sites: Vec<Option<SiteReport>>,
+) -> Result<Vec<Option<SiteReport>>> {
     let style = ProgressStyle::with_template("{spinner} {prefix:<8} {pos:>5} pages  {wide_msg}")
         .expect("static template");
     let mut tasks = tokio::task::JoinSet::new();
@@ -395,36 +467,7 @@ pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<R
             _ => Some(retry),
         };
     }
-    shared.log.flush()?;
-    drop(shared);
-    warc.finish()
-        .await
-        .context("cannot finish the web archive")?;
-    if replay.is_some() {
-        // The index must cover the interrupted run's files too.
-        crate::evidence::archive::reindex(&options.out)?;
-    }
-    let report = RunReport {
-        out: options.out.clone(),
-        sites: sites.into_iter().flatten().collect(),
-        started,
-        finished: Utc::now(),
-    };
-    let overrides = match &history {
-        Some((history, _)) => history.active_overrides()?,
-        None => Vec::new(),
-    };
-    outputs::write(
-        campaign,
-        &options.rubric,
-        &options.crawl,
-        &report,
-        &overrides,
-    )?;
-    if let Some((history, id)) = &history {
-        history.finish_run(*id, report.finished, true)?;
-    }
-    Ok(report)
+    Ok(sites)
 }
 
 /// The history database, locked for this run.
