@@ -16,6 +16,7 @@ mod verdict;
 pub use document::Doc;
 pub use issuer::{classify_org, Issuer};
 pub use relevance::relevance;
+use relevance::{names_item, SPECIFIC};
 
 use crate::campaign::County;
 use crate::crawl::{CrawlOutcome, FetchError, SkipReason, Visit};
@@ -148,7 +149,7 @@ impl SiteAudit {
             .iter()
             .any(|item| relevance(item, link, &self.rubric.crawl) >= 6);
         if names_a_document || names_an_item {
-            3
+            SPECIFIC
         } else {
             1
         }
@@ -366,16 +367,29 @@ impl SiteAudit {
         } else {
             self.threshold(link)
         };
-        for item in &self.rubric.items {
+        // A continuation belongs to its list: a list named for some items
+        // (财政预决算) holds those items only, while a generic one (信息公开,
+        // 法定主动公开内容, or a list not seen) may hold any.
+        let list = parent_link.as_ref().filter(|_| continuation);
+        let named: Vec<bool> = self
+            .rubric
+            .items
+            .iter()
+            .map(|item| list.is_some_and(|l| names_item(item, l, &self.rubric.crawl)))
+            .collect();
+        let named_list = named.contains(&true);
+        for (item, named_for_item) in self.rubric.items.iter().zip(named) {
             if self.passed.contains(&item.id) {
                 continue;
             }
-            let mut score = relevance(item, link, &self.rubric.crawl);
-            if continuation {
-                if let Some(p) = &parent_link {
-                    score = score.max(relevance(item, p, &self.rubric.crawl));
-                }
-            }
+            let own = relevance(item, link, &self.rubric.crawl);
+            let list_score = list.map_or(0, |l| relevance(item, l, &self.rubric.crawl));
+            let score = match (named_list, named_for_item) {
+                (false, _) => own.max(list_score),
+                (true, true) => own.max(list_score).max(SPECIFIC),
+                (true, false) if own >= SPECIFIC => own,
+                (true, false) => 0,
+            };
             let score = if score >= threshold { score } else { 0 };
             if score >= 1 {
                 let entry = self.not_covered.entry(item.id.clone()).or_default();

@@ -8,6 +8,10 @@ use super::text::contains_any;
 use crate::page::Link;
 use crate::rubric::{CrawlVocabulary, Item};
 
+/// The lowest score from an item's own words (in the link's URL or
+/// better); below it a link only matches the generic 政务公开 leads.
+pub const SPECIFIC: u32 = 3;
+
 /// 10: the link text names the item; 6: it names a way towards it; 4: the
 /// list it stands in is the item's column; 3: the URL carries a lead; 2 and
 /// 1: the link or its URL leads into the disclosure platform; 0: nothing.
@@ -30,6 +34,24 @@ pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
     } else {
         0
     }
+}
+
+/// Whether a list page (as the link that led to it) is named for `item` by
+/// more than the generic 政务公开 words every disclosure list carries: a
+/// 财政预决算 list is the debt item's, a 法定主动公开内容 list no one's.
+pub fn names_item(item: &Item, list: &Link, crawl: &CrawlVocabulary) -> bool {
+    let strip = |text: &str| {
+        let mut generic: Vec<&String> = crawl.generic_leads.iter().collect();
+        // Longest first, so 政府信息公开 goes before its 信息公开.
+        generic.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        generic
+            .into_iter()
+            .fold(text.to_string(), |t, w| t.replace(w.as_str(), " "))
+    };
+    let (text, section) = (strip(&list.text), strip(&list.section));
+    contains_any(&text, &item.topic)
+        || contains_any(&text, &item.leads)
+        || contains_any(&section, &item.topic)
 }
 
 /// Path and query, percent-decoded and lower-cased.

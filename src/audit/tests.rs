@@ -162,3 +162,49 @@ fn an_iframe_list_sits_in_its_parents_column() {
         (&Status::Pass, "found")
     );
 }
+
+#[test]
+fn a_failed_list_page_keeps_open_only_the_items_its_list_is_named_for() {
+    let error = |url: &str| FetchError {
+        class: crate::crawl::FetchErrorClass::ServerError,
+        message: "503 Service Unavailable".into(),
+        url: Url::parse(url).unwrap(),
+    };
+    let frame = |url: &str| Link {
+        origin: LinkOrigin::Frame,
+        ..link(url, "")
+    };
+    // The 财政预决算 list holds the debt disclosure, not the 法治 report.
+    let (mut audit, column) = audit_after_column("czyjs", "财政预决算");
+    let list = "http://www.hljba.gov.cn/xxgk/czyjs/list.html";
+    audit.note_error(&frame(list), &column, &error(list));
+    let findings = audit.finish(&outcome(2));
+    assert_eq!(
+        verdict(&findings, "21.debt"),
+        (&Status::Inconclusive, "unreachable")
+    );
+    assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
+
+    // A generic list (法定主动公开内容) may hold anything.
+    let (mut audit, column) = audit_after_column("fdzdgk", "法定主动公开内容");
+    let list = "http://www.hljba.gov.cn/xxgk/fdzdgk/list.html";
+    audit.note_error(&frame(list), &column, &error(list));
+    let findings = audit.finish(&outcome(2));
+    assert_eq!(
+        verdict(&findings, "3"),
+        (&Status::Inconclusive, "unreachable")
+    );
+}
+
+/// An audit that has seen the homepage and one column page under 政务公开.
+fn audit_after_column(path: &str, title: &str) -> (SiteAudit, Url) {
+    let mut audit = audit();
+    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    audit.observe(&visit(home, None), "00");
+    let url = Url::parse(&format!("http://www.hljba.gov.cn/xxgk/{path}/index.html")).unwrap();
+    let mut page = Page::empty(&url, 200, PageKind::Html);
+    page.title = title.into();
+    page.breadcrumb = vec!["首页".into(), "政务公开".into(), title.into()];
+    audit.observe(&visit(page, Some(HOME)), "01");
+    (audit, url)
+}
