@@ -9,7 +9,7 @@
 //! substituted.
 
 use super::links::resolve;
-use super::{ajax, jpage, Link, LinkOrigin};
+use super::{ajax, frames, jpage, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{HashMap, HashSet};
@@ -182,6 +182,12 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
             push(url, LinkOrigin::Script, String::new());
         }
     }
+    let codes: Vec<String> = doc.select(&SCRIPTS).map(|s| s.text().collect()).collect();
+    let frames = frames::scripted(doc, page_url, &codes);
+    for url in frames.urls {
+        push(url, LinkOrigin::Frame, String::new());
+    }
+    gaps.extend(frames.gaps);
     Scripted {
         links: out,
         gaps,
