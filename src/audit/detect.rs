@@ -274,6 +274,10 @@ fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
 
 /// 7.guide: the county's 政府信息公开指南.
 fn guide(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
+    if doc.is_list && !doc.is_attachment {
+        // The guide column: its entries are judged, not its frame.
+        return None;
+    }
     let title = &doc.title;
     let topic = first_match(title, &item.topic)?;
     let core = title_core(title);

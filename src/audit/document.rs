@@ -169,7 +169,13 @@ impl<'a> Doc<'a> {
                 }
                 _ => false,
             };
+        // A column page that shows its list in an iframe: the frame's page
+        // holds the content, this one only the site's frame around it.
+        let frame_shell = page.kind == PageKind::Html
+            && page.published.is_none()
+            && content_links.iter().any(|l| l.origin == LinkOrigin::Frame);
         let is_list = is_empty
+            || frame_shell
             || page.kind == PageKind::Json
             || (page.published.is_none() && says_empty)
             || dated >= 3
