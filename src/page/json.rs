@@ -79,6 +79,14 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     if page.links.is_empty() && has_titled_entries(&value) {
         page.extract_error = Some("its list entries carry no link the crawler can follow".into());
     }
+    if page.links.is_empty() {
+        if let Some(refusal) = refusal(&value) {
+            // A signed or session-bound endpoint turned the crawler's
+            // request away: the list is unread, not empty.
+            page.script_gaps
+                .push(format!("the data endpoint refused the request: {refusal}"));
+        }
+    }
     page.links.extend(more_pages(&value, &page.url));
     page.text = page
         .links
@@ -107,6 +115,54 @@ fn entries(root: &Value, page: &Page) -> Vec<Link> {
         }
     }
     links
+}
+
+const STATUS_KEYS: &[&str] = &[
+    "code",
+    "errcode",
+    "errorcode",
+    "status",
+    "resultcode",
+    "retcode",
+];
+const MESSAGE_KEYS: &[&str] = &["msg", "message", "errmsg", "error", "errormsg", "info"];
+
+/// The error an endpoint answered instead of a list (`{"code":401,
+/// "msg":"签名校验失败"}`, `{"success":false,…}`), if it did.
+fn refusal(root: &Value) -> Option<String> {
+    let map = root.as_object()?;
+    let status = field_value(map, STATUS_KEYS);
+    let failed_status = status.is_some_and(|v| match v {
+        Value::Number(n) => n.as_i64().is_some_and(|n| !(0..400).contains(&n)),
+        Value::String(s) => {
+            let s = s.trim().to_ascii_lowercase();
+            matches!(
+                s.as_str(),
+                "error" | "fail" | "failed" | "failure" | "denied"
+            ) || s.parse::<i64>().is_ok_and(|n| !(0..400).contains(&n))
+        }
+        _ => false,
+    });
+    let failed_flag = ["success", "ok"]
+        .iter()
+        .any(|k| field_value(map, &[k]) == Some(&Value::Bool(false)));
+    if !failed_status && !failed_flag {
+        return None;
+    }
+    let message = field_value(map, MESSAGE_KEYS)
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let status = status
+        .map(Value::to_string)
+        .unwrap_or_else(|| "failure".into());
+    Some(format!("{status} {message}").trim().to_string())
+}
+
+/// A top-level field of `map` by any of `keys`, case-insensitively.
+fn field_value<'v>(map: &'v Map<String, Value>, keys: &[&str]) -> Option<&'v Value> {
+    map.iter()
+        .find(|(k, _)| keys.contains(&k.to_ascii_lowercase().as_str()))
+        .map(|(_, v)| v)
 }
 
 /// Whether some object inside an array has a title-like field: a list
@@ -338,6 +394,31 @@ mod tests {
         let broken = parse(&url, 200, Some("application/json"), b"{\"title\": ");
         assert!(broken.extract_error.is_some());
         assert!(broken.links.is_empty());
+    }
+
+    #[test]
+    fn a_refused_request_is_a_gap_not_an_empty_list() {
+        let url = Url::parse("http://x.gov.cn/api/articles.json?columnId=49").unwrap();
+        let read = |body: &str| parse(&url, 200, Some("application/json"), body.as_bytes());
+        for refused in [
+            r#"{"code":401,"msg":"签名校验失败","data":null}"#,
+            r#"{"success":false,"message":"会话已过期"}"#,
+            r#"{"status":"error","errmsg":"非法请求"}"#,
+            r#"{"errcode":"-1"}"#,
+        ] {
+            let page = read(refused);
+            assert_eq!(page.script_gaps.len(), 1, "{refused}");
+        }
+        assert!(read(r#"{"code":401,"msg":"签名校验失败"}"#).script_gaps[0]
+            .contains("401 签名校验失败"));
+        for fine in [
+            r#"{"code":200,"msg":"success","data":{"list":[],"total":0}}"#,
+            r#"{"code":0,"data":[]}"#,
+            r#"{"success":true,"rows":[]}"#,
+            r#"[]"#,
+        ] {
+            assert!(read(fine).script_gaps.is_empty(), "{fine}");
+        }
     }
 
     fn pager_urls(url: &str, body: &str) -> Vec<String> {
