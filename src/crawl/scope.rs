@@ -110,11 +110,12 @@ fn bare_host(url: &Url) -> String {
     }
 }
 
-/// The URL as fetched: fragment dropped, a bare `?` dropped. The url crate
-/// already lower-cases scheme and host and drops default ports.
+/// The URL as fetched: fragment, session id and a bare `?` dropped. The
+/// url crate already lower-cases scheme and host and drops default ports.
 pub fn normalise(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    crate::page::strip_session_id(&mut u);
     if u.query() == Some("") {
         u.set_query(None);
     }

@@ -150,7 +150,40 @@ pub fn resolve(base: &Url, raw: &str) -> Option<Url> {
         return None;
     }
     url.set_fragment(None);
+    strip_session_id(&mut url);
     Some(url)
+}
+
+/// Query parameters that carry a server session, not a page.
+const SESSION_PARAMS: &[&str] = &["jsessionid", "phpsessid"];
+
+/// Drops a session id a Java or PHP server writes into its links
+/// (`/col.jsp;jsessionid=7D41…?cid=100`, `?PHPSESSID=…`): the page is the
+/// same without it, and keeping it would make every visitor's links new
+/// URLs.
+pub fn strip_session_id(url: &mut Url) {
+    let path = url.path();
+    if let Some(at) = path.to_ascii_lowercase().find(";jsessionid=") {
+        let rest = &path[at + 1..];
+        let kept = rest.find('/').map(|slash| &rest[slash..]).unwrap_or("");
+        let path = format!("{}{kept}", &path[..at]);
+        url.set_path(&path);
+    }
+    let has_session_param = url
+        .query_pairs()
+        .any(|(k, _)| SESSION_PARAMS.contains(&k.to_ascii_lowercase().as_str()));
+    if has_session_param {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !SESSION_PARAMS.contains(&k.to_ascii_lowercase().as_str()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
 }
 
 /// Anchor text; the `title` attribute when the text is empty or cut short;
@@ -425,5 +458,32 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn session_ids_are_not_part_of_a_link() {
+        let base = Url::parse("http://www.yian.gov.cn/index.jsp").unwrap();
+        let cases = [
+            (
+                "/col.jsp;jsessionid=7D41C0B9E2A35F8C16E0D4A9B7F25C83?cid=100",
+                "http://www.yian.gov.cn/col.jsp?cid=100",
+            ),
+            (
+                "list.jsp;JSESSIONID=ab12.node1",
+                "http://www.yian.gov.cn/list.jsp",
+            ),
+            (
+                "/content.jsp?id=5&PHPSESSID=9f8e&page=2",
+                "http://www.yian.gov.cn/content.jsp?id=5&page=2",
+            ),
+            ("/a.php?phpsessid=1", "http://www.yian.gov.cn/a.php"),
+            (
+                "/col.jsp?cid=100&sid=3",
+                "http://www.yian.gov.cn/col.jsp?cid=100&sid=3",
+            ),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(resolve(&base, raw).unwrap().as_str(), want, "{raw}");
+        }
     }
 }

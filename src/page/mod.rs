@@ -24,6 +24,7 @@ mod scripts;
 
 pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
+pub use links::strip_session_id;
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
