@@ -391,20 +391,27 @@ fn catalogue(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Can
     };
     // A "目录" that only lists departments (each with its own catalogue
     // behind) is a 部门目录, not the county's catalogue.
-    let departments = doc
+    let units: Vec<Issuer> = doc
         .content_links
         .iter()
-        .filter(|l| {
-            matches!(
-                super::issuer::classify_org(&l.text, ctx.county, &ctx.rubric.issuer),
-                Issuer::Department(_) | Issuer::Township(_)
-            )
-        })
+        .map(|l| super::issuer::classify_org(&l.text, ctx.county, &ctx.rubric.issuer))
+        .collect();
+    let departments = units
+        .iter()
+        .filter(|u| matches!(u, Issuer::Department(_) | Issuer::Township(_)))
         .count();
-    if doc.dated_rows().is_empty()
-        && departments >= 3
-        && departments * 5 >= doc.content_links.len() * 4
-    {
+    // The county government's own node beside the departments' is the
+    // county's catalogue, to be followed.
+    let short = super::issuer::short_name(ctx.county);
+    let county_node = doc
+        .content_links
+        .iter()
+        .zip(&units)
+        .any(|(l, u)| matches!(u, Issuer::County | Issuer::Office) && l.text.contains(short));
+    // Mostly departments, or a long run of them beside a side menu.
+    let mostly_departments = departments * 5 >= doc.content_links.len() * 4
+        || departments >= 8 && departments * 2 >= doc.content_links.len();
+    if doc.dated_rows().is_empty() && departments >= 3 && mostly_departments && !county_node {
         let note = format!("「{name}」 only lists departments ({departments}): a 部门目录, not the county's catalogue");
         return Some(candidate(item, Status::Fail, "department_only", note, ev));
     }
@@ -502,11 +509,13 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
         .iter()
         .filter(|l| !higher_level(&l.text, ctx))
         .collect();
+    // A row's own title names its issuer; an unprefixed one belongs to the
+    // unit whose tree holds the column (县政府部门 > 自然资源局 > 制度).
     let department = |l: &&&Link| {
         let evidence = IssuerEvidence {
             title: &l.text,
             publisher: None,
-            columns: vec![],
+            columns: doc.columns.iter().map(String::as_str).collect(),
         };
         matches!(
             issuer_of(&evidence, &item.topic, ctx.county, &ctx.rubric.issuer),
@@ -573,10 +582,28 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
             .content_links
             .iter()
             .filter(|l| {
-                l.date.is_some() || contains_any(&l.text, &item.topic) || l.text.contains("清单")
+                (l.date.is_some() || contains_any(&l.text, &item.topic) || l.text.contains("清单"))
+                    // News about the work (召开…部署会) and its 工作方案 are
+                    // not the lists.
+                    && !contains_any(&l.text, &item.exclude)
             })
             .collect();
         let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
+        // The list itself as a table on the page (事项名称, 实施主体, 设定依据…).
+        let headings: Vec<&str> = item
+            .body_markers
+            .iter()
+            .map(String::as_str)
+            .filter(|m| doc.page.text.contains(m))
+            .collect();
+        if headings.len() >= 3 && !doc.is_attachment {
+            let note = format!(
+                "「{}」 publishes the list as a table ({})",
+                doc.title,
+                headings.join("、")
+            );
+            return Some(candidate(item, Status::Pass, "found", note, ev));
+        }
         if let Some(first) = rows.first() {
             let note = format!(
                 "「{name}」 lists {} entries, e.g. 「{}」",

@@ -73,6 +73,8 @@ pub fn title_prefix<'a>(title: &'a str, topic: &[String]) -> &'a str {
         "政府信息公开",
         "政务公开",
         "信息公开",
+        "政府信息依申请",
+        "依申请公开",
     ] {
         if let Some(at) = title.find(marker) {
             end = end.min(at);

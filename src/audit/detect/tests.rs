@@ -403,3 +403,123 @@ fn dead_links_count_against_the_items_they_name() {
         Some((Status::Inconclusive, "soft_404"))
     );
 }
+
+#[test]
+fn a_duties_list_column_needs_the_lists_not_news_about_them() {
+    let mut p = page("http://127.0.0.1/col.jsp?cid=111", "权责清单");
+    p.breadcrumb = vec!["首页".into(), "政务公开".into(), "权责清单".into()];
+    p.links = vec![
+        link(
+            "http://127.0.0.1/content.jsp?id=1",
+            "北安市召开权责清单动态调整工作部署会",
+            Some("2023-04-12"),
+            "",
+        ),
+        link(
+            "http://127.0.0.1/content.jsp?id=2",
+            "北安市2023年权力清单和责任清单动态调整工作方案",
+            Some("2023-03-20"),
+            "",
+        ),
+    ];
+    assert_ne!(
+        verdict_for(&visit(p.clone(), 2, None), "4").map(|v| v.0),
+        Some(Status::Pass)
+    );
+    // The list itself as a table on the column page.
+    p.links.clear();
+    p.title = "北安市县级政府部门权责清单（2022年版）".into();
+    p.text = "序号 实施主体 事项类型 事项名称 设定依据 责任事项 追责情形 1 北安市财政局 行政处罚 对违反会计法行为的处罚 《中华人民共和国会计法》第四十二条 受理、审查、决定 未依法履行监管职责的".into();
+    p.links.push(Link {
+        origin: LinkOrigin::Pager,
+        ..link("http://127.0.0.1/col.jsp?cid=111&page=2", "2", None, "")
+    });
+    assert_eq!(
+        verdict_for(&visit(p, 2, None), "4"),
+        Some((Status::Pass, "found"))
+    );
+}
+
+#[test]
+fn a_catalogue_of_departments_beside_a_side_menu_is_a_department_list() {
+    let mut p = page("http://127.0.0.1/col.jsp?cid=103", "政府信息公开目录");
+    p.breadcrumb = vec!["首页".into(), "政务公开".into(), "政府信息公开目录".into()];
+    for (i, menu) in ["政府信息公开制度", "依申请公开", "权责清单"]
+        .iter()
+        .enumerate()
+    {
+        p.links.push(link(
+            &format!("http://127.0.0.1/col.jsp?cid={i}"),
+            menu,
+            None,
+            "",
+        ));
+    }
+    for (i, unit) in [
+        "北安市发展和改革局",
+        "北安市财政局",
+        "北安市自然资源局",
+        "北安市住房和城乡建设局",
+        "北安市农业农村局",
+        "北安市民政局",
+        "北安市司法局",
+        "北安市市场监督管理局",
+        "北安市赵光镇人民政府",
+    ]
+    .iter()
+    .enumerate()
+    {
+        p.links.push(link(
+            &format!("http://127.0.0.1/col.jsp?cid=20{i}"),
+            unit,
+            None,
+            "",
+        ));
+    }
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 2, None), "7.catalogue"),
+        Some((Status::Fail, "department_only"))
+    );
+    // With the county government's own node, it is the county's tree.
+    p.links.push(link(
+        "http://127.0.0.1/col.jsp?cid=300",
+        "北安市人民政府",
+        None,
+        "",
+    ));
+    assert_eq!(
+        verdict_for(&visit(p, 2, None), "7.catalogue"),
+        Some((Status::Pass, "found"))
+    );
+}
+
+#[test]
+fn rules_in_a_departments_tree_are_the_departments() {
+    let mut p = page(
+        "http://127.0.0.1/bas/c101407/list.shtml",
+        "政府信息公开制度",
+    );
+    p.breadcrumb = vec![
+        "首页".into(),
+        "政府信息公开".into(),
+        "县政府部门".into(),
+        "北安市自然资源局".into(),
+        "政府信息公开制度".into(),
+    ];
+    p.links = vec![link(
+        "http://127.0.0.1/bas/c101407/202210/c51_1.shtml",
+        "北安市自然资源局政府信息依申请公开办理制度",
+        Some("2022-10-12"),
+        "",
+    )];
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 3, None), "8"),
+        Some((Status::Fail, "department_only"))
+    );
+    // The same unprefixed title in every unit's tree: the tree names it.
+    p.links[0].text = "政府信息公开保密审查制度".into();
+    assert_eq!(
+        verdict_for(&visit(p, 3, None), "8"),
+        Some((Status::Fail, "department_only"))
+    );
+}
