@@ -7,6 +7,7 @@
 //! never mistaken for content.
 
 use super::html::visible_text;
+use super::navfns::NavFunctions;
 use super::{collapse, dates, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
@@ -60,6 +61,7 @@ const ROW_MAX_LINKS: usize = 4;
 /// Every link of the document, resolved against `<base href>` or the page.
 pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
     let base = base(doc, page_url);
+    let nav = NavFunctions::from_doc(doc);
     let mut links = Vec::new();
     for el in doc.select(&LINKS) {
         let e = el.value();
@@ -78,7 +80,11 @@ pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
             [scripted, e.attr("onclick")]
                 .into_iter()
                 .flatten()
-                .find_map(|code| script_target(&base, code))
+                .find_map(|code| {
+                    nav.target(code)
+                        .and_then(|raw| resolve(&base, &raw))
+                        .or_else(|| script_target(&base, code))
+                })
         });
         let Some(url) = url else {
             continue;
