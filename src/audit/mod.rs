@@ -114,6 +114,10 @@ pub struct SiteAudit {
     /// SiteIDCode's adcode from the homepage, to recognise this county's
     /// list in a provincial system.
     adcode: Option<String>,
+    /// The registered domain the site's `SiteDomain` meta tag names: the
+    /// county's own domain even when the site is served under another
+    /// name (a mirror, a test server), so its `xxgk.` hosts are known.
+    declared_domain: Option<String>,
     /// A recheck: follow only links that point at an undecided item (and
     /// the homepage's own), not the whole site.
     focused: bool,
@@ -132,6 +136,7 @@ impl SiteAudit {
             passed: HashSet::new(),
             not_covered: HashMap::new(),
             adcode: None,
+            declared_domain: None,
             focused: false,
         }
     }
@@ -241,6 +246,20 @@ impl SiteAudit {
         if visit.depth == 0 && visit.parent.is_none() {
             self.learn_homepage(page);
         }
+        if self.declared_domain.is_none() {
+            self.declared_domain = page
+                .meta
+                .get("sitedomain")
+                .map(|d| {
+                    let d = d.trim();
+                    d.strip_prefix("https://")
+                        .or_else(|| d.strip_prefix("http://"))
+                        .unwrap_or(d)
+                        .to_string()
+                })
+                .and_then(|d| Url::parse(&format!("http://{d}")).ok())
+                .and_then(|u| crate::crawl::registered_domain(&u));
+        }
         let parent = visit
             .parent
             .as_ref()
@@ -339,7 +358,9 @@ impl SiteAudit {
                 // Another host of the county's own domain (an `xxgk.`
                 // platform) is the county's site too, but the crawl keeps
                 // to one host and its robots.txt: not looked at.
-                if crate::crawl::sibling_hosts(parent, &link.url) {
+                if crate::crawl::sibling_hosts(parent, &link.url)
+                    || self.declared_sibling(&link.url)
+                {
                     self.note_uncovered(link, parent, "out_of_scope");
                 }
                 return;
@@ -347,6 +368,12 @@ impl SiteAudit {
             SkipReason::Trap | SkipReason::Scheme => return,
         };
         self.note_uncovered(link, parent, code);
+    }
+
+    /// A link into the domain the site declares as its own.
+    fn declared_sibling(&self, url: &Url) -> bool {
+        self.declared_domain.is_some()
+            && crate::crawl::registered_domain(url) == self.declared_domain
     }
 
     pub fn note_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {

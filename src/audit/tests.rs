@@ -208,3 +208,33 @@ fn audit_after_column(path: &str, title: &str) -> (SiteAudit, Url) {
     audit.observe(&visit(page, Some(HOME)), "01");
     (audit, url)
 }
+
+#[test]
+fn a_site_served_under_another_name_knows_its_domain_from_site_domain() {
+    let mirror = "http://127.0.0.1:8080/";
+    let mut audit = audit();
+    let mut home = Page::empty(&Url::parse(mirror).unwrap(), 200, PageKind::Html);
+    home.meta
+        .insert("sitedomain".into(), "www.hljba.gov.cn".into());
+    audit.observe(&visit(home, None), "00");
+    let parent = Url::parse(mirror).unwrap();
+    audit.note_skip(
+        &link(
+            "http://xxgk.hljba.gov.cn/zfxxgkzd/index.html",
+            "信息公开制度",
+        ),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    audit.note_skip(
+        &link("http://www.heihe.gov.cn/zwgk/fzzfjs/", "法治政府建设"),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    let findings = audit.finish(&outcome(1));
+    assert_eq!(
+        verdict(&findings, "8"),
+        (&Status::Inconclusive, "out_of_scope")
+    );
+    assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
+}

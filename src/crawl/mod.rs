@@ -20,7 +20,7 @@ mod transport;
 
 pub use challenge::detect_challenge;
 pub use politeness::{HostPermit, Politeness};
-pub use scope::sibling_hosts;
+pub use scope::{registered_domain, sibling_hosts};
 pub use site::crawl_site;
 
 use crate::page::{Link, Page};
