@@ -18,6 +18,7 @@ mod js;
 mod json;
 mod kind;
 mod links;
+mod packed;
 mod navfns;
 mod pdf;
 mod redirects;

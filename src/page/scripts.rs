@@ -9,7 +9,7 @@
 //! substituted.
 
 use super::links::resolve;
-use super::{ajax, frames, jpage, Link, LinkOrigin};
+use super::{ajax, frames, jpage, packed, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{HashMap, HashSet};
@@ -147,28 +147,35 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
     };
     let mut gaps = Vec::new();
     let anchors = anchor_ids(doc);
-    for script in doc.select(&SCRIPTS) {
-        let code: String = script.text().collect();
-        for (url, text) in pager_pages(&code, page_url) {
+    // Packed scripts are read as their unpacked text.
+    let codes: Vec<String> = doc
+        .select(&SCRIPTS)
+        .map(|s| {
+            let code: String = s.text().collect();
+            packed::unpack(&code).unwrap_or(code)
+        })
+        .collect();
+    for code in &codes {
+        for (url, text) in pager_pages(code, page_url) {
             push(url, LinkOrigin::Pager, text);
         }
         let vars: HashMap<String, String> = PARAM_VAR
-            .captures_iter(&code)
+            .captures_iter(code)
             .map(|c| (c[1].to_string(), c[2].to_string()))
             .collect();
-        let jpage = jpage::groups(&code, page_url);
+        let jpage = jpage::groups(code, page_url);
         for (n, url) in jpage.urls.into_iter().enumerate() {
             push(url, LinkOrigin::Pager, format!("第{}组", n + 2));
         }
         gaps.extend(jpage.gaps);
-        let mut requests = ajax::requests(&code, page_url, &params, &vars);
+        let mut requests = ajax::requests(code, page_url, &params, &vars);
         requests.with_data.extend(jpage.proxies);
         for url in requests.urls {
             push(url, LinkOrigin::Script, String::new());
         }
         gaps.extend(requests.gaps);
         let mut ids = anchors.clone();
-        ids.extend(ID_VALUE.captures_iter(&code).map(|c| c[1].to_string()));
+        ids.extend(ID_VALUE.captures_iter(code).map(|c| c[1].to_string()));
         ids.sort();
         ids.dedup();
         ids.truncate(MAX_ID_EXPANSIONS);
@@ -178,11 +185,10 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
             ids: &ids,
             with_data: &requests.with_data,
         };
-        for url in endpoints(&code, page_url, &context) {
+        for url in endpoints(code, page_url, &context) {
             push(url, LinkOrigin::Script, String::new());
         }
     }
-    let codes: Vec<String> = doc.select(&SCRIPTS).map(|s| s.text().collect()).collect();
     let frames = frames::scripted(doc, page_url, &codes);
     for url in frames.urls {
         push(url, LinkOrigin::Frame, String::new());
