@@ -91,7 +91,13 @@ pub fn requests(
             continue;
         };
         let Some(literal) = scope.url_literal(request.url) else {
-            continue; // a built URL: the concatenation reader handles it
+            if scope.unreadable_url(request.url) {
+                found.gaps.push(format!(
+                    "{}: its URL is built at run time",
+                    shorten(request.url)
+                ));
+            }
+            continue;
         };
         let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
             continue;
@@ -180,15 +186,49 @@ impl<'a> Scope<'a> {
         })
     }
 
-    /// The URL when it is a string literal or a variable holding one.
+    /// The URL when it is string literals and variables holding them,
+    /// joined by `+` (`base + file`, `var file = 'jy' + '_list.html'`).
     fn url_literal(&self, expr: &str) -> Option<String> {
-        string_literal(expr).or_else(|| {
-            IDENT
-                .is_match(expr)
-                .then(|| self.assigned(expr))
-                .flatten()
-                .and_then(|v| string_literal(&v))
-        })
+        self.url_expression(expr, 0)
+    }
+
+    fn url_expression(&self, expr: &str, depth: u8) -> Option<String> {
+        let mut url = String::new();
+        for piece in split_top(expr, b'+') {
+            let value = match string_literal(piece) {
+                Some(text) => text,
+                None if depth < 3 && IDENT.is_match(piece) => {
+                    let assigned = self.assigned_expression(piece)?;
+                    self.url_expression(&assigned, depth + 1)?
+                }
+                None => return None,
+            };
+            url.push_str(&value);
+        }
+        (!url.is_empty()).then_some(url)
+    }
+
+    /// Whether a request URL the page builds at run time cannot be
+    /// reproduced: pieces that are not literals, or a variable assigned
+    /// something computed. A bare parameter of a helper function is not
+    /// a request of this page.
+    fn unreadable_url(&self, expr: &str) -> bool {
+        let expr = expr.trim();
+        if string_literal(split_top(expr, b'+').first().copied().unwrap_or_default()).is_some() {
+            return false; // `'/api/' + tab + '.json'`: the concatenation reader's
+        }
+        expr.contains('+') || self.assigned_expression(expr).is_some()
+    }
+
+    /// The expression first assigned to variable `name`, up to the end of
+    /// its statement.
+    fn assigned_expression(&self, name: &str) -> Option<String> {
+        let pattern = Regex::new(&format!(
+            r#"(?:^|[^\w$.]){}\s*=\s*([^=;\n][^;\n]*)"#,
+            regex::escape(name)
+        ))
+        .ok()?;
+        pattern.captures(self.code).map(|c| c[1].trim().to_string())
     }
 
     /// The query pairs of a request's `data`.
@@ -383,9 +423,27 @@ $.ajax({url: "https://other.example.com/api", data: {a: 1}});
 $.ajax({url: base + "/list", data: {a: 1}});"#;
         let found = run(code, "http://www.x.gov.cn/");
         assert!(found.urls.is_empty(), "{:?}", urls(&found));
-        assert_eq!(found.gaps.len(), 3, "{:?}", found.gaps);
+        assert_eq!(found.gaps.len(), 4, "{:?}", found.gaps);
         assert!(found.gaps[0].contains("channelId"));
         assert!(found.gaps[2].contains("settings"));
+        assert!(found.gaps[3].contains("built at run time"));
+    }
+
+    #[test]
+    fn urls_joined_from_declared_pieces_are_read() {
+        let code = r#"var base = '/zwgk/jyxx/data/';
+var file = 'jy' + '_' + 'list' + '.html';
+$.get(base + file, function (html) { $('#infoList').html(html); });
+function load(url) { $.get(url, render); }
+var page = current + 1;
+$.get(base + page + '.html', render);"#;
+        let found = run(code, "http://www.x.gov.cn/zwgk/jyxx/index.shtml");
+        assert_eq!(
+            urls(&found),
+            ["http://www.x.gov.cn/zwgk/jyxx/data/jy_list.html"]
+        );
+        // `page` is computed: a gap; the helper's parameter is not.
+        assert_eq!(found.gaps.len(), 1, "{:?}", found.gaps);
     }
 
     #[test]
