@@ -36,9 +36,11 @@ static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Full dates in URLs: TRS `t20230218_` (and its attachments
 /// `P020230218…`), Hanweb `/art/2023/3/31/`, `/2023/0331/`, `/20230331/`.
-static URL_FULL: LazyLock<[Regex; 5]> = LazyLock::new(|| {
+static URL_FULL: LazyLock<[Regex; 6]> = LazyLock::new(|| {
     [
         Regex::new(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_").unwrap(),
+        // gov.cn style: /2023-03/28/content_5748888.htm
+        Regex::new(r"/((?:19|20)\d{2})-(\d{1,2})/(\d{1,2})/").unwrap(),
         Regex::new(r"/P0((?:19|20)\d{2})(\d{2})(\d{2})\d*\.[A-Za-z]+$").unwrap(),
         Regex::new(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/").unwrap(),
         Regex::new(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/").unwrap(),
@@ -355,6 +357,14 @@ mod tests {
         assert_eq!(
             url_date(&url("http://x.gov.cn/col/col1234/index.html")),
             None
+        );
+        let govcn = url_date(&url("http://x.gov.cn/qgx/2022-09/15/content_123.htm")).unwrap();
+        assert_eq!(
+            govcn,
+            DateFact {
+                date: d(2022, 9, 15),
+                source: DateSource::Url
+            }
         );
         assert_eq!(url_date(&url("http://x.gov.cn/a/202313/1.html")), None);
         assert_eq!(url_date(&url("http://x.gov.cn/info/1025/61695.htm")), None);
