@@ -289,10 +289,12 @@ impl SiteAudit {
             .content_links
             .iter()
             .any(|l| l.date.is_some() && l.origin == crate::page::LinkOrigin::Anchor);
-        if !page.script_gaps.is_empty() && page.published.is_none() && !rows_in_html {
-            // Its list comes from a request the crawler could not make:
-            // whatever the list holds was never seen. The page speaks for
-            // the items its own name points at (not its breadcrumb's).
+        let unread_list = !page.script_gaps.is_empty() && !rows_in_html;
+        if page.published.is_none() && (unread_list || page.unfollowable_pages.is_some()) {
+            // Its list (or its later pages) comes from a request the crawler
+            // could not make: whatever it holds was never seen. The page
+            // speaks for the items its own name points at (not its
+            // breadcrumb's).
             let list = Link {
                 url: page.url.clone(),
                 text: doc.title.clone(),

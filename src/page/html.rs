@@ -217,6 +217,7 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         section: column.clone(),
         ..l
     }));
+    page.unfollowable_pages = links::unfollowable_pages(&body_text, &found);
     page.links = found;
 }
 

@@ -150,6 +150,9 @@ pub struct Page {
     /// Data requests of the page's scripts that could not be reproduced
     /// without running them: a list they fill was never read.
     pub script_gaps: Vec<String>,
+    /// The list says it has this many pages, but no link to its other
+    /// pages could be followed (a postback pager, a form).
+    pub unfollowable_pages: Option<u32>,
     /// External scripts of the site's own (libraries left out), which may
     /// fill the page in a browser.
     pub app_scripts: Vec<Url>,
@@ -198,6 +201,7 @@ impl Page {
             text: String::new(),
             extract_error: None,
             script_gaps: Vec::new(),
+            unfollowable_pages: None,
             app_scripts: Vec::new(),
         }
     }
