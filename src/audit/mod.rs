@@ -111,6 +111,11 @@ pub struct SiteAudit {
     passed: HashSet<String>,
     /// Per item: relevant links not looked at, by reason code.
     not_covered: HashMap<String, Vec<(&'static str, String)>>,
+    /// Per item: pages drawn or filled by script that pointed at it only
+    /// through the generic 政务公开 words. They keep an item without any
+    /// verdict of its own undecided, but do not outweigh what the item's
+    /// own column showed.
+    unread_generic: HashMap<String, Vec<String>>,
     /// SiteIDCode's adcode from the homepage, to recognise this county's
     /// list in a provincial system.
     adcode: Option<String>,
@@ -135,6 +140,7 @@ impl SiteAudit {
             candidates: Vec::new(),
             passed: HashSet::new(),
             not_covered: HashMap::new(),
+            unread_generic: HashMap::new(),
             adcode: None,
             declared_domain: None,
             focused: false,
@@ -301,7 +307,14 @@ impl SiteAudit {
                 context: String::new(),
                 section: page.meta.get("columnname").cloned().unwrap_or_default(),
                 date: None,
-                origin: crate::page::LinkOrigin::Anchor,
+                // A page drawn wholly by script hides all it holds, like a
+                // list page never fetched: it counts as part of its own
+                // column, and a generic one (政务公开) may hold any item.
+                origin: if page.drawn_by_script {
+                    crate::page::LinkOrigin::Script
+                } else {
+                    crate::page::LinkOrigin::Anchor
+                },
             };
             self.note_uncovered(&list, &page.url, "script_list");
         }
@@ -419,8 +432,15 @@ impl SiteAudit {
                 (true, false) if own >= SPECIFIC => own,
                 (true, false) => 0,
             };
-            let score = if score >= threshold { score } else { 0 };
-            if score >= 1 {
+            if score == 0 || score < threshold {
+                continue;
+            }
+            if code == "script_list" && score < SPECIFIC {
+                let urls = self.unread_generic.entry(item.id.clone()).or_default();
+                if urls.len() < 20 {
+                    urls.push(link.url.to_string());
+                }
+            } else {
                 let entry = self.not_covered.entry(item.id.clone()).or_default();
                 if entry.len() < 20 {
                     entry.push((code, link.url.to_string()));
@@ -461,7 +481,13 @@ impl SiteAudit {
 
     /// The verdicts, one per rubric item, in rubric order.
     pub fn finish(self, outcome: &CrawlOutcome) -> Vec<Finding> {
-        verdict::decide(&self.rubric, self.candidates, &self.not_covered, outcome)
+        verdict::decide(
+            &self.rubric,
+            self.candidates,
+            &self.not_covered,
+            &self.unread_generic,
+            outcome,
+        )
     }
 }
 

@@ -238,3 +238,35 @@ fn a_site_served_under_another_name_knows_its_domain_from_site_domain() {
     );
     assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
 }
+
+#[test]
+fn a_disclosure_page_drawn_by_script_keeps_open_only_items_without_a_verdict_of_their_own() {
+    let mut audit = audit();
+    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    audit.observe(&visit(home, None), "00");
+    let shell_url = "http://www.hljba.gov.cn/zwgk/";
+    let mut shell = Page::empty(&Url::parse(shell_url).unwrap(), 200, PageKind::Html);
+    shell.title = "政务公开".into();
+    shell.drawn_by_script = true;
+    shell.script_gaps = vec!["the page is drawn in the browser by /static/js/app.js".into()];
+    audit.observe(&visit(shell, Some(HOME)), "01");
+    // The 减税降费 column, plain HTML, says it is empty.
+    let mut empty = Page::empty(
+        &Url::parse("http://www.hljba.gov.cn/zdly/jsjf/index.html").unwrap(),
+        200,
+        PageKind::Html,
+    );
+    empty.title = "减税降费".into();
+    empty.text = "减税降费 暂无信息".into();
+    audit.observe(&visit(empty, Some(HOME)), "02");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(
+        verdict(&findings, "10.tax_fee_cuts"),
+        (&Status::Fail, "empty_column")
+    );
+    // The annual report has no column of its own outside the shell.
+    assert_eq!(
+        verdict(&findings, "9"),
+        (&Status::Inconclusive, "script_list")
+    );
+}

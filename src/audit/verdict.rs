@@ -59,6 +59,7 @@ pub fn decide(
     rubric: &Rubric,
     candidates: Vec<Candidate>,
     not_covered: &HashMap<String, Vec<(&'static str, String)>>,
+    unread_generic: &HashMap<String, Vec<String>>,
     outcome: &CrawlOutcome,
 ) -> Vec<Finding> {
     let mut by_item: HashMap<&str, Vec<&Candidate>> = HashMap::new();
@@ -146,6 +147,14 @@ pub fn decide(
                 .max_by_key(|c| fail_rank(c.reason_code))
             {
                 return finding(Status::Fail, c.reason_code, c.note.clone(), Some(c));
+            }
+            if let Some(urls) = unread_generic.get(&item.id) {
+                let reason = format!(
+                    "nothing of its own was found, and {} disclosure page(s) drawn or filled by a script could not be read without a browser, e.g. {}",
+                    urls.len(),
+                    urls[0]
+                );
+                return finding(Status::Inconclusive, "script_list", reason, None);
             }
             let reason = format!(
                 "nothing on the site matched after visiting {} pages, every relevant link included",

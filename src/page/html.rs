@@ -218,7 +218,31 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         ..l
     }));
     page.unfollowable_pages = links::unfollowable_pages(&body_text, &found);
+    page.drawn_by_script = !page.app_scripts.is_empty() && has_empty_mount_point(&doc);
+    if page.drawn_by_script {
+        page.script_gaps.push(format!(
+            "the page is drawn in the browser by {}",
+            page.app_scripts
+                .iter()
+                .map(|u| u.path())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     page.links = found;
+}
+
+/// Where single-page applications mount (Vue `#app`, React `#root`, Nuxt,
+/// Next, Angular).
+static MOUNT_POINTS: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse("#app, #root, #__nuxt, #__next, [data-v-app], app-root")
+        .expect("static selector")
+});
+
+/// An empty application mount point: the page's content is drawn by script.
+fn has_empty_mount_point(doc: &Html) -> bool {
+    doc.select(&MOUNT_POINTS)
+        .any(|el| visible_text(el).is_empty() && el.children().all(|c| !c.value().is_element()))
 }
 
 /// Visible text under `el`: hidden elements skipped, block boundaries kept
@@ -739,5 +763,26 @@ mod tests {
         let html = "<html><body><div>您现在的位置是：首页 » 政务公开 » 政府信息公开指南</div><p>正文</p></body></html>";
         let p = page("http://www.wdlc.gov.cn/a.html", html);
         assert_eq!(p.breadcrumb, ["首页", "政务公开", "政府信息公开指南"]);
+    }
+
+    #[test]
+    fn an_application_shell_is_drawn_by_script() {
+        let shell = r#"<html><head><title>政务公开-富锦市人民政府</title></head><body>
+<noscript>We're sorry but fjgk doesn't work properly without JavaScript enabled.</noscript>
+<div id="app"></div><script src="/static/js/chunk-vendors.3b1f07.js"></script>
+<script src="/static/js/app.8f3a1c.js"></script></body></html>"#;
+        let p = page("http://www.fujin.gov.cn/zwgk/", shell);
+        assert!(p.drawn_by_script);
+        assert!(
+            p.script_gaps[0].contains("app.8f3a1c.js"),
+            "{:?}",
+            p.script_gaps
+        );
+        // A mounted page already holding its content, or one without a
+        // script of the site's own, is read as it is.
+        let filled = shell.replace(r#"<div id="app"></div>"#, r#"<div id="app"><ul><li><a href="/a.html">富锦市2022年政府信息公开工作年度报告</a></li></ul></div>"#);
+        assert!(!page("http://www.fujin.gov.cn/zwgk/", &filled).drawn_by_script);
+        let no_script = r#"<html><body><div id="app"></div></body></html>"#;
+        assert!(!page("http://www.fujin.gov.cn/zwgk/", no_script).drawn_by_script);
     }
 }

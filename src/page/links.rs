@@ -299,9 +299,8 @@ fn trim_more(text: &str) -> String {
 }
 
 /// "共2页", "第1/3页": how many pages a list says it has.
-static PAGE_COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"共\s*(\d{1,4})\s*页|第\s*\d{1,4}\s*/\s*(\d{1,4})\s*页").unwrap()
-});
+static PAGE_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"共\s*(\d{1,4})\s*页|第\s*\d{1,4}\s*/\s*(\d{1,4})\s*页").unwrap());
 
 /// How many pages a list says it has when none of its other pages has a
 /// link the crawler can follow: an ASP.NET postback pager
@@ -535,7 +534,10 @@ mod tests {
         );
         let doc = Html::parse_document(&html);
         let links = extract(&doc, &url);
-        assert_eq!(unfollowable_pages(&visible_text(doc.root_element()), &links), None);
+        assert_eq!(
+            unfollowable_pages(&visible_text(doc.root_element()), &links),
+            None
+        );
         assert_eq!(unfollowable_pages("共1页 当前第1页", &[]), None);
         assert_eq!(unfollowable_pages("第1/3页", &[]), Some(3));
     }

@@ -18,8 +18,8 @@ mod js;
 mod json;
 mod kind;
 mod links;
-mod packed;
 mod navfns;
+mod packed;
 mod pdf;
 mod redirects;
 mod scripts;
@@ -153,6 +153,9 @@ pub struct Page {
     /// The list says it has this many pages, but no link to its other
     /// pages could be followed (a postback pager, a form).
     pub unfollowable_pages: Option<u32>,
+    /// The body is an empty mount point (`<div id="app"></div>`) that the
+    /// site's scripts fill in a browser: nothing of the page was seen.
+    pub drawn_by_script: bool,
     /// External scripts of the site's own (libraries left out), which may
     /// fill the page in a browser.
     pub app_scripts: Vec<Url>,
@@ -202,6 +205,7 @@ impl Page {
             extract_error: None,
             script_gaps: Vec::new(),
             unfollowable_pages: None,
+            drawn_by_script: false,
             app_scripts: Vec::new(),
         }
     }

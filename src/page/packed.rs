@@ -11,8 +11,12 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-static PACKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[dr]\s*\)\s*\{").unwrap());
+static PACKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[dr]\s*\)\s*\{",
+    )
+    .unwrap()
+});
 /// A word as JavaScript's `\b\w+\b` sees it: ASCII only.
 static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)[0-9A-Za-z_]+(?-u:\b)").unwrap());
@@ -57,7 +61,9 @@ fn unpack_call(args: &str) -> Option<String> {
     let radix: u32 = parts.get(1)?.trim().parse().ok()?;
     let count: usize = parts.get(2)?.trim().parse().ok()?;
     let dictionary = parts.get(3)?.trim();
-    let words_literal = dictionary.strip_suffix(".split('|')").or_else(|| dictionary.strip_suffix(".split(\"|\")"))?;
+    let words_literal = dictionary
+        .strip_suffix(".split('|')")
+        .or_else(|| dictionary.strip_suffix(".split(\"|\")"))?;
     let words_text = unescaped_literal(words_literal)?;
     let words: Vec<&str> = words_text.split('|').collect();
     if !(2..=62).contains(&radix) || count > MAX_WORDS || words.len() > MAX_WORDS {
@@ -124,9 +130,18 @@ mod tests {
     #[test]
     fn a_packed_list_script_reads_as_written() {
         let plain = unpack(&format!("var x = 1;\n{PACKED}\nvar y = 2;")).unwrap();
-        assert!(plain.starts_with("var x = 1;\nvar base = '/zwgk/jyxx/data/';"), "{plain}");
-        assert!(plain.contains("var file = 'jy' + '_' + 'list' + '.html';"), "{plain}");
-        assert!(plain.contains("$.get(base + file, function (html)"), "{plain}");
+        assert!(
+            plain.starts_with("var x = 1;\nvar base = '/zwgk/jyxx/data/';"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("var file = 'jy' + '_' + 'list' + '.html';"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("$.get(base + file, function (html)"),
+            "{plain}"
+        );
         assert!(plain.ends_with("\nvar y = 2;"), "{plain}");
     }
 
