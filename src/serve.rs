@@ -26,6 +26,7 @@
 //! path = "/bas/c100783/list.shtml"
 //! status = 503              # for the first `times` requests, then normal
 //! times = 1
+//! body = "_jsl_521.html"    # answer with this file of the site (default: a stub)
 //! [[route]]
 //! path = "/old/"
 //! redirect = "/new/"        # 302
@@ -107,6 +108,10 @@ struct RouteConfig {
     times: Option<u32>,
     #[serde(default)]
     redirect: Option<String>,
+    /// A file of the site sent as the body of a `status` answer (a
+    /// challenge page, a vendor's error page).
+    #[serde(default)]
+    body: Option<String>,
 }
 
 struct Route {
@@ -262,10 +267,16 @@ fn answer(
             let n = route.hits.fetch_add(1, Ordering::SeqCst);
             if c.times.is_none_or(|t| n < t) {
                 let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-                let body = format!(
-                    "<html><head><title>{code}</title></head><body><h1>{code}</h1></body></html>"
-                );
-                return html_response(code, body.into(), None);
+                let body = c
+                    .body
+                    .as_ref()
+                    .and_then(|file| std::fs::read(site.dir.join(file)).ok())
+                    .map(Bytes::from)
+                    .unwrap_or_else(|| {
+                        format!("<html><head><title>{code}</title></head><body><h1>{code}</h1></body></html>")
+                            .into()
+                    });
+                return html_response(code, body, None);
             }
         }
     }

@@ -64,6 +64,7 @@ fn outcome(pages: usize) -> CrawlOutcome {
         errors: Default::default(),
         budget_exhausted: false,
         blocked_midway: false,
+        blocked_sections: Vec::new(),
         soft_404_host: false,
         crawl_delay: None,
         crawl_delay_requested: None,

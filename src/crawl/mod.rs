@@ -329,6 +329,10 @@ pub struct CrawlOutcome {
     pub budget_exhausted: bool,
     /// A challenge page appeared mid-crawl and the host was left alone.
     pub blocked_midway: bool,
+    /// Sections (`/fdzdgk/`) that answered with a challenge while the rest
+    /// of the host did not: their links were left alone, the rest crawled.
+    #[serde(default)]
+    pub blocked_sections: Vec<String>,
     pub soft_404_host: bool,
     /// Crawl-delay from robots.txt as applied (after the cap), if any.
     pub crawl_delay: Option<f64>,

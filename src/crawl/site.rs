@@ -63,6 +63,7 @@ pub(crate) async fn crawl_site_with(
         errors: BTreeMap::new(),
         budget_exhausted: false,
         blocked_midway: false,
+        blocked_sections: Vec::new(),
         soft_404_host: false,
         crawl_delay: None,
         crawl_delay_requested: None,
@@ -440,6 +441,10 @@ impl Site<'_> {
             if !self.observer.still_wanted(&item.link) {
                 continue;
             }
+            if self.in_blocked_section(&item.link.url) {
+                self.skip(&item.link, &item.parent, SkipReason::Blocked);
+                continue;
+            }
             if !self.robots.allowed(&item.link.url) {
                 self.skip(&item.link, &item.parent, SkipReason::Robots);
                 continue;
@@ -492,6 +497,16 @@ impl Site<'_> {
             }
         };
         if let Some(message) = detect_challenge(fetched.status, &fetched.body) {
+            // One section behind its own guard (an application under
+            // /fdzdgk/) is left alone; a second one, or a page at the top,
+            // means the host guards everything.
+            let section = section_of(&fetched.final_url);
+            if let Some(section) = section.filter(|_| self.outcome.blocked_sections.is_empty()) {
+                tracing::warn!(url = %fetched.final_url, %message, %section, "challenge mid-crawl; leaving the section");
+                self.outcome.blocked_sections.push(section);
+                self.skip(&item.link, &item.parent, SkipReason::Blocked);
+                return Flow::Continue;
+            }
             tracing::warn!(url = %fetched.final_url, %message, "challenge mid-crawl; leaving the host");
             self.outcome.blocked_midway = true;
             self.skip(&item.link, &item.parent, SkipReason::Blocked);
@@ -535,6 +550,10 @@ impl Site<'_> {
             self.enqueue_links(&page, item.depth + 1);
         }
         Flow::Continue
+    }
+
+    fn in_blocked_section(&self, url: &Url) -> bool {
+        section_of(url).is_some_and(|s| self.outcome.blocked_sections.contains(&s))
     }
 
     /// An earlier run's evidence: a conditional GET when the earlier
@@ -754,4 +773,12 @@ impl Site<'_> {
             self.observer.on_skip(link, parent, reason);
         }
     }
+}
+
+/// The first directory of a URL's path (`/fdzdgk/` of
+/// `/fdzdgk/list.aspx?cid=3`); `None` for a page at the top of the site.
+fn section_of(url: &Url) -> Option<String> {
+    let path = url.path().strip_prefix('/')?;
+    let (first, _) = path.split_once('/')?;
+    (!first.is_empty()).then(|| format!("/{first}/"))
 }

@@ -890,6 +890,7 @@ async fn soft_404_host_is_recognised() {
     assert!(!obs.visit("/a").soft_404);
 }
 
+const JSL: &str = "<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e')+('=')+('1')+';Path=/;';location.href=location.pathname+location.search</script>";
 const RUISHU: &str = "<html><head><meta charset=utf-8><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script><script src=\"/x.js\"></script></head><body></body></html>";
 
 #[tokio::test]
@@ -914,6 +915,45 @@ async fn challenge_on_the_homepage_blocks_the_site() {
         "no further probing"
     );
     assert!(obs.visits.is_empty());
+}
+
+#[tokio::test]
+async fn a_challenge_on_one_section_leaves_that_section_alone() {
+    let server = Server::start(vec![
+        (
+            "/",
+            links(&["/gk/a.html", "/gk/b.html", "/news/c.html", "/d.html"]),
+        ),
+        ("/gk/a.html", route(|_| Reply::new(521, JSL))),
+        ("*", html("p")),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &config(), &mut obs).await;
+    assert!(!out.blocked_midway);
+    assert_eq!(out.blocked_sections, ["/gk/"]);
+    assert_eq!(obs.visited(), ["/", "/news/c.html", "/d.html"]);
+    assert_eq!(
+        obs.skipped(SkipReason::Blocked),
+        ["/gk/a.html", "/gk/b.html"]
+    );
+    assert_eq!(server.hits("/gk/b.html"), 0);
+}
+
+#[tokio::test]
+async fn challenges_in_two_sections_stop_the_site() {
+    let server = Server::start(vec![
+        ("/", links(&["/gk/a.html", "/news/b.html", "/zw/c.html"])),
+        ("/gk/a.html", route(|_| Reply::new(521, JSL))),
+        ("/news/b.html", route(|_| Reply::new(521, JSL))),
+        ("*", html("p")),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &config(), &mut obs).await;
+    assert!(out.blocked_midway);
+    assert_eq!(obs.visited(), ["/"]);
+    assert_eq!(server.hits("/zw/c.html"), 0);
 }
 
 #[tokio::test]
