@@ -413,11 +413,17 @@ impl SiteAudit {
         // (财政预决算) holds those items only, while a generic one (信息公开,
         // 法定主动公开内容, or a list not seen) may hold any.
         let list = parent_link.as_ref().filter(|_| continuation);
+        // A continuation's own URL may name its list too (`?tab=zdxzjc`).
         let named: Vec<bool> = self
             .rubric
             .items
             .iter()
-            .map(|item| list.is_some_and(|l| names_item(item, l, &self.rubric.crawl)))
+            .map(|item| {
+                list.is_some_and(|l| {
+                    names_item(item, l, &self.rubric.crawl)
+                        || names_item(item, link, &self.rubric.crawl)
+                })
+            })
             .collect();
         let named_list = named.contains(&true);
         for (item, named_for_item) in self.rubric.items.iter().zip(named) {

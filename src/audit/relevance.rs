@@ -38,7 +38,8 @@ pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
 
 /// Whether a list page (as the link that led to it) is named for `item` by
 /// more than the generic 政务公开 words every disclosure list carries: a
-/// 财政预决算 list is the debt item's, a 法定主动公开内容 list no one's.
+/// 财政预决算 list (or `?tab=zfyjs`) is the debt item's, a 法定主动公开内容
+/// list no one's.
 pub fn names_item(item: &Item, list: &Link, crawl: &CrawlVocabulary) -> bool {
     let strip = |text: &str| {
         let mut generic: Vec<&String> = crawl.generic_leads.iter().collect();
@@ -49,9 +50,14 @@ pub fn names_item(item: &Item, list: &Link, crawl: &CrawlVocabulary) -> bool {
             .fold(text.to_string(), |t, w| t.replace(w.as_str(), " "))
     };
     let (text, section) = (strip(&list.text), strip(&list.section));
+    let own_url_leads: Vec<String> = lower(&item.leads)
+        .into_iter()
+        .filter(|l| l.is_ascii() && !lower(&crawl.generic_leads).contains(l))
+        .collect();
     contains_any(&text, &item.topic)
         || contains_any(&text, &item.leads)
         || contains_any(&section, &item.topic)
+        || contains_any(&url_words(list), &own_url_leads)
 }
 
 /// Path and query, percent-decoded and lower-cased.

@@ -32,7 +32,7 @@ pub struct Requests {
 
 static CALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\$|\bjQuery)\s*\.\s*(ajax|get|getJSON|post)\s*\(|\baxios\s*\.\s*(get|post)\s*\(",
+        r"(?:\$|\bjQuery)\s*\.\s*(ajax|get|getJSON|post)\s*\(|\baxios\s*\.\s*(get|post)\s*\(|\b(fetch)\s*\(",
     )
     .unwrap()
 });
@@ -86,7 +86,11 @@ pub fn requests(
             continue;
         };
         let args = split_top(args, b',');
-        let method = call.get(1).or(call.get(2)).map_or("", |m| m.as_str());
+        let method = call
+            .get(1)
+            .or(call.get(2))
+            .or(call.get(3))
+            .map_or("", |m| m.as_str());
         let Some(request) = scope.request(method, call.get(2).is_some(), &args) else {
             continue;
         };
@@ -168,6 +172,18 @@ impl<'a> Scope<'a> {
             });
         }
         let second = args.get(1).copied();
+        if method == "fetch" {
+            // fetch(url, {method: 'POST', body: …}): the query is in the URL.
+            let verb = second
+                .and_then(object_fields)
+                .and_then(|fields| lookup(&fields, "method").and_then(string_literal))
+                .unwrap_or_default();
+            return Some(Request {
+                url: first,
+                data: None,
+                post: verb.eq_ignore_ascii_case("post"),
+            });
+        }
         let data = if axios {
             // axios.get(url, {params: {...}}); axios.post(url, body)
             match (method, second) {
@@ -197,6 +213,15 @@ impl<'a> Scope<'a> {
         for piece in split_top(expr, b'+') {
             let value = match string_literal(piece) {
                 Some(text) => text,
+                // `'?tab=' + tab`: the value of a query key, as for `data`.
+                None if url.ends_with('=') => {
+                    let key = url[..url.len() - 1]
+                        .rsplit(['?', '&'])
+                        .next()
+                        .unwrap_or_default();
+                    let value = self.value(key, piece)?;
+                    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+                }
                 None if depth < 3 && IDENT.is_match(piece) => {
                     let assigned = self.assigned_expression(piece)?;
                     self.url_expression(&assigned, depth + 1)?
@@ -427,6 +452,34 @@ $.ajax({url: base + "/list", data: {a: 1}});"#;
         assert!(found.gaps[0].contains("channelId"));
         assert!(found.gaps[2].contains("settings"));
         assert!(found.gaps[3].contains("built at run time"));
+    }
+
+    #[test]
+    fn a_fetch_built_from_the_pages_tab_and_a_page_counter() {
+        let code = r#"var params = new URLSearchParams(window.location.search);
+var tab = params.get('tab') || 'fdzdgknr';
+var api = '/sbx/zfxxgk/list.json';
+function load(n) {
+  fetch(api + '?tab=' + tab + '&pageNo=' + n).then(function (r) { return r.json(); });
+}
+fetch('/sbx/api/save', {method: 'POST', body: JSON.stringify({a: 1})});
+load(1);"#;
+        let url = Url::parse("http://www.suibin.gov.cn/sbx/zfxxgk_sb.shtml?tab=zdxzjc").unwrap();
+        let params = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let vars = HashMap::from([("tab".to_string(), "tab".to_string())]);
+        let found = requests(code, &url, &params, &vars);
+        assert_eq!(
+            urls(&found),
+            [
+                "http://www.suibin.gov.cn/sbx/zfxxgk/list.json?tab=zdxzjc&pageNo=1",
+                "http://www.suibin.gov.cn/sbx/api/save"
+            ]
+        );
+        assert_eq!(found.gaps.len(), 1, "{:?}", found.gaps);
+        assert!(found.gaps[0].contains("POST"));
     }
 
     #[test]

@@ -83,7 +83,7 @@ static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PARAM_VAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\.)?(?:getQueryString|GetQueryString|getUrlParam|GetUrlParam|getQueryVariable|getUrlParameter|getParameter|getParam|getQueryParam|getParams|getQuery|queryString)\s*\(\s*["']([\w-]+)["']"#,
+        r#"([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\.)?(?:getQueryString|GetQueryString|getUrlParam|GetUrlParam|getQueryVariable|getUrlParameter|getParameter|getParam|getQueryParam|getParams|getQuery|queryString|searchParams\.get|params\.get|query\.get|search\.get|urlParams\.get|[\w$]*[Pp]arams\.get)\s*\(\s*["']([\w-]+)["']"#,
     )
     .unwrap()
 });
