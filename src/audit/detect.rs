@@ -539,7 +539,13 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
         return Some(candidate(item, Status::Fail, "department_only", note, ev));
     }
     let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
-    if let Some(first) = rows.first() {
+    // National and provincial disclosure texts the column reposts (条例,
+    // 办法, 实施意见) whatever their wording.
+    let higher = doc.content_links.iter().find(|l| {
+        let title = super::text::normalise_title(&l.text);
+        title.contains("公开") && title.chars().count() >= 8 && higher_level(&title, ctx)
+    });
+    if let Some(first) = rows.first().or(higher) {
         let note = format!(
             "the column 「{name}」 holds only national/provincial texts such as 「{}」",
             first.text

@@ -523,3 +523,28 @@ fn rules_in_a_departments_tree_are_the_departments() {
         Some((Status::Fail, "department_only"))
     );
 }
+
+#[test]
+fn a_rules_column_of_reposted_higher_level_texts_in_any_wording_is_inconclusive() {
+    let mut p = page("http://127.0.0.1/zwgk/xxgkzd/", "政府信息公开制度");
+    p.links = [
+        "中华人民共和国政府信息公开条例",
+        "国务院办公厅关于印发《政府信息公开信息处理费管理办法》的通知",
+        "黑龙江省人民政府办公厅关于全面推进基层政务公开标准化规范化工作的实施意见",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| {
+        link(
+            &format!("http://127.0.0.1/zwgk/xxgkzd/202207/t20220712_{i}.html"),
+            t,
+            Some("2022-07-12"),
+            "政府信息公开制度",
+        )
+    })
+    .collect();
+    assert_eq!(
+        verdict_for(&visit(p, 2, None), "8"),
+        Some((Status::Inconclusive, "only_higher_level_texts"))
+    );
+}
