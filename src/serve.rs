@@ -10,9 +10,10 @@
 //! Mapping: a path is a file under the site directory (percent-decoded, never
 //! escaping it); a directory answers with its `index.html` / `index.shtml` /
 //! `index.htm`; a query string selects the sibling file `<file>@<query>`
-//! (`/` in the query becomes `_`), falling back to the file itself. Files and
-//! directories whose name starts with `_`, and `expected.csv`, are never
-//! served. `_site.toml`:
+//! (`/` in the query becomes `_`), falling back to the file itself. The
+//! site's own top-level files (names starting with `_`, and `expected.csv`)
+//! are never served; deeper names may start with `_` (VSB's `/__local/`).
+//! `_site.toml`:
 //!
 //! ```toml
 //! name = "北安市"            # the county (required)
@@ -394,14 +395,22 @@ fn html_response(status: StatusCode, body: Bytes, charset: Option<&str>) -> Resp
 fn resolve(dir: &Path, raw_path: &str, query: Option<&str>) -> Option<PathBuf> {
     let decoded = percent_decode(raw_path)?;
     let mut path = dir.to_path_buf();
-    for seg in decoded.split('/') {
-        if seg.is_empty() || seg == "." {
-            continue;
-        }
-        if seg == ".." || seg.starts_with('_') || seg.contains('\\') || seg == "expected.csv" {
+    let segments: Vec<&str> = decoded
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    for seg in &segments {
+        if *seg == ".." || seg.contains('\\') {
             return None;
         }
         path.push(seg);
+    }
+    // The site's own files (`_site.toml`, route bodies, `expected.csv`) sit
+    // at its top; deeper names may start with `_` (VSB's `/__local/`).
+    if let [only] = segments.as_slice() {
+        if only.starts_with('_') || *only == "expected.csv" {
+            return None;
+        }
     }
     if path.is_dir() {
         path = ["index.html", "index.shtml", "index.htm"]
