@@ -350,8 +350,15 @@ fn document_title(
     }
     let plausible =
         |t: &String| (2..=200).contains(&t.chars().count()) && !is_site_name(t, site_name);
-    if let Some(h1) = doc.select(&H1).map(visible_text).find(plausible) {
-        return h1;
+    // A unit's name in a header <h1> comes before the document's own: the
+    // longest <h1> the <title> repeats is the document's.
+    let h1s: Vec<String> = doc.select(&H1).map(visible_text).filter(plausible).collect();
+    let in_title = h1s
+        .iter()
+        .filter(|h| html_title.contains(h.as_str()))
+        .max_by_key(|h| h.chars().count());
+    if let Some(h1) = in_title.or(h1s.first()) {
+        return h1.clone();
     }
     let areas = content.into_iter().flat_map(|c| {
         let parent = c
@@ -784,5 +791,15 @@ mod tests {
         assert!(!page("http://www.fujin.gov.cn/zwgk/", &filled).drawn_by_script);
         let no_script = r#"<html><body><div id="app"></div></body></html>"#;
         assert!(!page("http://www.fujin.gov.cn/zwgk/", no_script).drawn_by_script);
+    }
+
+    #[test]
+    fn the_documents_own_heading_beats_a_units_header() {
+        let html = r#"<html><head><title>延寿县教育局政府信息公开指南-延寿县人民政府</title>
+<meta name="SiteName" content="延寿县人民政府"></head><body>
+<div class="bm-top"><h1>延寿县教育局</h1></div>
+<div class="content"><h1>延寿县教育局政府信息公开指南</h1><p>正文</p></div></body></html>"#;
+        let p = page("http://www.yanshou.gov.cn/bm/jyj/xxgkzn.htm", html);
+        assert_eq!(p.title, "延寿县教育局政府信息公开指南");
     }
 }
