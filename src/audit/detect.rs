@@ -558,6 +558,18 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
             ev,
         ));
     }
+    // Plans instead of rules: a 工作要点 or 实施方案 is not a 制度.
+    if let Some(plan) = doc
+        .content_links
+        .iter()
+        .find(|l| l.date.is_some() && contains_any(&l.text, &item.exclude))
+    {
+        let note = format!(
+            "the column 「{name}」 holds plans, not rules, such as 「{}」",
+            plan.text
+        );
+        return Some(candidate(item, Status::Fail, "wrong_kind", note, ev));
+    }
     if (doc.says_empty() || doc.content_links.is_empty()) && !doc.filled_by_script {
         return Some(candidate(
             item,

@@ -548,3 +548,26 @@ fn a_rules_column_of_reposted_higher_level_texts_in_any_wording_is_inconclusive(
         Some((Status::Inconclusive, "only_higher_level_texts"))
     );
 }
+
+#[test]
+fn a_rules_column_of_plans_is_the_wrong_kind() {
+    let mut p = page("http://127.0.0.1/zfxxgk/xxgkzd.htm", "政府信息公开制度");
+    p.links = vec![
+        link(
+            "http://127.0.0.1/info/1032/1.htm",
+            "北安市2023年政务公开工作要点",
+            Some("2023-03-15"),
+            "政府信息公开制度",
+        ),
+        link(
+            "http://127.0.0.1/info/1032/2.htm",
+            "北安市全面推进基层政务公开标准化规范化工作实施方案",
+            Some("2022-09-01"),
+            "政府信息公开制度",
+        ),
+    ];
+    assert_eq!(
+        verdict_for(&visit(p, 2, None), "8"),
+        Some((Status::Fail, "wrong_kind"))
+    );
+}
