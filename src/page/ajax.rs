@@ -366,12 +366,21 @@ mod tests {
     use super::*;
 
     fn run(code: &str, page: &str) -> Requests {
+        run_with_query_vars(code, page, &[])
+    }
+
+    /// `query_vars`: script variables read from the page's query.
+    fn run_with_query_vars(code: &str, page: &str, query_vars: &[(&str, &str)]) -> Requests {
         let url = Url::parse(page).unwrap();
         let params = url
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        requests(code, &url, &params, &HashMap::new())
+        let vars = query_vars
+            .iter()
+            .map(|(var, key)| (var.to_string(), key.to_string()))
+            .collect();
+        requests(code, &url, &params, &vars)
     }
 
     fn urls(found: &Requests) -> Vec<&str> {
@@ -420,13 +429,11 @@ function go(p){params.page = p; loadList();}"#;
 $.getJSON("/gk/list.do", {tab: tab, pageSize: size, pageNo: current}, render);
 $.get('/gk/count.do', render);
 $.post("/gk/search.do", {q: "年报"}, render);"#;
-        let url = Url::parse("https://www.x.gov.cn/gk/index.html?tab=nb").unwrap();
-        let params = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let vars = HashMap::from([("tab".to_string(), "tab".to_string())]);
-        let found = requests(code, &url, &params, &vars);
+        let found = run_with_query_vars(
+            code,
+            "https://www.x.gov.cn/gk/index.html?tab=nb",
+            &[("tab", "tab")],
+        );
         assert_eq!(
             urls(&found),
             [
@@ -464,13 +471,11 @@ function load(n) {
 }
 fetch('/sbx/api/save', {method: 'POST', body: JSON.stringify({a: 1})});
 load(1);"#;
-        let url = Url::parse("http://www.suibin.gov.cn/sbx/zfxxgk_sb.shtml?tab=zdxzjc").unwrap();
-        let params = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let vars = HashMap::from([("tab".to_string(), "tab".to_string())]);
-        let found = requests(code, &url, &params, &vars);
+        let found = run_with_query_vars(
+            code,
+            "http://www.suibin.gov.cn/sbx/zfxxgk_sb.shtml?tab=zdxzjc",
+            &[("tab", "tab")],
+        );
         assert_eq!(
             urls(&found),
             [

@@ -352,7 +352,11 @@ fn document_title(
         |t: &String| (2..=200).contains(&t.chars().count()) && !is_site_name(t, site_name);
     // A unit's name in a header <h1> comes before the document's own: the
     // longest <h1> the <title> repeats is the document's.
-    let h1s: Vec<String> = doc.select(&H1).map(visible_text).filter(plausible).collect();
+    let h1s: Vec<String> = doc
+        .select(&H1)
+        .map(visible_text)
+        .filter(plausible)
+        .collect();
     let in_title = h1s
         .iter()
         .filter(|h| html_title.contains(h.as_str()))
