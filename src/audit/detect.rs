@@ -16,7 +16,9 @@ use crate::crawl::Visit;
 use crate::page::{DateFact, Link};
 use crate::rubric::{IssuerRule, Item, ItemKind, Rubric, YearRule};
 use chrono::{Datelike, NaiveDate, Utc};
+use regex::Regex;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use url::Url;
 
 pub struct Context<'a> {
@@ -832,6 +834,13 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
 }
 
 /// 21.debt: debt information published inside the window.
+/// Columns of news, whose rows are headlines.
+const NEWS_COLUMNS: &[&str] = &["新闻", "要闻", "动态", "资讯", "媒体"];
+
+/// A sum of money as debt disclosures state it (`12.35亿元`, `8,600万元`).
+static AMOUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d[\d,，.]*\s*(?:亿元|万元)").expect("static regex"));
+
 fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidate> {
     // Debt documents listed with a date on this page.
     let debt_rows: Vec<&Link> = doc
@@ -840,8 +849,16 @@ fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
         .iter()
         .filter(|l| contains_any(&l.text, &item.topic) && !contains_any(&l.text, &item.exclude))
         .collect();
+    // A news list's row is a headline, not a disclosure: its article is
+    // judged on its own.
+    let news_list = doc
+        .column_names()
+        .iter()
+        .chain(std::iter::once(&doc.title.as_str()))
+        .any(|c| NEWS_COLUMNS.iter().any(|w| c.contains(w)));
     if let Some(row) = debt_rows
         .iter()
+        .filter(|l| !news_list && !NEWS_COLUMNS.iter().any(|w| l.section.contains(w)))
         .find(|l| l.date.is_some_and(|d| ctx.in_window(d)))
     {
         return Some(dated_row_pass(item, doc, visit, ctx, row, "listed:"));
@@ -853,6 +870,10 @@ fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
     if contains_any(title, &item.exclude) {
         return None;
     }
+    // A page whose title names the debt must give figures: news that the
+    // county "发行新增专项债券支持重点项目建设" discloses nothing.
+    let readable = !doc.page.text.is_empty();
+    let figures = !readable || AMOUNT.is_match(&doc.page.text);
     let titled = first_match(title, &item.topic).map(|w| format!("the title names 「{w}」"));
     let package = contains_any(title, &item.packages).then(|| {
         first_match(&doc.page.text, &item.body_markers)
@@ -868,8 +889,11 @@ fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
                     .map(|l| format!("the budget package attaches 「{}」", l.text))
             })
     });
-    let why = titled.or(package.flatten())?;
     let published = doc.published;
+    // Outside the window the figures do not matter: it fails either way.
+    let in_window = published.is_some_and(|p| ctx.in_window(p.date));
+    let titled = titled.filter(|_| figures || !in_window);
+    let why = titled.or(package.flatten())?;
     let ev = evidence(doc, visit, ctx, title.clone(), published);
     match published {
         Some(p) if ctx.in_window(p.date) => {

@@ -571,3 +571,24 @@ fn a_rules_column_of_plans_is_the_wrong_kind() {
         Some((Status::Fail, "wrong_kind"))
     );
 }
+
+#[test]
+fn debt_news_without_figures_is_not_a_disclosure() {
+    let mut news = article("北安市发行新增专项债券支持重点项目建设", "2022-09-26");
+    news.text = "近日，北安市积极争取新增专项债券，支持重点项目建设，助力经济发展。".into();
+    assert_eq!(verdict_for(&visit(news.clone(), 3, None), "21.debt"), None);
+    news.text = "2022年9月，北安市发行新增专项债券2.5亿元，期限10年。".into();
+    assert_eq!(
+        verdict_for(&visit(news, 3, None), "21.debt"),
+        Some((Status::Pass, "found"))
+    );
+    // A headline in a news box is not judged by its words alone.
+    let mut home = page("http://127.0.0.1/", "北安市人民政府");
+    home.links = vec![link(
+        "http://127.0.0.1/xwzx/content/post_1.html",
+        "北安市发行新增专项债券支持重点项目建设",
+        Some("2022-09-26"),
+        "北安要闻",
+    )];
+    assert_eq!(verdict_for(&visit(home, 0, None), "21.debt"), None);
+}
