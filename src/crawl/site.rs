@@ -497,11 +497,12 @@ impl Site<'_> {
             }
         };
         if let Some(message) = detect_challenge(fetched.status, &fetched.body) {
-            // One section behind its own guard (an application under
-            // /fdzdgk/) is left alone; a second one, or a page at the top,
-            // means the host guards everything.
+            // A section behind its own guard (an application under
+            // /zwgk/fdzdgk/) is left alone; a page at the top, or a third
+            // guarded section, means the host guards everything.
             let section = section_of(&fetched.final_url);
-            if let Some(section) = section.filter(|_| self.outcome.blocked_sections.is_empty()) {
+            let room = self.outcome.blocked_sections.len() < MAX_BLOCKED_SECTIONS;
+            if let Some(section) = section.filter(|_| room) {
                 tracing::warn!(url = %fetched.final_url, %message, %section, "challenge mid-crawl; leaving the section");
                 self.outcome.blocked_sections.push(section);
                 self.skip(&item.link, &item.parent, SkipReason::Blocked);
@@ -553,7 +554,11 @@ impl Site<'_> {
     }
 
     fn in_blocked_section(&self, url: &Url) -> bool {
-        section_of(url).is_some_and(|s| self.outcome.blocked_sections.contains(&s))
+        let path = url.path();
+        self.outcome
+            .blocked_sections
+            .iter()
+            .any(|section| path.starts_with(section.as_str()))
     }
 
     /// An earlier run's evidence: a conditional GET when the earlier
@@ -775,10 +780,15 @@ impl Site<'_> {
     }
 }
 
-/// The first directory of a URL's path (`/fdzdgk/` of
-/// `/fdzdgk/list.aspx?cid=3`); `None` for a page at the top of the site.
+/// Sections answering with a challenge before the whole host is taken to
+/// be guarded.
+const MAX_BLOCKED_SECTIONS: usize = 2;
+
+/// The directory of a URL's path (`/zwgk/fdzdgk/` of
+/// `/zwgk/fdzdgk/list.aspx?cid=3`); `None` for a page at the top of the
+/// site.
 fn section_of(url: &Url) -> Option<String> {
-    let path = url.path().strip_prefix('/')?;
-    let (first, _) = path.split_once('/')?;
-    (!first.is_empty()).then(|| format!("/{first}/"))
+    let path = url.path();
+    let dir = &path[..=path.rfind('/')?];
+    (dir.len() > 1).then(|| dir.to_string())
 }

@@ -941,11 +941,38 @@ async fn a_challenge_on_one_section_leaves_that_section_alone() {
 }
 
 #[tokio::test]
-async fn challenges_in_two_sections_stop_the_site() {
+async fn a_guarded_subdirectory_leaves_its_parent_open() {
     let server = Server::start(vec![
-        ("/", links(&["/gk/a.html", "/news/b.html", "/zw/c.html"])),
+        (
+            "/",
+            links(&[
+                "/zwgk/fdzdgk/index.htm",
+                "/zwgk/fdzdgk/list_2.htm",
+                "/zwgk/nb/list.htm",
+            ]),
+        ),
+        ("/zwgk/fdzdgk/index.htm", route(|_| Reply::new(412, RUISHU))),
+        ("*", html("p")),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &config(), &mut obs).await;
+    assert!(!out.blocked_midway);
+    assert_eq!(out.blocked_sections, ["/zwgk/fdzdgk/"]);
+    assert_eq!(obs.visited(), ["/", "/zwgk/nb/list.htm"]);
+    assert_eq!(server.hits("/zwgk/fdzdgk/list_2.htm"), 0);
+}
+
+#[tokio::test]
+async fn challenges_in_three_sections_stop_the_site() {
+    let server = Server::start(vec![
+        (
+            "/",
+            links(&["/gk/a.html", "/news/b.html", "/zw/c.html", "/hd/d.html"]),
+        ),
         ("/gk/a.html", route(|_| Reply::new(521, JSL))),
         ("/news/b.html", route(|_| Reply::new(521, JSL))),
+        ("/zw/c.html", route(|_| Reply::new(521, JSL))),
         ("*", html("p")),
     ])
     .await;
@@ -953,7 +980,7 @@ async fn challenges_in_two_sections_stop_the_site() {
     let out = crawl(&server, &config(), &mut obs).await;
     assert!(out.blocked_midway);
     assert_eq!(obs.visited(), ["/"]);
-    assert_eq!(server.hits("/zw/c.html"), 0);
+    assert_eq!(server.hits("/hd/d.html"), 0);
 }
 
 #[tokio::test]
