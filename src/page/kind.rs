@@ -112,6 +112,16 @@ pub fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> PageKind {
         e if ATTACHMENT_EXTENSIONS.contains(&e) && !looks_html => PageKind::OtherAttachment,
         e if OTHER_EXTENSIONS.contains(&e) => PageKind::Other,
         _ if looks_html => PageKind::Html,
+        // A list endpoint sent as octet-stream or plain text (`/api/all/2805`).
+        _ if looks_json
+            && matches!(
+                mime.as_str(),
+                "" | "application/octet-stream" | "text/plain"
+            )
+            && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() =>
+        {
+            PageKind::Json
+        }
         _ if mime.is_empty() || mime == "application/octet-stream" => {
             if body.is_empty()
                 || ext.is_empty()
@@ -135,6 +145,30 @@ mod tests {
 
     fn kind(url: &str, ct: Option<&str>, body: &[u8]) -> PageKind {
         detect(&Url::parse(url).unwrap(), ct, body)
+    }
+
+    #[test]
+    fn json_sent_as_octet_stream_or_plain_text_is_json() {
+        let body = br#"{"total": 1, "articles": [{"title": "a", "url": "/a.html"}]}"#;
+        for ct in [
+            Some("application/octet-stream"),
+            Some("text/plain; charset=utf-8"),
+            None,
+        ] {
+            assert_eq!(
+                kind("http://x.gov.cn/gkmlpt/api/all/2805", ct, body),
+                PageKind::Json
+            );
+        }
+        // Not JSON after all: left as it was.
+        assert_eq!(
+            kind(
+                "http://x.gov.cn/a",
+                Some("application/octet-stream"),
+                b"{oops"
+            ),
+            PageKind::Html
+        );
     }
 
     #[test]
