@@ -413,18 +413,25 @@ impl SiteAudit {
         // (财政预决算) holds those items only, while a generic one (信息公开,
         // 法定主动公开内容, or a list not seen) may hold any.
         let list = parent_link.as_ref().filter(|_| continuation);
-        // A continuation's own URL may name its list too (`?tab=zdxzjc`).
-        let named: Vec<bool> = self
+        // A continuation may name its own list (`?tab=zdxzjc`, the tree's
+        // 权责清单 category fetched from the 年报 page): then it, not the
+        // page it came from, says which items it holds.
+        let by_link: Vec<bool> = self
             .rubric
             .items
             .iter()
-            .map(|item| {
-                list.is_some_and(|l| {
-                    names_item(item, l, &self.rubric.crawl)
-                        || names_item(item, link, &self.rubric.crawl)
-                })
-            })
+            .map(|item| list.is_some() && names_item(item, link, &self.rubric.crawl))
             .collect();
+        let link_names_items = by_link.contains(&true);
+        let named: Vec<bool> = if link_names_items {
+            by_link
+        } else {
+            self.rubric
+                .items
+                .iter()
+                .map(|item| list.is_some_and(|l| names_item(item, l, &self.rubric.crawl)))
+                .collect()
+        };
         let named_list = named.contains(&true);
         for (item, named_for_item) in self.rubric.items.iter().zip(named) {
             if self.passed.contains(&item.id) {
@@ -435,7 +442,9 @@ impl SiteAudit {
             let score = match (named_list, named_for_item) {
                 (false, _) => own.max(list_score),
                 (true, true) => own.max(list_score).max(SPECIFIC),
-                (true, false) if own >= SPECIFIC => own,
+                // A link that names its own items speaks for no others,
+                // whatever column it was found in.
+                (true, false) if own >= SPECIFIC && !link_names_items => own,
                 (true, false) => 0,
             };
             if score == 0 || score < threshold {

@@ -9,7 +9,7 @@
 //! substituted.
 
 use super::links::resolve;
-use super::{ajax, frames, jpage, packed, Link, LinkOrigin};
+use super::{ajax, collapse, frames, jpage, packed, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{HashMap, HashSet};
@@ -92,6 +92,15 @@ static ID_CARRIERS: LazyLock<Selector> = LazyLock::new(|| {
         .expect("static selector")
 });
 /// `"id": 2655` in a script's configuration, and `|| "2655"` defaults.
+/// A category in a config object: `{"id": 2804, "name": "权责清单"}`.
+static ID_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']?\b(?:id|cid)["']?\s*:\s*["']?([\w-]{1,40})["']?\s*,\s*["']?(?:name|title|text)["']?\s*:\s*["']([^"'\n]{1,30})["']"#)
+        .unwrap()
+});
+/// A numeric id passed to a page function: `loadList(2808, 1)`.
+static CALL_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b[A-Za-z_$][\w$]*\s*\(\s*["']?(\d{3,12})["']?\s*[,)]"#).unwrap()
+});
 static ID_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?:["']?\b(?:id|cid|tab|channelId|classId)["']?\s*:\s*["']?|\|\|\s*["'])([\w-]{1,40})"#,
@@ -175,9 +184,20 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
         }
         gaps.extend(requests.gaps);
         let mut ids = anchors.clone();
-        ids.extend(ID_VALUE.captures_iter(code).map(|c| c[1].to_string()));
-        ids.sort();
-        ids.dedup();
+        ids.extend(
+            ID_NAME
+                .captures_iter(code)
+                .map(|c| (c[1].to_string(), c[2].to_string())),
+        );
+        ids.extend(
+            ID_VALUE
+                .captures_iter(code)
+                .chain(CALL_ID.captures_iter(code))
+                .map(|c| (c[1].to_string(), String::new())),
+        );
+        // One entry per id, named when anything names it.
+        ids.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        ids.dedup_by(|a, b| a.0 == b.0);
         ids.truncate(MAX_ID_EXPANSIONS);
         let context = ScriptContext {
             params: &params,
@@ -185,8 +205,8 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
             ids: &ids,
             with_data: &requests.with_data,
         };
-        for url in endpoints(code, page_url, &context) {
-            push(url, LinkOrigin::Script, String::new());
+        for (url, name) in endpoints(code, page_url, &context) {
+            push(url, LinkOrigin::Script, name);
         }
     }
     let frames = frames::scripted(doc, page_url, &codes);
@@ -222,8 +242,9 @@ struct ScriptContext<'a> {
     params: &'a HashMap<String, String>,
     /// Script variables read from the page's query (`tab` → `tab`).
     vars: &'a HashMap<String, String>,
-    /// Ids the page's tree offers, for hash-driven lists.
-    ids: &'a [String],
+    /// Ids the page's tree offers, for hash-driven lists, with the
+    /// category name the tree gives each (empty when none).
+    ids: &'a [(String, String)],
     /// URL literals of requests that send data: not fetched bare.
     with_data: &'a HashSet<String>,
 }
@@ -326,7 +347,7 @@ fn number_of(arg: &str, code: &str) -> Option<u64> {
 
 /// Values a list script may be called with when the page URL has none:
 /// the ids its tree links carry (`href="#2655"`, `data-cid="2655"`).
-fn anchor_ids(doc: &Html) -> Vec<String> {
+fn anchor_ids(doc: &Html) -> Vec<(String, String)> {
     let mut ids = Vec::new();
     for el in doc.select(&ID_CARRIERS) {
         let value = el.value();
@@ -346,7 +367,13 @@ fn anchor_ids(doc: &Html) -> Vec<String> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
-                ids.push(id.to_string());
+                let name = collapse(&el.text().collect::<String>());
+                let name = if name.chars().count() <= 30 {
+                    name
+                } else {
+                    String::new()
+                };
+                ids.push((id.to_string(), name));
             }
         }
     }
@@ -356,7 +383,7 @@ fn anchor_ids(doc: &Html) -> Vec<String> {
 /// Same-site URLs the script would request: URL-like string literals, and
 /// concatenations whose variable part is one of the page's query values
 /// or, failing that, one of the ids the page's tree offers.
-fn endpoints(code: &str, page_url: &Url, context: &ScriptContext) -> Vec<Url> {
+fn endpoints(code: &str, page_url: &Url, context: &ScriptContext) -> Vec<(Url, String)> {
     let mut urls = Vec::new();
     for m in STRING.captures_iter(code) {
         let Some(whole) = m.get(0) else {
@@ -374,7 +401,7 @@ fn endpoints(code: &str, page_url: &Url, context: &ScriptContext) -> Vec<Url> {
             && looks_like_endpoint(literal)
             && !context.with_data.contains(literal)
         {
-            urls.extend(same_site(page_url, literal));
+            urls.extend(same_site(page_url, literal).map(|u| (u, String::new())));
         }
     }
     for c in CONCAT.captures_iter(code) {
@@ -389,15 +416,19 @@ fn endpoints(code: &str, page_url: &Url, context: &ScriptContext) -> Vec<Url> {
                 .cloned()
                 .unwrap_or_else(|| ident.to_string()),
         };
-        let values: Vec<&String> = match context.params.get(&param) {
-            Some(value) => vec![value],
-            None if head.contains('/') => context.ids.iter().collect(),
+        let values: Vec<(&String, &str)> = match context.params.get(&param) {
+            Some(value) => vec![(value, "")],
+            None if head.contains('/') => context
+                .ids
+                .iter()
+                .map(|(id, name)| (id, name.as_str()))
+                .collect(),
             None => continue,
         };
-        for value in values {
+        for (value, name) in values {
             let candidate = format!("{head}{value}{tail}");
             if !candidate.contains(char::is_whitespace) && looks_like_endpoint(&candidate) {
-                urls.extend(same_site(page_url, &candidate));
+                urls.extend(same_site(page_url, &candidate).map(|u| (u, name.to_string())));
             }
         }
     }
