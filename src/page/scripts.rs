@@ -562,6 +562,29 @@ $(function () { var cid = location.hash.replace("#", "") || "2655"; loadList(cid
             let url = format!("http://www.huma.gov.cn/gkmlpt/api/all/{id}.json");
             assert!(found.contains(&url), "{url} missing from {found:?}");
         }
+        // Each endpoint is named as the tree names its category.
+        let name = |id: &str| {
+            links
+                .iter()
+                .find(|l| l.url.path().ends_with(&format!("/{id}.json")))
+                .map(|l| l.text.clone())
+                .unwrap()
+        };
+        assert_eq!(name("2656"), "政府信息公开制度");
+        assert_eq!(name("2657"), "规范性文件");
+    }
+
+    #[test]
+    fn an_id_passed_to_the_list_function_is_requested() {
+        let html = r#"<html><body><script>
+function loadList(cid, page) { $.getJSON("/gkmlpt/api/all/" + cid, {page: page || 1}, function (res) {}); }
+$(function () { loadList(2808, 1); });</script></body></html>"#;
+        let links = script_links("http://www.muling.gov.cn/gkmlpt/annualreport", html);
+        let found = urls(&links, LinkOrigin::Script);
+        assert!(
+            found.contains(&"http://www.muling.gov.cn/gkmlpt/api/all/2808".to_string()),
+            "{found:?}"
+        );
     }
 
     #[test]
