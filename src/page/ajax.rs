@@ -36,6 +36,19 @@ static CALL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+/// Names a list script gives its page number (`loadPage(n)`).
+const PAGE_COUNTERS: &[&str] = &[
+    "n",
+    "p",
+    "pn",
+    "page",
+    "pageNo",
+    "pageNum",
+    "pageIndex",
+    "curPage",
+    "currentPage",
+    "pageno",
+];
 static GETTER_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^(?:[\w$]+\.)?\w+\s*\(\s*["']([\w-]+)["']\s*\)$"#).unwrap());
 static ENCODER: LazyLock<Regex> = LazyLock::new(|| {
@@ -222,15 +235,31 @@ impl<'a> Scope<'a> {
                     let value = self.value(key, piece)?;
                     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
                 }
-                None if depth < 3 && IDENT.is_match(piece) => {
-                    let assigned = self.assigned_expression(piece)?;
-                    self.url_expression(&assigned, depth + 1)?
-                }
+                None if depth < 3 && IDENT.is_match(piece) => self.variable(piece, depth)?,
                 None => return None,
             };
             url.push_str(&value);
         }
         (!url.is_empty()).then_some(url)
+    }
+
+    /// A variable in a request URL: the page's own query value it reads
+    /// (`var tab = getParam('tab') || 'fdzdgknr'`, its default when the
+    /// page has none), what it is assigned, or 1 for a page counter.
+    fn variable(&self, name: &str, depth: u8) -> Option<String> {
+        let from_query = self
+            .query_vars
+            .get(name)
+            .and_then(|key| self.params.get(key))
+            .cloned();
+        from_query
+            .or_else(|| {
+                let assigned = self.assigned_expression(name)?;
+                let fallback = assigned.rsplit("||").next().unwrap_or(&assigned);
+                self.url_expression(&assigned, depth + 1)
+                    .or_else(|| string_literal(fallback))
+            })
+            .or_else(|| PAGE_COUNTERS.contains(&name).then(|| "1".to_string()))
     }
 
     /// Whether a request URL the page builds at run time cannot be
@@ -488,19 +517,47 @@ load(1);"#;
     }
 
     #[test]
+    fn a_tab_list_file_named_from_the_query_and_a_page_counter() {
+        let code = r#"var tab = getParam('tab') || 'fdzdgknr';
+function loadPage(n) {
+  $.ajax({url: '/hls/zfxxgk/json/' + tab + '_' + n + '.json', type: 'get', dataType: 'json'});
+}
+loadPage(1);"#;
+        let found = run_with_query_vars(
+            code,
+            "http://www.hailun.gov.cn/hls/zfxxgk_hl.shtml?tab=gfxwj",
+            &[("tab", "tab")],
+        );
+        assert_eq!(
+            urls(&found),
+            ["http://www.hailun.gov.cn/hls/zfxxgk/json/gfxwj_1.json"]
+        );
+        // Without a tab in the page URL, the script's default.
+        let found = run_with_query_vars(
+            code,
+            "http://www.hailun.gov.cn/hls/zfxxgk_hl.shtml",
+            &[("tab", "tab")],
+        );
+        assert_eq!(
+            urls(&found),
+            ["http://www.hailun.gov.cn/hls/zfxxgk/json/fdzdgknr_1.json"]
+        );
+    }
+
+    #[test]
     fn urls_joined_from_declared_pieces_are_read() {
         let code = r#"var base = '/zwgk/jyxx/data/';
 var file = 'jy' + '_' + 'list' + '.html';
 $.get(base + file, function (html) { $('#infoList').html(html); });
 function load(url) { $.get(url, render); }
-var page = current + 1;
-$.get(base + page + '.html', render);"#;
+var channel = window.CHANNELS[current];
+$.get(base + channel + '.html', render);"#;
         let found = run(code, "http://www.x.gov.cn/zwgk/jyxx/index.shtml");
         assert_eq!(
             urls(&found),
             ["http://www.x.gov.cn/zwgk/jyxx/data/jy_list.html"]
         );
-        // `page` is computed: a gap; the helper's parameter is not.
+        // `channel` is computed: a gap; the helper's parameter is not.
         assert_eq!(found.gaps.len(), 1, "{:?}", found.gaps);
     }
 
