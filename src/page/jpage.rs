@@ -141,7 +141,10 @@ fn group_urls(config: &str, page_url: &Url) -> Result<Vec<Url>, String> {
     };
     let base = resolve(page_url, &proxy).ok_or("`proxyUrl` is not a URL")?;
     let mut urls = Vec::new();
-    let mut start = group + 1;
+    // The first group is embedded in the page unless `dataStore` is null:
+    // then it too comes from the proxy.
+    let embedded = get("dataStore").is_none_or(|v| v.trim() != "null");
+    let mut start = if embedded { group + 1 } else { 1 };
     while start <= total && urls.len() < MAX_GROUPS as usize {
         let end = (start + group - 1).min(total);
         let mut url = base.clone();
@@ -208,5 +211,10 @@ mod tests {
                 .urls
                 .is_empty()
         );
+        // No embedded records (`dataStore: null`): the first group too.
+        let bare = "$('#8123').jpage({dataStore: null, proxyUrl: '/module/web/jpage/dataproxy.jsp', perPage: 15, totalRecord: 1, ajaxParam: {columnid: 3123}});";
+        let urls: Vec<String> = groups(bare, &page).urls.iter().map(Url::to_string).collect();
+        assert_eq!(urls.len(), 1);
+        assert!(urls[0].contains("startrecord=1&endrecord=1&"), "{urls:?}");
     }
 }
