@@ -385,7 +385,16 @@ fn catalogue(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Can
             ev,
         ));
     }
-    let has_content = if doc.is_list || doc.page.index_number.is_none() {
+    // The pre-2019 form: the catalogue as a table (信息名称, 公开形式, 责任部门…).
+    let table = item
+        .body_markers
+        .iter()
+        .filter(|m| doc.page.text.contains(m.as_str()))
+        .count()
+        >= 2;
+    let has_content = if table {
+        true
+    } else if doc.is_list || doc.page.index_number.is_none() {
         (!doc.dated_rows().is_empty() || doc.content_links.len() >= 3)
             && !(doc.says_empty() && doc.dated_rows().is_empty())
     } else {
@@ -773,6 +782,23 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
     if let Some(first) = in_window.first() {
         let place = format!("the list 「{}」 holds", first.section);
         return Some(dated_row_pass(item, doc, visit, ctx, first, &place));
+    }
+    // A section of a page given to the domain (一 page of 重点领域 with a
+    // heading per domain) whose items are all dated outside the window.
+    if let Some(row) = doc.page.links.iter().find(|l| {
+        l.date.is_some()
+            && !l.section.is_empty()
+            && contains_any(&l.section, &item.topic)
+            && !contains_any(&l.section, &item.exclude)
+    }) {
+        if doc.is_list {
+            let ev = evidence(doc, visit, ctx, row.section.clone(), None);
+            let note = format!(
+                "the list 「{}」 holds items dated only outside the window",
+                row.section
+            );
+            return Some(candidate(item, Status::Fail, "outside_window", note, ev));
+        }
     }
     let names: Vec<&str> = if doc.is_list {
         doc.column_names()

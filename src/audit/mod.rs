@@ -318,6 +318,19 @@ impl SiteAudit {
             };
             self.note_uncovered(&list, &page.url, "script_list");
         }
+        // A section of the page (教育 on a 重点领域 page) whose list a script
+        // fills: its items were never seen.
+        for heading in &page.script_gap_sections {
+            let section = Link {
+                url: page.url.clone(),
+                text: heading.clone(),
+                context: String::new(),
+                section: String::new(),
+                date: None,
+                origin: crate::page::LinkOrigin::Anchor,
+            };
+            self.note_uncovered(&section, &page.url, "script_list");
+        }
         for candidate in found {
             if candidate.status == Status::Pass {
                 self.passed.insert(candidate.item.clone());

@@ -212,6 +212,7 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         .unwrap_or_else(|| page.title.clone());
     let scripted = scripts::extract(&doc, &page.url, &found);
     page.script_gaps = scripted.gaps;
+    page.script_gap_sections = scripted.gap_sections;
     page.app_scripts = scripted.app_scripts;
     found.extend(scripted.links.into_iter().map(|l| Link {
         section: column.clone(),

@@ -213,7 +213,11 @@ mod tests {
         );
         // No embedded records (`dataStore: null`): the first group too.
         let bare = "$('#8123').jpage({dataStore: null, proxyUrl: '/module/web/jpage/dataproxy.jsp', perPage: 15, totalRecord: 1, ajaxParam: {columnid: 3123}});";
-        let urls: Vec<String> = groups(bare, &page).urls.iter().map(Url::to_string).collect();
+        let urls: Vec<String> = groups(bare, &page)
+            .urls
+            .iter()
+            .map(Url::to_string)
+            .collect();
         assert_eq!(urls.len(), 1);
         assert!(urls[0].contains("startrecord=1&endrecord=1&"), "{urls:?}");
     }

@@ -242,7 +242,8 @@ fn row_context(el: ElementRef, shown: &str) -> String {
 }
 
 /// The heading or box title nearest above the link's list.
-fn section(el: ElementRef) -> String {
+/// The title of the box or section an element stands in.
+pub(super) fn section(el: ElementRef) -> String {
     let mut node = el;
     for _ in 0..6 {
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
@@ -261,6 +262,20 @@ fn section(el: ElementRef) -> String {
     String::new()
 }
 
+/// `<p><strong>优化营商环境</strong></p>`: a hand-made site's heading.
+fn is_bold_paragraph(el: ElementRef) -> bool {
+    if !matches!(el.value().name(), "p" | "div") {
+        return false;
+    }
+    let mut children = el.children().filter_map(ElementRef::wrap);
+    match (children.next(), children.next()) {
+        (Some(only), None) if matches!(only.value().name(), "strong" | "b") => {
+            visible_text(only) == visible_text(el)
+        }
+        _ => false,
+    }
+}
+
 fn is_title_class(class: &str) -> bool {
     let class = class.to_ascii_lowercase();
     !class.contains("btn")
@@ -272,7 +287,7 @@ fn is_title_class(class: &str) -> bool {
 /// The short text of a heading or of an element styled as a box title.
 fn box_title(el: ElementRef) -> Option<String> {
     let e = el.value();
-    let heading = matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5");
+    let heading = matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5") || is_bold_paragraph(el);
     if !heading
         && (matches!(e.name(), "header" | "nav" | "script" | "style")
             || !e.classes().any(is_title_class))

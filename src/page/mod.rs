@@ -150,6 +150,8 @@ pub struct Page {
     /// Data requests of the page's scripts that could not be reproduced
     /// without running them: a list they fill was never read.
     pub script_gaps: Vec<String>,
+    /// Headings of the page's sections whose list such a request fills.
+    pub script_gap_sections: Vec<String>,
     /// The list says it has this many pages, but no link to its other
     /// pages could be followed (a postback pager, a form).
     pub unfollowable_pages: Option<u32>,
@@ -204,6 +206,7 @@ impl Page {
             text: String::new(),
             extract_error: None,
             script_gaps: Vec::new(),
+            script_gap_sections: Vec::new(),
             unfollowable_pages: None,
             drawn_by_script: false,
             app_scripts: Vec::new(),

@@ -8,7 +8,7 @@
 //! endpoints, and string concatenations with the page's own query values
 //! substituted.
 
-use super::links::resolve;
+use super::links::{self, resolve};
 use super::{ajax, collapse, frames, jpage, packed, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
@@ -128,6 +128,10 @@ pub struct Scripted {
     pub links: Vec<Link>,
     /// Data requests that could not be reproduced (see [`ajax::Requests`]).
     pub gaps: Vec<String>,
+    /// The headings under which such a request's script stands (`教育` on
+    /// a page with one section per domain): the lists it names were never
+    /// read.
+    pub gap_sections: Vec<String>,
     /// External scripts of the site's own (not a well-known library): they
     /// may build content the crawler never sees.
     pub app_scripts: Vec<Url>,
@@ -157,14 +161,16 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
     let mut gaps = Vec::new();
     let anchors = anchor_ids(doc);
     // Packed scripts are read as their unpacked text.
-    let codes: Vec<String> = doc
+    let scripts: Vec<(String, String)> = doc
         .select(&SCRIPTS)
         .map(|s| {
             let code: String = s.text().collect();
-            packed::unpack(&code).unwrap_or(code)
+            (packed::unpack(&code).unwrap_or(code), links::section(s))
         })
         .collect();
-    for code in &codes {
+    let codes: Vec<String> = scripts.iter().map(|(code, _)| code.clone()).collect();
+    let mut gap_sections = Vec::new();
+    for (code, heading) in &scripts {
         for (url, text) in pager_pages(code, page_url) {
             push(url, LinkOrigin::Pager, text);
         }
@@ -176,11 +182,16 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
         for (n, url) in jpage.urls.into_iter().enumerate() {
             push(url, LinkOrigin::Pager, format!("第{}组", n + 2));
         }
+        let jpage_gaps = jpage.gaps.len();
         gaps.extend(jpage.gaps);
         let mut requests = ajax::requests(code, page_url, &params, &vars);
         requests.with_data.extend(jpage.proxies);
         for url in requests.urls {
             push(url, LinkOrigin::Script, String::new());
+        }
+        let unreadable = jpage_gaps > 0 || !requests.gaps.is_empty();
+        if unreadable && !heading.is_empty() {
+            gap_sections.push(heading.clone());
         }
         gaps.extend(requests.gaps);
         let mut ids = anchors.clone();
@@ -217,6 +228,7 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
     Scripted {
         links: out,
         gaps,
+        gap_sections,
         app_scripts: app_scripts(doc, page_url),
     }
 }
@@ -572,6 +584,23 @@ $(function () { var cid = location.hash.replace("#", "") || "2655"; loadList(cid
         };
         assert_eq!(name("2656"), "政府信息公开制度");
         assert_eq!(name("2657"), "规范性文件");
+    }
+
+    #[test]
+    fn an_unreadable_request_is_tied_to_its_sections_heading() {
+        let html = r#"<html><body><p><strong>就业创业</strong></p>
+<p>·<a href="/show/582.html">望奎县2022年公益性岗位招聘公告</a>　2022年7月1日</p>
+<p><strong>教育</strong></p><div id="jyList">正在加载...</div>
+<script>var tk = (new Date().getTime() * 7 + 13).toString(36);
+$.post('/ajax/edu.ashx', {act: 'list', tk: tk}, function (d) { $('#jyList').html(d); });</script>
+</body></html>"#;
+        let doc = Html::parse_document(html);
+        let url = Url::parse("http://www.wangkui.gov.cn/zdly.html").unwrap();
+        let scripted = extract(&doc, &url, &[]);
+        assert_eq!(scripted.gap_sections, ["教育"]);
+        // The row above stands under its own bold heading.
+        let rows = super::links::extract(&doc, &url);
+        assert_eq!(rows[0].section, "就业创业");
     }
 
     #[test]

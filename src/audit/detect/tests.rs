@@ -592,3 +592,37 @@ fn debt_news_without_figures_is_not_a_disclosure() {
     )];
     assert_eq!(verdict_for(&visit(home, 0, None), "21.debt"), None);
 }
+
+#[test]
+fn a_domain_section_of_a_page_with_only_old_items_is_outside_the_window() {
+    let mut p = page("http://127.0.0.1/zdly.html", "重点领域信息公开");
+    p.links = vec![
+        link(
+            "http://127.0.0.1/show/589.html",
+            "北安市供热公司2022年供热收费标准公示",
+            Some("2022-06-30"),
+            "公共企事业单位信息公开",
+        ),
+        link(
+            "http://127.0.0.1/show/596.html",
+            "北安市自来水公司水价公示",
+            Some("2021-11-03"),
+            "公共企事业单位信息公开",
+        ),
+        link(
+            "http://127.0.0.1/show/582.html",
+            "北安市2022年公益性岗位招聘公告",
+            Some("2022-07-01"),
+            "就业创业",
+        ),
+    ];
+    let v = visit(p, 1, None);
+    assert_eq!(
+        verdict_for(&v, "10.public_institutions"),
+        Some((Status::Fail, "outside_window"))
+    );
+    assert_eq!(
+        verdict_for(&v, "10.employment"),
+        Some((Status::Pass, "found"))
+    );
+}
