@@ -50,9 +50,10 @@ pub fn names_item(item: &Item, list: &Link, crawl: &CrawlVocabulary) -> bool {
             .fold(text.to_string(), |t, w| t.replace(w.as_str(), " "))
     };
     let (text, section) = (strip(&list.text), strip(&list.section));
+    let generic = lower(&crawl.generic_leads);
     let own_url_leads: Vec<String> = lower(&item.leads)
         .into_iter()
-        .filter(|l| l.is_ascii() && !lower(&crawl.generic_leads).contains(l))
+        .filter(|l| l.is_ascii() && !generic.contains(l))
         .collect();
     contains_any(&text, &item.topic)
         || contains_any(&text, &item.leads)

@@ -36,19 +36,6 @@ static CALL: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-/// Names a list script gives its page number (`loadPage(n)`).
-const PAGE_COUNTERS: &[&str] = &[
-    "n",
-    "p",
-    "pn",
-    "page",
-    "pageNo",
-    "pageNum",
-    "pageIndex",
-    "curPage",
-    "currentPage",
-    "pageno",
-];
 static GETTER_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^(?:[\w$]+\.)?\w+\s*\(\s*["']([\w-]+)["']\s*\)$"#).unwrap());
 static ENCODER: LazyLock<Regex> = LazyLock::new(|| {
@@ -259,7 +246,8 @@ impl<'a> Scope<'a> {
                 self.url_expression(&assigned, depth + 1)
                     .or_else(|| string_literal(fallback))
             })
-            .or_else(|| PAGE_COUNTERS.contains(&name).then(|| "1".to_string()))
+            // `loadPage(n)`: a page number, as in a query key.
+            .or_else(|| (name == "n" || is_page_key(name)).then(|| "1".to_string()))
     }
 
     /// Whether a request URL the page builds at run time cannot be

@@ -34,7 +34,7 @@ pub(super) struct ScriptedFrames {
 
 /// The addresses `scripts` give the page's empty frames; nothing when
 /// every frame has its own `src`.
-pub(super) fn scripted(doc: &Html, page_url: &Url, scripts: &[String]) -> ScriptedFrames {
+pub(super) fn scripted(doc: &Html, page_url: &Url, scripts: &[&str]) -> ScriptedFrames {
     let mut found = ScriptedFrames::default();
     let empty_frame = doc.select(&FRAMES).any(|f| {
         f.value()
@@ -91,6 +91,7 @@ mod tests {
             .select(&Selector::parse("script").unwrap())
             .map(|s| s.text().collect())
             .collect();
+        let scripts: Vec<&str> = scripts.iter().map(String::as_str).collect();
         scripted(
             &doc,
             &Url::parse("http://x.gov.cn/zdly/zcjc/index.html").unwrap(),

@@ -168,7 +168,6 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
             (packed::unpack(&code).unwrap_or(code), links::section(s))
         })
         .collect();
-    let codes: Vec<String> = scripts.iter().map(|(code, _)| code.clone()).collect();
     let mut gap_sections = Vec::new();
     for (code, heading) in &scripts {
         for (url, text) in pager_pages(code, page_url) {
@@ -220,6 +219,7 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
             push(url, LinkOrigin::Script, name);
         }
     }
+    let codes: Vec<&str> = scripts.iter().map(|(code, _)| code.as_str()).collect();
     let frames = frames::scripted(doc, page_url, &codes);
     for url in frames.urls {
         push(url, LinkOrigin::Frame, String::new());
