@@ -4,11 +4,11 @@
 //! cells that would start a formula neutralised. Every file is written to a
 //! temporary name and renamed, so a crash never leaves half a file.
 
-use crate::audit::{Finding, Status};
 use crate::evidence::StoredEvidence;
 use crate::history::OverrideRow;
 use crate::rubric::Rubric;
 use crate::score::{row_points, score_site, units, SiteScore};
+use crate::types::{Finding, ReasonCode, Status};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::io::Write;
@@ -62,7 +62,7 @@ impl SiteResult<'_> {
                     } else {
                         Status::Fail
                     },
-                    reason_code: "override".into(),
+                    reason_code: ReasonCode::Override,
                     reason: format!("override: {} (machine: {})", o.note, f.reason),
                     ..f.clone()
                 },
@@ -203,7 +203,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::Status;
+    use crate::types::Status;
 
     #[test]
     fn matrix_is_excel_ready() {
@@ -212,7 +212,7 @@ mod tests {
             item: "3".into(),
             item_name: "法治政府报告制度".into(),
             status: Status::Fail,
-            reason_code: "late".into(),
+            reason_code: ReasonCode::Late,
             reason: "=HYPERLINK(\"x\")".into(),
             evidence: None,
         }];

@@ -22,4 +22,5 @@ pub mod score;
 pub mod screenshot;
 pub mod serve;
 pub mod snapshot;
+pub mod types;
 pub mod verify;

@@ -6,9 +6,9 @@
 //! need a human; run metadata. No external resources, no scripts (a
 //! Content-Security-Policy forbids them), every captured string escaped.
 
-use crate::audit::{Finding, Status};
 use crate::rubric::Rubric;
 use crate::score::score_site;
+use crate::types::{Finding, Status};
 use std::fmt::Write;
 
 /// One county as the report shows it.
@@ -210,7 +210,7 @@ mod tests {
             item: "3".into(),
             item_name: "法治政府报告制度".into(),
             status: Status::Inconclusive,
-            reason_code: "blocked".into(),
+            reason_code: crate::types::ReasonCode::Blocked,
             reason: "blocked: <script>alert(1)</script>".into(),
             evidence: None,
         }];

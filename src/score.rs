@@ -5,8 +5,8 @@
 //! most 7). `inconclusive` scores nothing but is counted apart, so the
 //! evaluator sees what still needs a human.
 
-use crate::audit::{Finding, Status};
 use crate::rubric::Rubric;
+use crate::types::{Finding, Status};
 
 /// One scored unit: a stand-alone item, or a group of items under a cap.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -100,7 +100,7 @@ mod tests {
             item: item.into(),
             item_name: String::new(),
             status,
-            reason_code: String::new(),
+            reason_code: crate::types::ReasonCode::NotFound,
             reason: String::new(),
             evidence: None,
         }

@@ -12,9 +12,10 @@ use super::text::{
     body_report_year, contains_any, ends_with_any, first_match, title_core, years_named,
 };
 use super::{Candidate, Evidence, Status};
-use crate::crawl::Visit;
-use crate::page::{DateFact, Link};
 use crate::rubric::{IssuerRule, Item, ItemKind, Rubric, YearRule};
+use crate::types::ReasonCode;
+use crate::types::Visit;
+use crate::types::{DateFact, Link};
 use chrono::{Datelike, NaiveDate, Utc};
 use regex::Regex;
 use std::collections::HashMap;
@@ -102,7 +103,7 @@ fn evidence(
 fn candidate(
     item: &Item,
     status: Status,
-    code: &'static str,
+    code: ReasonCode,
     note: String,
     evidence: Evidence,
 ) -> Candidate {
@@ -140,7 +141,7 @@ fn dead_end(doc: &Doc, visit: &Visit, ctx: &Context, out: &mut Vec<Candidate>) {
         let (status, code, note) = if visit.soft_404 {
             (
                 Status::Inconclusive,
-                "soft_404",
+                ReasonCode::Soft404,
                 format!(
                     "the link 「{}」 answers with the site's catch-all page (soft 404)",
                     via.text
@@ -149,7 +150,7 @@ fn dead_end(doc: &Doc, visit: &Visit, ctx: &Context, out: &mut Vec<Candidate>) {
         } else {
             (
                 Status::Fail,
-                "broken_link",
+                ReasonCode::BrokenLink,
                 format!(
                     "the link 「{}」 answers HTTP {}",
                     via.text, visit.page.status
@@ -162,7 +163,7 @@ fn dead_end(doc: &Doc, visit: &Visit, ctx: &Context, out: &mut Vec<Candidate>) {
 }
 
 /// The issuer test as an item's rule reads it; `None` means acceptable.
-fn issuer_problem(item: &Item, doc: &Doc, ctx: &Context) -> Option<(&'static str, String)> {
+fn issuer_problem(item: &Item, doc: &Doc, ctx: &Context) -> Option<(ReasonCode, String)> {
     if item.issuer_rule == IssuerRule::Any {
         return None;
     }
@@ -173,10 +174,14 @@ fn issuer_problem(item: &Item, doc: &Doc, ctx: &Context) -> Option<(&'static str
     };
     match issuer_of(&evidence, &item.topic, ctx.county, &ctx.rubric.issuer) {
         Issuer::County | Issuer::Office | Issuer::Unknown => None,
-        i @ (Issuer::Department(_) | Issuer::Township(_)) => {
-            Some(("department_only", format!("issued by {}", i.describe())))
-        }
-        i => Some(("wrong_issuer", format!("issued by {}", i.describe()))),
+        i @ (Issuer::Department(_) | Issuer::Township(_)) => Some((
+            ReasonCode::DepartmentOnly,
+            format!("issued by {}", i.describe()),
+        )),
+        i => Some((
+            ReasonCode::WrongIssuer,
+            format!("issued by {}", i.describe()),
+        )),
     }
 }
 
@@ -193,7 +198,7 @@ fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
     let title = &doc.title;
     let topic = first_match(title, &item.topic)?;
     let core = title_core(title);
-    let miss = |code: &'static str, note: String| {
+    let miss = |code: ReasonCode, note: String| {
         let ev = evidence(doc, visit, ctx, title.clone(), doc.published);
         Some(candidate(item, Status::Fail, code, note, ev))
     };
@@ -204,7 +209,7 @@ fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             .any(|w| core.contains(w));
         return if looks_like_paper {
             miss(
-                "wrong_kind",
+                ReasonCode::WrongKind,
                 format!("「{title}」 is not the report itself"),
             )
         } else {
@@ -230,7 +235,7 @@ fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             .map(|y| format!("{y}"))
             .unwrap_or_else(|| "no year".into());
         return miss(
-            "wrong_year",
+            ReasonCode::WrongYear,
             format!("「{title}」 is about {named}, not {year}"),
         );
     }
@@ -244,7 +249,7 @@ fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
     if let (Some(deadline), Some(published)) = (item.deadline, doc.published) {
         if published.date >= deadline {
             return miss(
-                "late",
+                ReasonCode::Late,
                 format!("「{title}」 {date_note}, on or after the deadline {deadline}"),
             );
         }
@@ -269,7 +274,11 @@ fn report(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
     if doc.is_attachment && doc.page.text.is_empty() {
         note.push_str("; attachment text not extracted, judged by its link text");
     }
-    let code = if office { "office_report" } else { "found" };
+    let code = if office {
+        ReasonCode::OfficeReport
+    } else {
+        ReasonCode::Found
+    };
     let ev = evidence(doc, visit, ctx, title.clone(), doc.published);
     Some(candidate(item, Status::Pass, code, note, ev))
 }
@@ -307,7 +316,7 @@ fn guide(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
         ));
     }
     let note = format!("「{title}」 matched 「{topic}」 and names {markers} of the guide's particulars (office, address, hours, phone, channels)");
-    Some(candidate(item, Status::Pass, "found", note, ev))
+    Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev))
 }
 
 /// 7.column: the disclosure column the homepage links, with content.
@@ -355,10 +364,16 @@ fn column(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             "the homepage link 「{}」 opens a column with {rows} entries and {sub_columns} disclosure sub-columns",
             via.text
         );
-        Some(candidate(item, Status::Pass, "found", note, ev))
+        Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev))
     } else {
         let note = format!("the link 「{}」 opens a column without content", via.text);
-        Some(candidate(item, Status::Fail, "empty_column", note, ev))
+        Some(candidate(
+            item,
+            Status::Fail,
+            ReasonCode::EmptyColumn,
+            note,
+            ev,
+        ))
     }
 }
 
@@ -424,13 +439,19 @@ fn catalogue(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Can
         || departments >= 8 && departments * 2 >= doc.content_links.len();
     if doc.dated_rows().is_empty() && departments >= 3 && mostly_departments && !county_node {
         let note = format!("「{name}」 only lists departments ({departments}): a 部门目录, not the county's catalogue");
-        return Some(candidate(item, Status::Fail, "department_only", note, ev));
+        return Some(candidate(
+            item,
+            Status::Fail,
+            ReasonCode::DepartmentOnly,
+            note,
+            ev,
+        ));
     }
     if !has_content {
         return Some(candidate(
             item,
             Status::Fail,
-            "empty_column",
+            ReasonCode::EmptyColumn,
             format!("「{name}」 has no entries"),
             ev,
         ));
@@ -441,7 +462,7 @@ fn catalogue(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Can
         ""
     };
     let note = format!("{form}: 「{name}」{indexed}");
-    Some(candidate(item, Status::Pass, "found", note, ev))
+    Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev))
 }
 
 /// Is this title a national or provincial text rather than the county's?
@@ -476,7 +497,7 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
                     candidate(
                         item,
                         Status::Inconclusive,
-                        "only_higher_level_texts",
+                        ReasonCode::OnlyHigherLevelTexts,
                         format!("「{title}」 is a national or provincial text"),
                         ev,
                     )
@@ -494,7 +515,7 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
             return Some(candidate(
                 item,
                 Status::Pass,
-                "found",
+                ReasonCode::Found,
                 format!("「{title}」, {}", describe_date(doc.published)),
                 ev,
             ));
@@ -539,7 +560,7 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
             "the column 「{name}」 lists the county's own rules, e.g. 「{}」",
             first.text
         );
-        return Some(candidate(item, Status::Pass, "found", note, ev));
+        return Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev));
     }
     if let Some(first) = own.first() {
         let ev = evidence(doc, visit, ctx, first.text.clone(), doc.published);
@@ -547,7 +568,13 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
             "the column 「{name}」 lists only departments' or townships' rules, e.g. 「{}」",
             first.text
         );
-        return Some(candidate(item, Status::Fail, "department_only", note, ev));
+        return Some(candidate(
+            item,
+            Status::Fail,
+            ReasonCode::DepartmentOnly,
+            note,
+            ev,
+        ));
     }
     let ev = evidence(doc, visit, ctx, name.to_string(), doc.published);
     // National and provincial disclosure texts the column reposts (条例,
@@ -564,7 +591,7 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
         return Some(candidate(
             item,
             Status::Inconclusive,
-            "only_higher_level_texts",
+            ReasonCode::OnlyHigherLevelTexts,
             note,
             ev,
         ));
@@ -579,13 +606,19 @@ fn rules(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candida
             "the column 「{name}」 holds plans, not rules, such as 「{}」",
             plan.text
         );
-        return Some(candidate(item, Status::Fail, "wrong_kind", note, ev));
+        return Some(candidate(
+            item,
+            Status::Fail,
+            ReasonCode::WrongKind,
+            note,
+            ev,
+        ));
     }
     if (doc.says_empty() || doc.content_links.is_empty()) && !doc.filled_by_script {
         return Some(candidate(
             item,
             Status::Fail,
-            "empty_column",
+            ReasonCode::EmptyColumn,
             format!("the column 「{name}」 is empty"),
             ev,
         ));
@@ -631,7 +664,7 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
                 doc.title,
                 headings.join("、")
             );
-            return Some(candidate(item, Status::Pass, "found", note, ev));
+            return Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev));
         }
         if let Some(first) = rows.first() {
             let note = format!(
@@ -639,13 +672,13 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
                 rows.len(),
                 first.text
             );
-            return Some(candidate(item, Status::Pass, "found", note, ev));
+            return Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev));
         }
         if !doc.is_list && doc.page.text.chars().count() >= 300 && doc.title.contains(name) {
             return Some(candidate(
                 item,
                 Status::Pass,
-                "found",
+                ReasonCode::Found,
                 format!("「{}」 publishes the list", doc.title),
                 ev,
             ));
@@ -654,7 +687,7 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
             return Some(candidate(
                 item,
                 Status::Fail,
-                "empty_column",
+                ReasonCode::EmptyColumn,
                 format!("「{name}」 is empty"),
                 ev,
             ));
@@ -675,7 +708,7 @@ fn list(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
         return Some(candidate(
             item,
             Status::Pass,
-            "found",
+            ReasonCode::Found,
             format!("「{}」 publishes the list", doc.title),
             ev,
         ));
@@ -731,7 +764,7 @@ pub fn external_list_link(
             "the link 「{}」 leads to this county's list in an external system ({})",
             link.text, link.url
         );
-        Some(candidate(item, Status::Pass, "found", note, ev))
+        Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev))
     } else {
         let note = format!(
             "the link 「{}」 leads only to an external system's front page ({}); check by hand",
@@ -740,7 +773,7 @@ pub fn external_list_link(
         Some(candidate(
             item,
             Status::Inconclusive,
-            "province_system_front_page",
+            ReasonCode::ProvinceSystemFrontPage,
             note,
             ev,
         ))
@@ -760,11 +793,11 @@ fn dated_row_pass(
     let date = row.date.unwrap_or_default();
     let fact = DateFact {
         date,
-        source: crate::page::DateSource::ListContext,
+        source: crate::types::DateSource::ListContext,
     };
     let ev = evidence(doc, visit, ctx, format!("{} {date}", row.text), Some(fact));
     let note = format!("{place} 「{}」 dated {date}", row.text);
-    candidate(item, Status::Pass, "found", note, ev)
+    candidate(item, Status::Pass, ReasonCode::Found, note, ev)
 }
 
 /// Items 10.*: a column of the domain holding an item dated in the window.
@@ -797,7 +830,13 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
                 "the list 「{}」 holds items dated only outside the window",
                 row.section
             );
-            return Some(candidate(item, Status::Fail, "outside_window", note, ev));
+            return Some(candidate(
+                item,
+                Status::Fail,
+                ReasonCode::OutsideWindow,
+                note,
+                ev,
+            ));
         }
     }
     let names: Vec<&str> = if doc.is_list {
@@ -821,13 +860,19 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
         let ev = evidence(doc, visit, ctx, name.to_string(), None);
         if !rows.is_empty() {
             let note = format!("the column 「{name}」 holds items dated only outside the window");
-            return Some(candidate(item, Status::Fail, "outside_window", note, ev));
+            return Some(candidate(
+                item,
+                Status::Fail,
+                ReasonCode::OutsideWindow,
+                note,
+                ev,
+            ));
         }
         if doc.is_empty {
             return Some(candidate(
                 item,
                 Status::Fail,
-                "empty_column",
+                ReasonCode::EmptyColumn,
                 format!("the column 「{name}」 is empty"),
                 ev,
             ));
@@ -849,13 +894,19 @@ fn domain(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candid
             doc.title,
             describe_date(Some(published))
         );
-        Some(candidate(item, Status::Pass, "found", note, ev))
+        Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev))
     } else {
         let note = format!(
             "「{}」 in the column 「{name}」 is dated {} outside the window",
             doc.title, published.date
         );
-        Some(candidate(item, Status::Fail, "outside_window", note, ev))
+        Some(candidate(
+            item,
+            Status::Fail,
+            ReasonCode::OutsideWindow,
+            note,
+            ev,
+        ))
     }
 }
 
@@ -924,11 +975,17 @@ fn debt(item: &Item, doc: &Doc, visit: &Visit, ctx: &Context) -> Option<Candidat
     match published {
         Some(p) if ctx.in_window(p.date) => {
             let note = format!("「{title}」: {why}; {}", describe_date(published));
-            Some(candidate(item, Status::Pass, "found", note, ev))
+            Some(candidate(item, Status::Pass, ReasonCode::Found, note, ev))
         }
         Some(p) => {
             let note = format!("「{title}」 is dated {} outside the window", p.date);
-            Some(candidate(item, Status::Fail, "outside_window", note, ev))
+            Some(candidate(
+                item,
+                Status::Fail,
+                ReasonCode::OutsideWindow,
+                note,
+                ev,
+            ))
         }
         None => None,
     }

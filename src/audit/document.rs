@@ -7,8 +7,8 @@
 
 use super::text::normalise_title;
 use super::ParentFacts;
-use crate::crawl::Visit;
-use crate::page::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
+use crate::types::Visit;
+use crate::types::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
 use std::collections::HashSet;
 use url::Url;
 

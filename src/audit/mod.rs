@@ -19,73 +19,13 @@ pub use relevance::relevance;
 use relevance::{names_item, SPECIFIC};
 
 use crate::campaign::County;
-use crate::crawl::{CrawlOutcome, FetchError, SkipReason, Visit};
-use crate::page::{DateFact, Link, Page};
 use crate::rubric::Rubric;
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::types::{Candidate, Evidence, Finding, Status};
+use crate::types::{CrawlOutcome, DateFact, FetchError, Link, Page, ReasonCode, SkipReason, Visit};
+use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use url::Url;
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Pass,
-    Fail,
-    Inconclusive,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Inconclusive => "inconclusive",
-        }
-    }
-}
-
-/// What a verdict rests on: the page, what matched, and when it was seen.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Evidence {
-    pub url: Url,
-    pub title: String,
-    /// The text that matched (title, link text, date line).
-    pub excerpt: String,
-    pub published: Option<DateFact>,
-    pub http_status: u16,
-    pub sha256: String,
-    pub fetched_at: DateTime<Utc>,
-    pub tls_unverified: bool,
-    /// Validators of the evidence response, for a later conditional recheck.
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
-
-/// The verdict on one rubric item for one site.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Finding {
-    pub item: String,
-    pub item_name: String,
-    pub status: Status,
-    /// Short code (`found`, `late`, `robots_disallowed`, …).
-    pub reason_code: String,
-    /// A sentence for the evaluator.
-    pub reason: String,
-    pub evidence: Option<Evidence>,
-}
-
-/// One detector's opinion about one item from one document.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub item: String,
-    pub status: Status,
-    pub reason_code: &'static str,
-    pub note: String,
-    pub evidence: Evidence,
-}
 
 /// Facts of a visited page that later attachments inherit (their date,
 /// issuer and column come from the article that linked them).
@@ -110,7 +50,7 @@ pub struct SiteAudit {
     candidates: Vec<Candidate>,
     passed: HashSet<String>,
     /// Per item: relevant links not looked at, by reason code.
-    not_covered: HashMap<String, Vec<(&'static str, String)>>,
+    not_covered: HashMap<String, Vec<(ReasonCode, String)>>,
     /// Per item: pages drawn or filled by script that pointed at it only
     /// through the generic 政务公开 words. They keep an item without any
     /// verdict of its own undecided, but do not outweigh what the item's
@@ -204,10 +144,10 @@ impl SiteAudit {
         // as part of this one.
         let continuation = matches!(
             link.origin,
-            crate::page::LinkOrigin::Pager
-                | crate::page::LinkOrigin::Script
-                | crate::page::LinkOrigin::Data
-                | crate::page::LinkOrigin::Frame
+            crate::types::LinkOrigin::Pager
+                | crate::types::LinkOrigin::Script
+                | crate::types::LinkOrigin::Data
+                | crate::types::LinkOrigin::Frame
         );
         let mut priority = best as f32;
         if continuation {
@@ -227,7 +167,7 @@ impl SiteAudit {
     /// its own words; a navigation link or list continuation may lead
     /// anywhere), or it is one of the site's navigation links.
     pub fn still_wanted(&self, link: &Link) -> bool {
-        use crate::page::LinkOrigin;
+        use crate::types::LinkOrigin;
         let threshold = self.threshold(link);
         let site_nav =
             threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
@@ -264,7 +204,7 @@ impl SiteAudit {
                         .to_string()
                 })
                 .and_then(|d| Url::parse(&format!("http://{d}")).ok())
-                .and_then(|u| crate::crawl::registered_domain(&u));
+                .and_then(|u| crate::types::registered_domain(&u));
         }
         let parent = visit
             .parent
@@ -294,7 +234,7 @@ impl SiteAudit {
         let rows_in_html = doc
             .content_links
             .iter()
-            .any(|l| l.date.is_some() && l.origin == crate::page::LinkOrigin::Anchor);
+            .any(|l| l.date.is_some() && l.origin == crate::types::LinkOrigin::Anchor);
         let unread_list = !page.script_gaps.is_empty() && !rows_in_html;
         if page.published.is_none() && (unread_list || page.unfollowable_pages.is_some()) {
             // Its list (or its later pages) comes from a request the crawler
@@ -311,12 +251,12 @@ impl SiteAudit {
                 // list page never fetched: it counts as part of its own
                 // column, and a generic one (政务公开) may hold any item.
                 origin: if page.drawn_by_script {
-                    crate::page::LinkOrigin::Script
+                    crate::types::LinkOrigin::Script
                 } else {
-                    crate::page::LinkOrigin::Anchor
+                    crate::types::LinkOrigin::Anchor
                 },
             };
-            self.note_uncovered(&list, &page.url, "script_list");
+            self.note_uncovered(&list, &page.url, ReasonCode::ScriptList);
         }
         // A section of the page (教育 on a 重点领域 page) whose list a script
         // fills: its items were never seen.
@@ -327,9 +267,9 @@ impl SiteAudit {
                 context: String::new(),
                 section: String::new(),
                 date: None,
-                origin: crate::page::LinkOrigin::Anchor,
+                origin: crate::types::LinkOrigin::Anchor,
             };
-            self.note_uncovered(&section, &page.url, "script_list");
+            self.note_uncovered(&section, &page.url, ReasonCode::ScriptList);
         }
         for candidate in found {
             if candidate.status == Status::Pass {
@@ -377,19 +317,19 @@ impl SiteAudit {
     /// from failing.
     pub fn note_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
         let code = match reason {
-            SkipReason::Robots => "robots_disallowed",
-            SkipReason::Budget => "budget_exhausted",
-            SkipReason::Depth => "budget_exhausted",
-            SkipReason::Blocked => "blocked",
+            SkipReason::Robots => ReasonCode::RobotsDisallowed,
+            SkipReason::Budget => ReasonCode::BudgetExhausted,
+            SkipReason::Depth => ReasonCode::BudgetExhausted,
+            SkipReason::Blocked => ReasonCode::Blocked,
             SkipReason::OutOfScope => {
                 self.note_external(link, parent);
                 // Another host of the county's own domain (an `xxgk.`
                 // platform) is the county's site too, but the crawl keeps
                 // to one host and its robots.txt: not looked at.
-                if crate::crawl::sibling_hosts(parent, &link.url)
+                if crate::types::sibling_hosts(parent, &link.url)
                     || self.declared_sibling(&link.url)
                 {
-                    self.note_uncovered(link, parent, "out_of_scope");
+                    self.note_uncovered(link, parent, ReasonCode::OutOfScope);
                 }
                 return;
             }
@@ -401,21 +341,21 @@ impl SiteAudit {
     /// A link into the domain the site declares as its own.
     fn declared_sibling(&self, url: &Url) -> bool {
         self.declared_domain.is_some()
-            && crate::crawl::registered_domain(url) == self.declared_domain
+            && crate::types::registered_domain(url) == self.declared_domain
     }
 
     pub fn note_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {
         let _ = error;
-        self.note_uncovered(link, parent, "unreachable");
+        self.note_uncovered(link, parent, ReasonCode::Unreachable);
     }
 
-    fn note_uncovered(&mut self, link: &Link, parent: &Url, code: &'static str) {
+    fn note_uncovered(&mut self, link: &Link, parent: &Url, code: ReasonCode) {
         let parent_link = self.known_page(parent);
         let continuation = matches!(
             link.origin,
-            crate::page::LinkOrigin::Pager
-                | crate::page::LinkOrigin::Script
-                | crate::page::LinkOrigin::Frame
+            crate::types::LinkOrigin::Pager
+                | crate::types::LinkOrigin::Script
+                | crate::types::LinkOrigin::Frame
         );
         let threshold = if continuation {
             1
@@ -463,7 +403,7 @@ impl SiteAudit {
             if score == 0 || score < threshold {
                 continue;
             }
-            if code == "script_list" && score < SPECIFIC {
+            if code == ReasonCode::ScriptList && score < SPECIFIC {
                 let urls = self.unread_generic.entry(item.id.clone()).or_default();
                 if urls.len() < 20 {
                     urls.push(link.url.to_string());
@@ -486,7 +426,7 @@ impl SiteAudit {
             context: String::new(),
             section: p.columns.join(" "),
             date: None,
-            origin: crate::page::LinkOrigin::Anchor,
+            origin: crate::types::LinkOrigin::Anchor,
         })
     }
 
@@ -532,7 +472,7 @@ fn page_as_link(page: &Page) -> Link {
         context: String::new(),
         section,
         date: None,
-        origin: crate::page::LinkOrigin::Anchor,
+        origin: crate::types::LinkOrigin::Anchor,
     }
 }
 

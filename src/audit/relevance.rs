@@ -5,8 +5,8 @@
 //! errors) keeps its items from failing.
 
 use super::text::contains_any;
-use crate::page::Link;
 use crate::rubric::{CrawlVocabulary, Item};
+use crate::types::Link;
 
 /// The lowest score from an item's own words (in the link's URL or
 /// better); below it a link only matches the generic 政务公开 leads.
@@ -87,8 +87,8 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::LinkOrigin;
     use crate::rubric::Rubric;
+    use crate::types::LinkOrigin;
     use url::Url;
 
     fn link(text: &str, url: &str) -> Link {

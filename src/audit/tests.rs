@@ -1,8 +1,8 @@
 //! A whole site's audit: what was not looked at keeps items from failing.
 
 use super::*;
-use crate::crawl::{Fetched, SiteStart, SkipReason};
-use crate::page::{LinkOrigin, PageKind};
+use crate::types::{Fetched, LinkOrigin, PageKind, SiteStart, SkipReason};
+use chrono::Utc;
 
 const HOME: &str = "http://www.hljba.gov.cn/";
 
@@ -167,7 +167,7 @@ fn an_iframe_list_sits_in_its_parents_column() {
 #[test]
 fn a_failed_list_page_keeps_open_only_the_items_its_list_is_named_for() {
     let error = |url: &str| FetchError {
-        class: crate::crawl::FetchErrorClass::ServerError,
+        class: crate::types::FetchErrorClass::ServerError,
         message: "503 Service Unavailable".into(),
         url: Url::parse(url).unwrap(),
     };

@@ -8,20 +8,20 @@
 //! near-miss as its reason.
 
 use super::{Candidate, Finding, Status};
-use crate::crawl::{CrawlOutcome, SiteStart};
 use crate::rubric::Rubric;
+use crate::types::{CrawlOutcome, ReasonCode, SiteStart};
 use std::collections::HashMap;
 
 /// How telling a failing near-miss is: the highest one names the failure.
-fn fail_rank(code: &str) -> u8 {
+fn fail_rank(code: ReasonCode) -> u8 {
     match code {
-        "late" => 9,
-        "department_only" | "wrong_issuer" => 8,
-        "wrong_year" => 7,
-        "outside_window" => 6,
-        "wrong_kind" => 5,
-        "empty_column" => 4,
-        "broken_link" => 3,
+        ReasonCode::Late => 9,
+        ReasonCode::DepartmentOnly | ReasonCode::WrongIssuer => 8,
+        ReasonCode::WrongYear => 7,
+        ReasonCode::OutsideWindow => 6,
+        ReasonCode::WrongKind => 5,
+        ReasonCode::EmptyColumn => 4,
+        ReasonCode::BrokenLink => 3,
         _ => 1,
     }
 }
@@ -29,7 +29,7 @@ fn fail_rank(code: &str) -> u8 {
 /// Which passing candidate to show: the whole county's over its office's,
 /// then a shown 发布日期 over weaker dates, then the first seen.
 fn pass_rank(c: &Candidate) -> (u8, u8) {
-    let whole = u8::from(c.reason_code == "found");
+    let whole = u8::from(c.reason_code == ReasonCode::Found);
     let dated = match c.evidence.published {
         Some(p) => 8 - p.source as u8,
         None => 0,
@@ -37,28 +37,28 @@ fn pass_rank(c: &Candidate) -> (u8, u8) {
     (whole, dated)
 }
 
-fn start_blocker(outcome: &CrawlOutcome) -> Option<(&'static str, String)> {
+fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
     match &outcome.start {
         SiteStart::Reached { .. } => None,
         SiteStart::Unreachable { class, message } => {
-            Some(("unreachable", format!("the site could not be reached ({class:?}: {message})")))
+            Some((ReasonCode::Unreachable, format!("the site could not be reached ({class:?}: {message})")))
         }
         SiteStart::Blocked { status, .. } => Some((
-            "blocked",
+            ReasonCode::Blocked,
             format!("the site answered HTTP {status} with an anti-bot challenge; check by hand in a browser"),
         )),
         SiteStart::RobotsUnavailable { message } => Some((
-            "robots_unavailable",
+            ReasonCode::RobotsUnavailable,
             format!("robots.txt could not be read ({message}); RFC 9309 says crawl nothing"),
         )),
-        SiteStart::RobotsDisallowed => Some(("robots_disallowed", "robots.txt disallows the homepage".to_string())),
+        SiteStart::RobotsDisallowed => Some((ReasonCode::RobotsDisallowed, "robots.txt disallows the homepage".to_string())),
     }
 }
 
 pub fn decide(
     rubric: &Rubric,
     candidates: Vec<Candidate>,
-    not_covered: &HashMap<String, Vec<(&'static str, String)>>,
+    not_covered: &HashMap<String, Vec<(ReasonCode, String)>>,
     unread_generic: &HashMap<String, Vec<String>>,
     outcome: &CrawlOutcome,
 ) -> Vec<Finding> {
@@ -73,11 +73,11 @@ pub fn decide(
         .map(|item| {
             let found = by_item.remove(item.id.as_str()).unwrap_or_default();
             let finding =
-                |status: Status, code: &str, reason: String, from: Option<&Candidate>| Finding {
+                |status: Status, code: ReasonCode, reason: String, from: Option<&Candidate>| Finding {
                     item: item.id.clone(),
                     item_name: item.name.clone(),
                     status,
-                    reason_code: code.to_string(),
+                    reason_code: code,
                     reason: format!("{code}: {reason}"),
                     evidence: from.map(|c| c.evidence.clone()),
                 };
@@ -94,12 +94,12 @@ pub fn decide(
                 );
             }
             if let Some((code, why)) = &blocker {
-                return finding(Status::Inconclusive, code, why.clone(), None);
+                return finding(Status::Inconclusive, *code, why.clone(), None);
             }
             if outcome.blocked_midway {
                 return finding(
                     Status::Inconclusive,
-                    "blocked",
+                    ReasonCode::Blocked,
                     "the site started answering with an anti-bot challenge during the crawl".into(),
                     None,
                 );
@@ -109,12 +109,12 @@ pub fn decide(
             }
             if let Some(missed) = not_covered.get(&item.id) {
                 for code in [
-                    "robots_disallowed",
-                    "unreachable",
-                    "blocked",
-                    "budget_exhausted",
-                    "script_list",
-                    "out_of_scope",
+                    ReasonCode::RobotsDisallowed,
+                    ReasonCode::Unreachable,
+                    ReasonCode::Blocked,
+                    ReasonCode::BudgetExhausted,
+                    ReasonCode::ScriptList,
+                    ReasonCode::OutOfScope,
                 ] {
                     let urls: Vec<&str> = missed
                         .iter()
@@ -123,13 +123,13 @@ pub fn decide(
                         .collect();
                     if let Some(first) = urls.first() {
                         let why = match code {
-                            "robots_disallowed" => "robots.txt disallows",
-                            "unreachable" => "fetching failed for",
-                            "blocked" => "an anti-bot challenge stopped the crawl before",
-                            "out_of_scope" => "another host of the county's domain (not crawled) holds",
+                            ReasonCode::RobotsDisallowed => "robots.txt disallows",
+                            ReasonCode::Unreachable => "fetching failed for",
+                            ReasonCode::Blocked => "an anti-bot challenge stopped the crawl before",
+                            ReasonCode::OutOfScope => "another host of the county's domain (not crawled) holds",
                             _ => "the page budget ran out before",
                         };
-                        let reason = if code == "script_list" {
+                        let reason = if code == ReasonCode::ScriptList {
                             format!(
                                 "{} relevant list page(s) are filled by a script whose data request could not be reproduced without a browser, e.g. {first}",
                                 urls.len()
@@ -154,13 +154,13 @@ pub fn decide(
                     urls.len(),
                     urls[0]
                 );
-                return finding(Status::Inconclusive, "script_list", reason, None);
+                return finding(Status::Inconclusive, ReasonCode::ScriptList, reason, None);
             }
             let reason = format!(
                 "nothing on the site matched after visiting {} pages, every relevant link included",
                 outcome.pages_fetched
             );
-            finding(Status::Fail, "not_found", reason, None)
+            finding(Status::Fail, ReasonCode::NotFound, reason, None)
         })
         .collect()
 }

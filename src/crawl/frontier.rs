@@ -6,7 +6,7 @@
 //! stale copy when it comes up.
 
 use super::scope::dedup_key;
-use crate::page::Link;
+use crate::types::Link;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use url::Url;
@@ -126,7 +126,7 @@ impl Frontier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::LinkOrigin;
+    use crate::types::LinkOrigin;
 
     fn q(url: &str, priority: f32, depth: u32) -> Queued {
         Queued {

@@ -20,14 +20,12 @@ mod transport;
 
 pub use challenge::detect_challenge;
 pub use politeness::{HostPermit, Politeness};
-pub use scope::{registered_domain, sibling_hosts};
 pub use site::crawl_site;
 
-use crate::page::{Link, Page};
-use bytes::Bytes;
-use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
-use std::net::IpAddr;
+use crate::types::{
+    CrawlOutcome, FetchError, FetchErrorClass, Fetched, Hop, Link, Page, SiteStart, SkipReason,
+    Visit,
+};
 use std::time::Duration;
 use url::Url;
 
@@ -100,65 +98,6 @@ pub fn default_user_agent() -> String {
     )
 }
 
-/// One hop of a redirect chain, recorded for the evidence.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Hop {
-    pub url: Url,
-    pub status: u16,
-    pub location: Option<String>,
-}
-
-/// One fetched response, content-encoding already undone.
-#[derive(Debug, Clone)]
-pub struct Fetched {
-    /// The URL asked for (before redirects).
-    pub requested: Url,
-    /// The URL that answered.
-    pub final_url: Url,
-    pub status: u16,
-    /// Response headers as received (names lower-cased), in order.
-    pub headers: Vec<(String, String)>,
-    pub body: Bytes,
-    /// Body was longer than the cap and was cut.
-    pub truncated: bool,
-    /// Redirect hops before the final response (empty when none).
-    pub hops: Vec<Hop>,
-    pub fetched_at: DateTime<Utc>,
-    /// The certificate did not verify and the page was read anyway.
-    pub tls_unverified: bool,
-    pub remote_addr: Option<IpAddr>,
-    /// Served from an earlier capture of this run (`--resume`), not
-    /// fetched again.
-    pub from_archive: bool,
-    /// The server answered a conditional GET with 304 Not Modified: status,
-    /// headers and body are the earlier capture's (headers updated from the
-    /// 304), `fetched_at` is now.
-    pub revisit: Option<Revisit>,
-}
-
-/// A 304 answer and the earlier capture it confirms.
-#[derive(Debug, Clone)]
-pub struct Revisit {
-    /// Headers of the 304 response as received.
-    pub not_modified_headers: Vec<(String, String)>,
-    /// Request headers that made the GET conditional.
-    pub conditions: Vec<(String, String)>,
-    pub earlier: EarlierCapture,
-}
-
-/// Where an earlier run archived a response.
-#[derive(Debug, Clone)]
-pub struct EarlierCapture {
-    /// The earlier WARC file (absolute, or as the history names it).
-    pub warc_path: std::path::PathBuf,
-    pub offset: u64,
-    pub length: u64,
-    pub record_id: String,
-    pub captured_at: DateTime<Utc>,
-    /// sha256 of the earlier payload, lowercase hex.
-    pub payload_sha256: String,
-}
-
 /// An earlier run's captures of the pages a recheck visits first: the
 /// validators for a conditional GET, and the captured response to stand in
 /// for a 304.
@@ -176,91 +115,6 @@ pub trait Revalidate: Send + Sync + std::fmt::Debug {
 /// them from here instead of asking the site again.
 pub trait Replay: Send + Sync + std::fmt::Debug {
     fn lookup(&self, url: &Url) -> Option<Fetched>;
-}
-
-impl Fetched {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Why a fetch gave no usable response, by class (run.json counts these).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum FetchErrorClass {
-    Dns,
-    Connect,
-    Tls,
-    Timeout,
-    /// 5xx (after retries) or 429 past the Retry-After cap.
-    ServerError,
-    TooManyRedirects,
-    /// A redirect left the site's scope (only the homepage may move the
-    /// site to another host).
-    RedirectOutOfScope,
-    Body,
-    Other,
-}
-
-impl FetchErrorClass {
-    /// The snake_case name used as the key of [`CrawlOutcome::errors`].
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FetchErrorClass::Dns => "dns",
-            FetchErrorClass::Connect => "connect",
-            FetchErrorClass::Tls => "tls",
-            FetchErrorClass::Timeout => "timeout",
-            FetchErrorClass::ServerError => "server_error",
-            FetchErrorClass::TooManyRedirects => "too_many_redirects",
-            FetchErrorClass::RedirectOutOfScope => "redirect_out_of_scope",
-            FetchErrorClass::Body => "body",
-            FetchErrorClass::Other => "other",
-        }
-    }
-}
-
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{class:?}: {message}")]
-pub struct FetchError {
-    pub class: FetchErrorClass,
-    pub message: String,
-    pub url: Url,
-}
-
-/// Why a discovered link was not fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    Robots,
-    OutOfScope,
-    Budget,
-    Trap,
-    Depth,
-    /// The host answered with an anti-bot challenge and is no longer probed.
-    Blocked,
-    /// Not http(s), or a `mailto:`/`javascript:` link.
-    Scheme,
-}
-
-/// One fetched document as the observer sees it.
-#[derive(Debug)]
-pub struct Visit {
-    pub fetched: Fetched,
-    pub page: Page,
-    /// Link hops from the homepage (the homepage is 0).
-    pub depth: u32,
-    /// The link that led here (None for the homepage, robots, sitemaps).
-    pub found_via: Option<Link>,
-    /// URL of the page that held `found_via`.
-    pub parent: Option<Url>,
-    /// The host answers unknown paths with 200 and this body looks like that
-    /// answer (or like the homepage, for a URL that is not the homepage).
-    pub soft_404: bool,
 }
 
 /// What the observer tells the crawler after a page.
@@ -289,56 +143,4 @@ pub trait SiteObserver: Send {
     }
     /// A link whose fetch failed after retries.
     fn on_fetch_error(&mut self, link: &Link, parent: &Url, error: &FetchError);
-}
-
-/// How the start of a site went.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SiteStart {
-    /// The homepage answered (possibly on the other scheme, possibly on
-    /// the host it redirected to): `homepage` is the URL that answered.
-    Reached { homepage: Url },
-    Unreachable {
-        class: FetchErrorClass,
-        message: String,
-    },
-    /// The homepage answered with an anti-bot challenge.
-    Blocked { status: u16, message: String },
-    /// robots.txt answered 5xx or not at all: RFC 9309 says disallow all.
-    RobotsUnavailable { message: String },
-    /// robots.txt disallows the homepage itself.
-    RobotsDisallowed,
-}
-
-/// What the crawl of one site did; run.json reports it.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CrawlOutcome {
-    pub start: SiteStart,
-    /// The homepage redirected to another host (a site that moved domain):
-    /// the homepage URL it ended on. That host became the site's scope and
-    /// its robots.txt applied; the start host was left alone.
-    pub moved_to: Option<Url>,
-    pub pages_fetched: usize,
-    /// Of those, earlier evidence the server confirmed unchanged (HTTP 304
-    /// to a conditional GET): no body was transferred.
-    #[serde(default)]
-    pub pages_not_modified: usize,
-    /// Fetch errors by class.
-    pub errors: BTreeMap<String, u32>,
-    /// Links left in the frontier when the page budget ran out.
-    pub budget_exhausted: bool,
-    /// A challenge page appeared mid-crawl and the host was left alone.
-    pub blocked_midway: bool,
-    /// Sections (`/fdzdgk/`) that answered with a challenge while the rest
-    /// of the host did not: their links were left alone, the rest crawled.
-    #[serde(default)]
-    pub blocked_sections: Vec<String>,
-    pub soft_404_host: bool,
-    /// Crawl-delay from robots.txt as applied (after the cap), if any.
-    pub crawl_delay: Option<f64>,
-    /// Crawl-delay asked for, when the cap cut it or it was waived: with an
-    /// unlimited rate a loopback host (a fixture server) is not slowed.
-    pub crawl_delay_requested: Option<f64>,
-    pub robots_ignored: bool,
-    pub stopped_early: bool,
 }

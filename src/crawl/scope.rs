@@ -7,6 +7,7 @@
 //! self-nesting relative links from eating the page budget.
 
 use super::SkipReason;
+use crate::types::bare_host;
 use std::collections::{HashMap, HashSet};
 use url::Url;
 
@@ -71,43 +72,6 @@ pub fn is_loopback(url: &Url) -> bool {
 
 pub fn is_http(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https")
-}
-
-/// Second-level suffixes under which a registered domain has three
-/// labels (`hljba.gov.cn`), as on the county sites' `.gov.cn`.
-const SECOND_LEVEL_SUFFIXES: &[&str] = &["gov", "com", "net", "org", "edu", "ac"];
-
-/// The registered domain of the URL's host (`hljba.gov.cn` for
-/// `xxgk.hljba.gov.cn`); `None` for an IP address or a single label.
-pub fn registered_domain(url: &Url) -> Option<String> {
-    let Some(url::Host::Domain(host)) = url.host() else {
-        return None;
-    };
-    let host = host.to_ascii_lowercase();
-    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
-    let n = labels.len();
-    let keep =
-        if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVEL_SUFFIXES.contains(&labels[n - 2]) {
-            3
-        } else {
-            2
-        };
-    (n >= keep).then(|| labels[n - keep..].join("."))
-}
-
-/// `a` and `b` are different hosts of one registered domain
-/// (`www.hljba.gov.cn` and `xxgk.hljba.gov.cn`).
-pub fn sibling_hosts(a: &Url, b: &Url) -> bool {
-    registered_domain(a).is_some_and(|d| Some(d) == registered_domain(b))
-        && bare_host(a) != bare_host(b)
-}
-
-fn bare_host(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    match host.strip_prefix("www.") {
-        Some(rest) => rest.to_string(),
-        None => host,
-    }
 }
 
 /// The URL as fetched: fragment, session id and a bare `?` dropped. The
@@ -240,6 +204,7 @@ fn admit(seen: &mut HashSet<String>, value: &str, cap: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::{registered_domain, sibling_hosts};
 
     #[test]
     fn registered_domains_and_siblings() {

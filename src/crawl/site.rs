@@ -19,7 +19,7 @@ use super::{
     CrawlConfig, CrawlOutcome, FetchError, FetchErrorClass, Fetched, Flow, SiteObserver, SiteStart,
     SkipReason, Visit,
 };
-use crate::page::{Link, LinkOrigin, Page};
+use crate::types::{Link, LinkOrigin, Page};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

@@ -8,8 +8,10 @@
 
 use super::site::crawl_site_with;
 use super::*;
-use crate::page::LinkOrigin;
+use crate::types::LinkOrigin;
+use crate::types::{EarlierCapture, Revisit};
 use bytes::Bytes;
+use chrono::Utc;
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;

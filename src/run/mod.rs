@@ -18,12 +18,14 @@ mod replay;
 pub mod revalidate;
 mod snapshots;
 
-use crate::audit::{Finding, SiteAudit, Status};
+use crate::audit::SiteAudit;
 use crate::campaign::{Campaign, County};
-use crate::crawl::{crawl_site, CrawlConfig, CrawlOutcome, Politeness};
+use crate::crawl::{crawl_site, CrawlConfig, Politeness};
 use crate::evidence::{StoredEvidence, WarcHandle, WarcInfo, WarcWriter};
 use crate::history::{History, RunRow, RunState};
 use crate::rubric::Rubric;
+use crate::types::CrawlOutcome;
+use crate::types::{Finding, Status};
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -182,8 +184,8 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
 
 /// The earlier run's passing evidence, as links to visit first in a
 /// recheck, named as their links named them.
-pub fn recheck_seeds(previous: &[crate::history::FindingRow]) -> Vec<crate::page::Link> {
-    let mut seeds: Vec<crate::page::Link> = Vec::new();
+pub fn recheck_seeds(previous: &[crate::history::FindingRow]) -> Vec<crate::types::Link> {
+    let mut seeds: Vec<crate::types::Link> = Vec::new();
     for f in previous.iter().filter(|f| f.status == "pass") {
         let Some(url) = f.evidence_url.as_deref().and_then(|u| Url::parse(u).ok()) else {
             continue;
@@ -191,7 +193,7 @@ pub fn recheck_seeds(previous: &[crate::history::FindingRow]) -> Vec<crate::page
         if seeds.iter().any(|s| s.url == url) {
             continue;
         }
-        seeds.push(crate::page::Link {
+        seeds.push(crate::types::Link {
             url,
             text: f.evidence_title.clone().unwrap_or_default(),
             context: String::new(),
@@ -200,7 +202,7 @@ pub fn recheck_seeds(previous: &[crate::history::FindingRow]) -> Vec<crate::page
                 .published
                 .as_deref()
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-            origin: crate::page::LinkOrigin::Evidence,
+            origin: crate::types::LinkOrigin::Evidence,
         });
     }
     seeds
@@ -217,7 +219,7 @@ pub fn run_dir_key(dir: &Path) -> String {
 /// Timeouts, refused connections, 5xx and resets pass; a site (or a row)
 /// that failed only for such a reason is worth one more look.
 fn needs_second_pass(site: &SiteReport) -> bool {
-    use crate::crawl::{FetchErrorClass as C, SiteStart};
+    use crate::types::{FetchErrorClass as C, SiteStart};
     let transient_start = matches!(
         site.outcome.start,
         SiteStart::Unreachable {

@@ -3,9 +3,10 @@
 //! logs what was fetched and what was not.
 
 use crate::audit::SiteAudit;
-use crate::crawl::{FetchError, Flow, SiteObserver, SkipReason, Visit};
+use crate::crawl::{Flow, SiteObserver};
 use crate::evidence::{EarlierRecord, Exchange, RecordRef, RevisitExchange, WarcHandle};
-use crate::page::{Link, Page};
+use crate::types::{FetchError, SkipReason, Visit};
+use crate::types::{Link, Page};
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};

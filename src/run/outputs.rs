@@ -5,13 +5,14 @@
 
 use super::{RunReport, SiteReport};
 use crate::campaign::Campaign;
-use crate::crawl::{CrawlConfig, SiteStart};
+use crate::crawl::CrawlConfig;
 use crate::emit::{self, SiteResult};
 use crate::evidence::warc::sha256_hex;
 use crate::history::{FindingRow, OverrideRow, RunRow};
 use crate::report::{self, ReportMeta, ReportSite};
 use crate::rubric::Rubric;
 use crate::score::score_site;
+use crate::types::SiteStart;
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 use std::path::Path;

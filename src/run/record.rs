@@ -4,12 +4,12 @@
 
 use super::replay::ArchiveReplay;
 use super::SiteReport;
-use crate::audit::{Evidence, Finding, Status};
 use crate::campaign::County;
 use crate::evidence::{RecordRef, StoredEvidence};
 use crate::history::{FindingRow, SiteRow};
-use crate::page::{DateFact, DateSource};
 use crate::rubric::Rubric;
+use crate::types::{DateFact, DateSource};
+use crate::types::{Evidence, Finding, Status};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 
@@ -31,7 +31,7 @@ pub fn finding_rows(site: &SiteReport) -> Vec<FindingRow> {
             FindingRow {
                 item: f.item.clone(),
                 status: f.status.as_str().to_string(),
-                reason_code: f.reason_code.clone(),
+                reason_code: f.reason_code.to_string(),
                 reason: f.reason.clone(),
                 evidence_url: evidence.map(|e| e.url.to_string()),
                 evidence_sha256: evidence.map(|e| e.sha256.clone()).filter(|s| !s.is_empty()),
@@ -73,7 +73,13 @@ pub fn site_from_history(
     let mut evidence = HashMap::new();
     let findings = rows
         .iter()
-        .map(|row| {
+        .map(|row| -> Result<Finding> {
+            let reason_code = row.reason_code.parse().with_context(|| {
+                format!(
+                    "the recorded finding {} of {} is unreadable",
+                    row.item, site.county
+                )
+            })?;
             let url = row
                 .evidence_url
                 .as_deref()
@@ -95,7 +101,7 @@ pub fn site_from_history(
                     },
                 );
             }
-            Finding {
+            Ok(Finding {
                 item: row.item.clone(),
                 item_name: rubric
                     .item(&row.item)
@@ -106,7 +112,7 @@ pub fn site_from_history(
                     "fail" => Status::Fail,
                     _ => Status::Inconclusive,
                 },
-                reason_code: row.reason_code.clone(),
+                reason_code,
                 reason: row.reason.clone(),
                 evidence: url.map(|url| Evidence {
                     url,
@@ -127,9 +133,9 @@ pub fn site_from_history(
                     fetched_at: row.fetched_at.unwrap_or_else(chrono::Utc::now),
                     tls_unverified: false,
                 }),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     Ok(SiteReport {
         county: county.name.clone(),
         url: county.url.clone(),

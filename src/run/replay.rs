@@ -2,9 +2,10 @@
 //! served back to the crawler so nothing captured is fetched (or archived)
 //! twice.
 
-use crate::crawl::{Fetched, Replay};
+use crate::crawl::Replay;
 use crate::evidence::archive::{captured, repair};
 use crate::evidence::RecordRef;
+use crate::types::Fetched;
 use anyhow::Result;
 use std::collections::HashMap;
 use std::path::Path;

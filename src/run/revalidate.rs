@@ -7,9 +7,10 @@
 //! bytes, read back from the earlier run's WARC and checked against the
 //! digest the history recorded, never trusted blindly.
 
-use crate::crawl::{EarlierCapture, Fetched, Revalidate, Revisit};
+use crate::crawl::Revalidate;
 use crate::evidence::{read_record, RecordRef};
 use crate::history::{FindingRow, RunRow};
+use crate::types::{EarlierCapture, Fetched, Revisit};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

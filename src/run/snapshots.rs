@@ -1,11 +1,12 @@
 //! Stamped snapshots for a site's findings, built from the archived
 //! responses (never refetched), one file per matrix row with evidence.
 
-use crate::audit::Finding;
 use crate::emit::write_atomic;
 use crate::evidence::{read_capture, RecordRef, StoredEvidence};
-use crate::page::{self, PageKind};
+use crate::page::{self};
 use crate::snapshot::{html_snapshot, text_snapshot, Stamp};
+use crate::types::Finding;
+use crate::types::PageKind;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;

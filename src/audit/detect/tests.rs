@@ -2,8 +2,8 @@
 //! about, one verdict each.
 
 use super::*;
-use crate::crawl::{Fetched, Visit};
-use crate::page::{DateSource, LinkOrigin, Page, PageKind};
+use crate::types::{DateSource, LinkOrigin, Page, PageKind};
+use crate::types::{Fetched, Visit};
 use std::collections::HashSet;
 
 fn date(s: &str) -> NaiveDate {
@@ -77,7 +77,7 @@ fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
     let doc = Doc::new(v, None, &HashSet::new());
     all(&doc, v, &ctx)
         .into_iter()
-        .map(|c| (c.item, c.status, c.reason_code))
+        .map(|c| (c.item, c.status, c.reason_code.as_str()))
         .collect()
 }
 

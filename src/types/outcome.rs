@@ -1,0 +1,89 @@
+//! What the crawl saw of a site: each visited document, each link left
+//! alone and why, and how the site's crawl went as a whole.
+
+use super::{FetchErrorClass, Fetched, Link, Page};
+use std::collections::BTreeMap;
+use url::Url;
+
+/// Why a discovered link was not fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    Robots,
+    OutOfScope,
+    Budget,
+    Trap,
+    Depth,
+    /// The host answered with an anti-bot challenge and is no longer probed.
+    Blocked,
+    /// Not http(s), or a `mailto:`/`javascript:` link.
+    Scheme,
+}
+
+/// One fetched document as the observer sees it.
+#[derive(Debug)]
+pub struct Visit {
+    pub fetched: Fetched,
+    pub page: Page,
+    /// Link hops from the homepage (the homepage is 0).
+    pub depth: u32,
+    /// The link that led here (None for the homepage, robots, sitemaps).
+    pub found_via: Option<Link>,
+    /// URL of the page that held `found_via`.
+    pub parent: Option<Url>,
+    /// The host answers unknown paths with 200 and this body looks like that
+    /// answer (or like the homepage, for a URL that is not the homepage).
+    pub soft_404: bool,
+}
+
+/// How the start of a site went.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SiteStart {
+    /// The homepage answered (possibly on the other scheme, possibly on
+    /// the host it redirected to): `homepage` is the URL that answered.
+    Reached { homepage: Url },
+    Unreachable {
+        class: FetchErrorClass,
+        message: String,
+    },
+    /// The homepage answered with an anti-bot challenge.
+    Blocked { status: u16, message: String },
+    /// robots.txt answered 5xx or not at all: RFC 9309 says disallow all.
+    RobotsUnavailable { message: String },
+    /// robots.txt disallows the homepage itself.
+    RobotsDisallowed,
+}
+
+/// What the crawl of one site did; run.json reports it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CrawlOutcome {
+    pub start: SiteStart,
+    /// The homepage redirected to another host (a site that moved domain):
+    /// the homepage URL it ended on. That host became the site's scope and
+    /// its robots.txt applied; the start host was left alone.
+    pub moved_to: Option<Url>,
+    pub pages_fetched: usize,
+    /// Of those, earlier evidence the server confirmed unchanged (HTTP 304
+    /// to a conditional GET): no body was transferred.
+    #[serde(default)]
+    pub pages_not_modified: usize,
+    /// Fetch errors by class.
+    pub errors: BTreeMap<String, u32>,
+    /// Links left in the frontier when the page budget ran out.
+    pub budget_exhausted: bool,
+    /// A challenge page appeared mid-crawl and the host was left alone.
+    pub blocked_midway: bool,
+    /// Sections (`/fdzdgk/`) that answered with a challenge while the rest
+    /// of the host did not: their links were left alone, the rest crawled.
+    #[serde(default)]
+    pub blocked_sections: Vec<String>,
+    pub soft_404_host: bool,
+    /// Crawl-delay from robots.txt as applied (after the cap), if any.
+    pub crawl_delay: Option<f64>,
+    /// Crawl-delay asked for, when the cap cut it or it was waived: with an
+    /// unlimited rate a loopback host (a fixture server) is not slowed.
+    pub crawl_delay_requested: Option<f64>,
+    pub robots_ignored: bool,
+    pub stopped_early: bool,
+}
