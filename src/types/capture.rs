@@ -9,8 +9,11 @@ use url::Url;
 /// One hop of a redirect chain, recorded for the evidence.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hop {
+    /// The URL that answered.
     pub url: Url,
+    /// Its HTTP status (a 3xx).
     pub status: u16,
+    /// The `Location` header as sent, if any.
     pub location: Option<String>,
 }
 
@@ -21,17 +24,21 @@ pub struct Fetched {
     pub requested: Url,
     /// The URL that answered.
     pub final_url: Url,
+    /// HTTP status of the final response.
     pub status: u16,
     /// Response headers as received (names lower-cased), in order.
     pub headers: Vec<(String, String)>,
+    /// The body, content-encoding undone, at most the body cap.
     pub body: Bytes,
     /// Body was longer than the cap and was cut.
     pub truncated: bool,
     /// Redirect hops before the final response (empty when none).
     pub hops: Vec<Hop>,
+    /// When the response arrived.
     pub fetched_at: DateTime<Utc>,
     /// The certificate did not verify and the page was read anyway.
     pub tls_unverified: bool,
+    /// The address that answered, when known.
     pub remote_addr: Option<IpAddr>,
     /// Served from an earlier capture of this run (`--resume`), not
     /// fetched again.
@@ -49,6 +56,7 @@ pub struct Revisit {
     pub not_modified_headers: Vec<(String, String)>,
     /// Request headers that made the GET conditional.
     pub conditions: Vec<(String, String)>,
+    /// Where the confirmed capture is.
     pub earlier: EarlierCapture,
 }
 
@@ -57,15 +65,20 @@ pub struct Revisit {
 pub struct EarlierCapture {
     /// The earlier WARC file (absolute, or as the history names it).
     pub warc_path: std::path::PathBuf,
+    /// Byte offset of the record in that file.
     pub offset: u64,
+    /// Length of the record in bytes.
     pub length: u64,
+    /// `WARC-Record-ID` of the earlier response record.
     pub record_id: String,
+    /// When the earlier capture was made.
     pub captured_at: DateTime<Utc>,
     /// sha256 of the earlier payload, lowercase hex.
     pub payload_sha256: String,
 }
 
 impl Fetched {
+    /// The first header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -80,17 +93,24 @@ impl Fetched {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum FetchErrorClass {
+    /// The host name did not resolve.
     Dns,
+    /// The connection was refused or reset.
     Connect,
+    /// The TLS handshake failed (with `--strict-tls`, or broken beyond reading).
     Tls,
+    /// No answer within the request timeout.
     Timeout,
     /// 5xx (after retries) or 429 past the Retry-After cap.
     ServerError,
+    /// The redirect chain was longer than the cap.
     TooManyRedirects,
     /// A redirect left the site's scope (only the homepage may move the
     /// site to another host).
     RedirectOutOfScope,
+    /// The body could not be read whole (cut connection, bad encoding).
     Body,
+    /// Anything else.
     Other,
 }
 
@@ -111,10 +131,14 @@ impl FetchErrorClass {
     }
 }
 
+/// A fetch that gave no usable response, after retries.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{class:?}: {message}")]
 pub struct FetchError {
+    /// What kind of failure.
     pub class: FetchErrorClass,
+    /// What the transport said.
     pub message: String,
+    /// The URL asked for.
     pub url: Url,
 }

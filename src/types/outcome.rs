@@ -9,10 +9,15 @@ use url::Url;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
+    /// robots.txt disallows it.
     Robots,
+    /// Another host than the site's.
     OutOfScope,
+    /// The page budget ran out.
     Budget,
+    /// A trap bound (calendar, repeating path) stopped it.
     Trap,
+    /// Deeper than the click-depth limit.
     Depth,
     /// The host answered with an anti-bot challenge and is no longer probed.
     Blocked,
@@ -23,7 +28,9 @@ pub enum SkipReason {
 /// One fetched document as the observer sees it.
 #[derive(Debug)]
 pub struct Visit {
+    /// The response as captured.
     pub fetched: Fetched,
+    /// What the page parser made of it.
     pub page: Page,
     /// Link hops from the homepage (the homepage is 0).
     pub depth: u32,
@@ -42,15 +49,29 @@ pub struct Visit {
 pub enum SiteStart {
     /// The homepage answered (possibly on the other scheme, possibly on
     /// the host it redirected to): `homepage` is the URL that answered.
-    Reached { homepage: Url },
+    Reached {
+        /// The URL that answered.
+        homepage: Url,
+    },
+    /// The homepage could not be fetched.
     Unreachable {
+        /// Why, by class.
         class: FetchErrorClass,
+        /// What the transport said.
         message: String,
     },
     /// The homepage answered with an anti-bot challenge.
-    Blocked { status: u16, message: String },
+    Blocked {
+        /// HTTP status of the challenge.
+        status: u16,
+        /// What the challenge looked like.
+        message: String,
+    },
     /// robots.txt answered 5xx or not at all: RFC 9309 says disallow all.
-    RobotsUnavailable { message: String },
+    RobotsUnavailable {
+        /// What the transport or server said.
+        message: String,
+    },
     /// robots.txt disallows the homepage itself.
     RobotsDisallowed,
 }
@@ -58,11 +79,13 @@ pub enum SiteStart {
 /// What the crawl of one site did; run.json reports it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CrawlOutcome {
+    /// How the start went.
     pub start: SiteStart,
     /// The homepage redirected to another host (a site that moved domain):
     /// the homepage URL it ended on. That host became the site's scope and
     /// its robots.txt applied; the start host was left alone.
     pub moved_to: Option<Url>,
+    /// Documents fetched, homepage included (robots.txt, probes and sitemaps not).
     pub pages_fetched: usize,
     /// Of those, earlier evidence the server confirmed unchanged (HTTP 304
     /// to a conditional GET): no body was transferred.
@@ -78,12 +101,15 @@ pub struct CrawlOutcome {
     /// of the host did not: their links were left alone, the rest crawled.
     #[serde(default)]
     pub blocked_sections: Vec<String>,
+    /// The host answers unknown paths with 200 (soft 404).
     pub soft_404_host: bool,
     /// Crawl-delay from robots.txt as applied (after the cap), if any.
     pub crawl_delay: Option<f64>,
     /// Crawl-delay asked for, when the cap cut it or it was waived: with an
     /// unlimited rate a loopback host (a fixture server) is not slowed.
     pub crawl_delay_requested: Option<f64>,
+    /// robots.txt was not read (`--ignore-robots`).
     pub robots_ignored: bool,
+    /// The crawl stopped before its frontier was empty (every item decided, or interrupted).
     pub stopped_early: bool,
 }

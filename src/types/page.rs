@@ -12,7 +12,9 @@ use url::Url;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageKind {
+    /// An HTML page.
     Html,
+    /// A PDF attachment.
     Pdf,
     /// JSON from a list endpoint that a script would have rendered.
     Json,
@@ -42,8 +44,11 @@ pub enum DateSource {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// A date and where it was read.
 pub struct DateFact {
+    /// The date.
     pub date: NaiveDate,
+    /// Where it came from.
     pub source: DateSource,
 }
 
@@ -51,7 +56,9 @@ pub struct DateFact {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkOrigin {
+    /// An `<a href>`.
     Anchor,
+    /// An `<iframe>`/`<frame>` source.
     Frame,
     /// A next/numbered page of a list (`index_1.html`, `?page=2`, a
     /// `createPageHTML(...)` pager).
@@ -67,6 +74,7 @@ pub enum LinkOrigin {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A link found on a page, with what a reader sees around it.
 pub struct Link {
     /// Absolute, fragment removed.
     pub url: Url,
@@ -81,14 +89,18 @@ pub struct Link {
     pub section: String,
     /// The date shown beside the link in its list row, if any.
     pub date: Option<NaiveDate>,
+    /// How it was found.
     pub origin: LinkOrigin,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
+/// What `page` read from one fetched document.
 pub struct Page {
     /// The final URL after redirects.
     pub url: Url,
+    /// HTTP status of the response.
     pub status: u16,
+    /// What kind of document it is.
     pub kind: PageKind,
     /// Charset the body was decoded with (`utf-8`, `gb18030`, …).
     pub charset: String,
@@ -99,6 +111,7 @@ pub struct Page {
     pub title: String,
     /// `<title>` as written.
     pub html_title: String,
+    /// `<h1>`–`<h3>` texts, in document order.
     pub headings: Vec<String>,
     /// Entries of the 当前位置 / 您的位置 trail, home first.
     pub breadcrumb: Vec<String>,
@@ -114,6 +127,7 @@ pub struct Page {
     pub publisher: Option<String>,
     /// 索引号 when the page carries the disclosure platform's metadata table.
     pub index_number: Option<String>,
+    /// Every link found (anchors, frames, pagers, script and data endpoints).
     pub links: Vec<Link>,
     /// Visible text of the main content (body container when one is found,
     /// else the whole body), whitespace collapsed; for a PDF the extracted
