@@ -7,15 +7,12 @@
 //! site's), the content text, the trail and the metadata, keeping 成文日期
 //! apart from 发布日期.
 
+use super::dom::{selector, visible_text, HIDDEN};
 use super::{charset, collapse, dates, docwrite, jpage, links, redirects, scripts, Link, Page};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
-}
 
 static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
 static META: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
@@ -41,52 +38,6 @@ static CONTENT: LazyLock<Vec<Selector>> = LazyLock::new(|| {
     .map(|css| selector(css))
     .collect()
 });
-
-/// Elements whose text is never shown.
-const HIDDEN: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "select", "option", "iframe",
-];
-/// Elements that break a line: their text is kept apart from the neighbours'.
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-    "center",
-];
 
 /// Matches of one container selector measured to find the main one.
 const MAX_CONTAINER_CANDIDATES: usize = 20;
@@ -244,56 +195,6 @@ static MOUNT_POINTS: LazyLock<Selector> = LazyLock::new(|| {
 fn has_empty_mount_point(doc: &Html) -> bool {
     doc.select(&MOUNT_POINTS)
         .any(|el| visible_text(el).is_empty() && el.children().all(|c| !c.value().is_element()))
-}
-
-/// Visible text under `el`: hidden elements skipped, block boundaries kept
-/// as spaces, whitespace collapsed. Iterative, so deep markup cannot
-/// exhaust the stack.
-pub fn visible_text(el: ElementRef) -> String {
-    let mut out = String::new();
-    let root = *el;
-    let mut next = root.first_child();
-    while let Some(node) = next {
-        let mut descend = false;
-        match node.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                let name = e.name();
-                if BLOCKS.contains(&name) {
-                    out.push(' ');
-                }
-                descend = !HIDDEN.contains(&name);
-            }
-            _ => {}
-        }
-        if let Some(child) = node.first_child().filter(|_| descend) {
-            next = Some(child);
-            continue;
-        }
-        let mut current = node;
-        next = None;
-        loop {
-            if current
-                .value()
-                .as_element()
-                .is_some_and(|e| BLOCKS.contains(&e.name()))
-            {
-                out.push(' ');
-            }
-            if current.id() == root.id() {
-                break;
-            }
-            if let Some(sibling) = current.next_sibling() {
-                next = Some(sibling);
-                break;
-            }
-            match current.parent() {
-                Some(parent) if parent.id() != root.id() => current = parent,
-                _ => break,
-            }
-        }
-    }
-    collapse(&out)
 }
 
 fn meta_tags(doc: &Html) -> BTreeMap<String, String> {

@@ -6,7 +6,7 @@
 //! nothing. Pager links are marked so that list pagination is followed but
 //! never mistaken for content.
 
-use super::html::visible_text;
+use super::dom::{section, visible_text};
 use super::navfns::NavFunctions;
 use super::{collapse, dates, Link, LinkOrigin};
 use regex::Regex;
@@ -52,8 +52,6 @@ const PAGER_WORDS: &[&str] = &[
     "后一页",
 ];
 const ROW_TAGS: &[&str] = &["li", "tr", "dd", "dt", "p"];
-const TITLE_CLASS_HINTS: &[&str] = &["title", "tit", "bt", "hd", "head", "lm", "column", "name"];
-const SECTION_MAX_CHARS: usize = 30;
 const CONTEXT_MAX_CHARS: usize = 200;
 /// A list row links its title, an attachment or two, perhaps a "查看".
 const ROW_MAX_LINKS: usize = 4;
@@ -239,78 +237,6 @@ fn row_context(el: ElementRef, shown: &str) -> String {
         collapse(&text.replacen(shown, " ", 1))
     };
     rest.chars().take(CONTEXT_MAX_CHARS).collect()
-}
-
-/// The heading or box title nearest above the link's list.
-/// The title of the box or section an element stands in.
-pub(super) fn section(el: ElementRef) -> String {
-    let mut node = el;
-    for _ in 0..6 {
-        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
-            break;
-        };
-        let found = node
-            .prev_siblings()
-            .filter_map(ElementRef::wrap)
-            .take(20)
-            .find_map(box_title);
-        if let Some(title) = found {
-            return title;
-        }
-        node = parent;
-    }
-    String::new()
-}
-
-/// `<p><strong>优化营商环境</strong></p>`: a hand-made site's heading.
-fn is_bold_paragraph(el: ElementRef) -> bool {
-    if !matches!(el.value().name(), "p" | "div") {
-        return false;
-    }
-    let mut children = el.children().filter_map(ElementRef::wrap);
-    match (children.next(), children.next()) {
-        (Some(only), None) if matches!(only.value().name(), "strong" | "b") => {
-            visible_text(only) == visible_text(el)
-        }
-        _ => false,
-    }
-}
-
-fn is_title_class(class: &str) -> bool {
-    let class = class.to_ascii_lowercase();
-    !class.contains("btn")
-        && !class.contains("button")
-        && !class.contains("header")
-        && TITLE_CLASS_HINTS.iter().any(|h| class.contains(h))
-}
-
-/// The short text of a heading or of an element styled as a box title.
-fn box_title(el: ElementRef) -> Option<String> {
-    let e = el.value();
-    let heading = matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5") || is_bold_paragraph(el);
-    if !heading
-        && (matches!(e.name(), "header" | "nav" | "script" | "style")
-            || !e.classes().any(is_title_class))
-    {
-        return None;
-    }
-    let text = trim_more(&visible_text(el));
-    let len = text.chars().count();
-    (len > 0 && len < SECTION_MAX_CHARS).then_some(text)
-}
-
-/// Drops a trailing 更多 / more / >> from a box title.
-fn trim_more(text: &str) -> String {
-    let mut t = text.trim();
-    loop {
-        let before = t;
-        for suffix in ["更多", "more", "MORE", "More", ">>", ">", "»", "+", "》"] {
-            t = t.strip_suffix(suffix).unwrap_or(t).trim_end();
-        }
-        if t == before {
-            return t.to_string();
-        }
-    }
 }
 
 /// "共2页", "第1/3页": how many pages a list says it has.

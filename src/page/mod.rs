@@ -11,6 +11,7 @@ mod charset;
 mod dates;
 mod docwrite;
 mod docx;
+mod dom;
 mod frames;
 mod html;
 mod jpage;

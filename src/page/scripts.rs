@@ -8,8 +8,8 @@
 //! endpoints, and string concatenations with the page's own query values
 //! substituted.
 
-use super::links::{self, resolve};
-use super::{ajax, collapse, frames, jpage, packed, Link, LinkOrigin};
+use super::links::resolve;
+use super::{ajax, collapse, dom, frames, jpage, packed, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{HashMap, HashSet};
@@ -165,7 +165,7 @@ pub fn extract(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
         .select(&SCRIPTS)
         .map(|s| {
             let code: String = s.text().collect();
-            (packed::unpack(&code).unwrap_or(code), links::section(s))
+            (packed::unpack(&code).unwrap_or(code), dom::section(s))
         })
         .collect();
     let mut gap_sections = Vec::new();
@@ -599,7 +599,7 @@ $.post('/ajax/edu.ashx', {act: 'list', tk: tk}, function (d) { $('#jyList').html
         let scripted = extract(&doc, &url, &[]);
         assert_eq!(scripted.gap_sections, ["教育"]);
         // The row above stands under its own bold heading.
-        let rows = super::links::extract(&doc, &url);
+        let rows = crate::page::links::extract(&doc, &url);
         assert_eq!(rows[0].section, "就业创业");
     }
 
