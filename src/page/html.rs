@@ -8,7 +8,8 @@
 //! apart from 发布日期.
 
 use super::dom::{selector, visible_text, HIDDEN};
-use super::{charset, collapse, dates, docwrite, jpage, links, redirects, scripts, Link, Page};
+use super::lists::{self, docwrite, jpage, navfns::NavFunctions, postback, rendered};
+use super::{charset, collapse, dates, links, redirects, Link, Page};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
@@ -132,7 +133,8 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     page.publisher = field(&["发布机构", "发文机关", "信息来源", "文章来源", "来源"])
         .filter(|v| v.chars().count() <= 40);
     page.written = field(&["成文日期"]).and_then(|v| dates::find_date(&v));
-    let mut found = links::extract(&doc, &page.url);
+    let nav = NavFunctions::from_doc(&doc);
+    let mut found = links::extract(&doc, &page.url, |code| nav.target(code));
     // A "时间：2022-11-18" inside a list row dates the row, not the page: a
     // column page must not look like an article published that day.
     let row_dates: Vec<_> = found.iter().filter_map(|l| l.date).collect();
@@ -161,7 +163,7 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         .get("columnname")
         .cloned()
         .unwrap_or_else(|| page.title.clone());
-    let scripted = scripts::extract(&doc, &page.url, &found);
+    let scripted = lists::read_scripts(&doc, &page.url, &found);
     page.script_gaps = scripted.gaps;
     page.script_gap_sections = scripted.gap_sections;
     page.app_scripts = scripted.app_scripts;
@@ -169,8 +171,8 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         section: column.clone(),
         ..l
     }));
-    page.unfollowable_pages = links::unfollowable_pages(&body_text, &found);
-    page.drawn_by_script = !page.app_scripts.is_empty() && has_empty_mount_point(&doc);
+    page.unfollowable_pages = postback::unfollowable_pages(&body_text, &found);
+    page.drawn_by_script = !page.app_scripts.is_empty() && rendered::has_empty_mount_point(&doc);
     if page.drawn_by_script {
         page.script_gaps.push(format!(
             "the page is drawn in the browser by {}",
@@ -182,19 +184,6 @@ pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         ));
     }
     page.links = found;
-}
-
-/// Where single-page applications mount (Vue `#app`, React `#root`, Nuxt,
-/// Next, Angular).
-static MOUNT_POINTS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse("#app, #root, #__nuxt, #__next, [data-v-app], app-root")
-        .expect("static selector")
-});
-
-/// An empty application mount point: the page's content is drawn by script.
-fn has_empty_mount_point(doc: &Html) -> bool {
-    doc.select(&MOUNT_POINTS)
-        .any(|el| visible_text(el).is_empty() && el.children().all(|c| !c.value().is_element()))
 }
 
 fn meta_tags(doc: &Html) -> BTreeMap<String, String> {

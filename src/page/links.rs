@@ -7,7 +7,6 @@
 //! never mistaken for content.
 
 use super::dom::{section, visible_text};
-use super::navfns::NavFunctions;
 use super::{collapse, dates, Link, LinkOrigin};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
@@ -57,9 +56,14 @@ const CONTEXT_MAX_CHARS: usize = 200;
 const ROW_MAX_LINKS: usize = 4;
 
 /// Every link of the document, resolved against `<base href>` or the page.
-pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
+/// `nav_target` gives the address a link's script (`goColumn('nb')`) opens
+/// through one of the page's own navigation functions, if it can tell.
+pub(super) fn extract(
+    doc: &Html,
+    page_url: &Url,
+    nav_target: impl Fn(&str) -> Option<String>,
+) -> Vec<Link> {
     let base = base(doc, page_url);
-    let nav = NavFunctions::from_doc(doc);
     let mut links = Vec::new();
     for el in doc.select(&LINKS) {
         let e = el.value();
@@ -79,7 +83,7 @@ pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
                 .into_iter()
                 .flatten()
                 .find_map(|code| {
-                    nav.target(code)
+                    nav_target(code)
                         .and_then(|raw| resolve(&base, &raw))
                         .or_else(|| script_target(&base, code))
                 })
@@ -239,30 +243,6 @@ fn row_context(el: ElementRef, shown: &str) -> String {
     rest.chars().take(CONTEXT_MAX_CHARS).collect()
 }
 
-/// "共2页", "第1/3页": how many pages a list says it has.
-static PAGE_COUNT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"共\s*(\d{1,4})\s*页|第\s*\d{1,4}\s*/\s*(\d{1,4})\s*页").unwrap());
-
-/// How many pages a list says it has when none of its other pages has a
-/// link the crawler can follow: an ASP.NET postback pager
-/// (`javascript:__doPostBack('AspNetPager1','2')`) or a form. `None` for a
-/// one-page list, or one with a pager or data request to follow.
-pub fn unfollowable_pages(body_text: &str, links: &[Link]) -> Option<u32> {
-    let followable = links.iter().any(|l| {
-        matches!(
-            l.origin,
-            LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Data
-        )
-    });
-    if followable {
-        return None;
-    }
-    PAGE_COUNT
-        .captures_iter(body_text)
-        .filter_map(|c| c.get(1).or(c.get(2))?.as_str().parse::<u32>().ok())
-        .find(|&pages| pages >= 2)
-}
-
 fn is_pager(el: ElementRef, text: &str, url: &Url) -> bool {
     let word = text.trim_matches(|c: char| c.is_whitespace() || "[]【】<>《》«»".contains(c));
     if PAGER_WORDS.iter().any(|w| word.starts_with(w)) {
@@ -295,7 +275,11 @@ mod tests {
     use chrono::NaiveDate;
 
     fn links(url: &str, html: &str) -> Vec<Link> {
-        extract(&Html::parse_document(html), &Url::parse(url).unwrap())
+        extract(
+            &Html::parse_document(html),
+            &Url::parse(url).unwrap(),
+            |_| None,
+        )
     }
 
     const LIST: &str = r##"<html><body>
@@ -456,30 +440,5 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(resolve(&base, raw).unwrap().as_str(), want, "{raw}");
         }
-    }
-
-    #[test]
-    fn a_postback_pager_is_a_list_with_pages_out_of_reach() {
-        let html = r#"<ul><li><a href="/xxgk/show.aspx?id=1">东宁市重大项目</a><span>2023-07-05</span></li></ul>
-<div id="AspNetPager1">共17条记录　共2页　当前第1页 <a href="javascript:__doPostBack('AspNetPager1','2')">2</a>
-<a href="javascript:__doPostBack('AspNetPager1','2')">下一页</a></div>"#;
-        let doc = Html::parse_document(html);
-        let url = Url::parse("http://www.dongning.gov.cn/xxgk/list.aspx?cid=2503").unwrap();
-        let links = extract(&doc, &url);
-        let text = visible_text(doc.root_element());
-        assert_eq!(unfollowable_pages(&text, &links), Some(2));
-        // With a plain link to page 2, or a one-page list: nothing out of reach.
-        let html = html.replace(
-            "javascript:__doPostBack('AspNetPager1','2')\">下一页",
-            "list.aspx?cid=2503&page=2\">下一页",
-        );
-        let doc = Html::parse_document(&html);
-        let links = extract(&doc, &url);
-        assert_eq!(
-            unfollowable_pages(&visible_text(doc.root_element()), &links),
-            None
-        );
-        assert_eq!(unfollowable_pages("共1页 当前第1页", &[]), None);
-        assert_eq!(unfollowable_pages("第1/3页", &[]), Some(3));
     }
 }

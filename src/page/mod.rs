@@ -6,24 +6,16 @@
 //! detectors are testable from a fixture file without a network, and the body
 //! can be dropped as soon as it is archived.
 
-mod ajax;
 mod charset;
 mod dates;
-mod docwrite;
 mod docx;
 mod dom;
-mod frames;
 mod html;
-mod jpage;
-mod js;
-mod json;
 mod kind;
 mod links;
-mod navfns;
-mod packed;
+mod lists;
 mod pdf;
 mod redirects;
-mod scripts;
 
 pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
@@ -41,7 +33,7 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
         let mut page = Page::empty(url, status, kind);
         match kind {
             PageKind::Html => html::fill(&mut page, content_type, body),
-            PageKind::Json => json::fill(&mut page, content_type, body),
+            PageKind::Json => lists::json::fill(&mut page, content_type, body),
             PageKind::Pdf => pdf::fill(&mut page, body),
             PageKind::OtherAttachment => docx::fill(&mut page, content_type, body),
             PageKind::Other => {}

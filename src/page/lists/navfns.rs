@@ -41,7 +41,7 @@ struct NavFunction {
 }
 
 #[derive(Default)]
-pub(super) struct NavFunctions {
+pub(crate) struct NavFunctions {
     by_name: HashMap<String, NavFunction>,
 }
 
