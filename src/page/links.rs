@@ -7,7 +7,8 @@
 //! never mistaken for content.
 
 use super::dom::{section, visible_text};
-use super::{collapse, dates, Link, LinkOrigin};
+use super::{collapse, dates};
+use crate::types::{Link, LinkOrigin};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
@@ -128,7 +129,7 @@ fn script_target(base: &Url, code: &str) -> Option<Url> {
 }
 
 /// The URL relative links resolve against: `<base href>` or the page.
-pub fn base(doc: &Html, page_url: &Url) -> Url {
+pub(super) fn base(doc: &Html, page_url: &Url) -> Url {
     doc.select(&BASE)
         .next()
         .and_then(|b| b.value().attr("href"))
@@ -139,7 +140,7 @@ pub fn base(doc: &Html, page_url: &Url) -> Url {
 
 /// An absolute http(s) URL without fragment, or `None` for script, mail,
 /// phone and data links and same-page anchors.
-pub fn resolve(base: &Url, raw: &str) -> Option<Url> {
+pub(super) fn resolve(base: &Url, raw: &str) -> Option<Url> {
     let raw = raw.trim();
     let lower = raw.get(..11).unwrap_or(raw).to_ascii_lowercase();
     let skipped = [

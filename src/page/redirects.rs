@@ -7,7 +7,7 @@
 //! out as ordinary links (origin `Anchor`, no text).
 
 use super::links::resolve;
-use super::{Link, LinkOrigin};
+use crate::types::{Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;
@@ -36,7 +36,7 @@ static CALL: LazyLock<Regex> = LazyLock::new(|| {
 /// The targets of the page's meta refresh and of its scripts' literal
 /// `location` assignments, resolved against `base`, in document order
 /// (meta first), without repeats.
-pub fn extract(doc: &Html, base: &Url) -> Vec<Link> {
+pub(super) fn extract(doc: &Html, base: &Url) -> Vec<Link> {
     let metas = doc
         .select(&META)
         .filter(|m| {
@@ -117,8 +117,8 @@ fn script_targets(code: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse;
     use super::*;
+    use crate::page::parse;
 
     fn targets(url: &str, html: &str) -> Vec<String> {
         let page = parse(

@@ -59,7 +59,7 @@ const LIBRARIES: &[&str] = &[
 ];
 
 /// `script[src]` files that are not a well-known library.
-pub(crate) fn app_scripts(doc: &Html, page_url: &Url) -> Vec<Url> {
+pub(super) fn app_scripts(doc: &Html, page_url: &Url) -> Vec<Url> {
     doc.select(&SCRIPT_FILES)
         .filter_map(|s| resolve(page_url, s.value().attr("src")?))
         .filter(|url| {
