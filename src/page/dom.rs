@@ -9,11 +9,17 @@
 
 use super::collapse;
 use scraper::{ElementRef, Node, Selector};
+use std::sync::LazyLock;
 
 /// A CSS selector written in the source: parsing it cannot fail.
 pub(super) fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("static selector")
 }
+
+/// Scripts written in the page itself: where redirects, navigation
+/// functions and list scripts are read.
+pub(super) static INLINE_SCRIPTS: LazyLock<Selector> =
+    LazyLock::new(|| selector("script:not([src])"));
 
 /// Longest box title, in characters, taken as a section name.
 const SECTION_MAX_CHARS: usize = 30;

@@ -23,15 +23,20 @@
 //! - [`postback`]: pagers no link reaches.
 //!
 //! [`read_scripts`] is the hub: it unpacks each inline script, runs every
-//! reader of [`SCRIPT_READERS`] over it and merges what they find.
+//! reader of [`SCRIPT_READERS`] over it, then looks for frames the scripts
+//! address, and merges what they find in that order. `html` calls the
+//! readers that work on the markup before it is parsed (`jpage`,
+//! `docwrite`) or on the links (`navfns`, `postback`, `rendered`) itself.
 //!
 //! To add a CMS's list mechanism: add one file with a function
 //! `pub(super) fn read(script: &Script, found: &mut Found)` that adds the
 //! links ([`Found::link`]) and gaps it finds, declare the module below, and
 //! add one line to [`SCRIPT_READERS`].
 //!
-//! Every reader depends only on [`script`], [`js`] and the leaves of
-//! `page` (`links::resolve`, `dom`); none imports the hub or `html`.
+//! Readers use [`script`] (the script and the findings), [`js`] (reading
+//! literals), a few helpers of each other (`ajax::is_page_key`,
+//! `ajax::same_host`) and the leaves of `page` (`links::resolve`, `dom`);
+//! none imports the hub, `html` or `links::extract`.
 
 mod ajax;
 mod create_page_html;
@@ -49,14 +54,10 @@ mod script;
 
 use crate::page::dom;
 use crate::types::{Link, LinkOrigin};
-use scraper::{Html, Selector};
+use scraper::Html;
 use script::{Found, Script};
 use std::collections::HashMap;
-use std::sync::LazyLock;
 use url::Url;
-
-static SCRIPTS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("script:not([src])").expect("static selector"));
 
 /// A reader of one inline script: adds the links and gaps it finds.
 type ScriptReader = fn(&Script, &mut Found);
@@ -98,7 +99,7 @@ pub(crate) fn read_scripts(doc: &Html, page_url: &Url, known: &[Link]) -> Script
     let tree_ids = script::tree_ids(doc);
     // Packed scripts are read as their unpacked text.
     let scripts: Vec<(String, String)> = doc
-        .select(&SCRIPTS)
+        .select(&dom::INLINE_SCRIPTS)
         .map(|s| {
             let code: String = s.text().collect();
             (packed::unpack(&code).unwrap_or(code), dom::section(s))
