@@ -7,7 +7,7 @@
 //! `page` module goes through here, and `audit` calls [`find_date`] and
 //! [`url_date`] on text and URLs of its own.
 
-use super::{DateFact, DateSource};
+use crate::types::{DateFact, DateSource};
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -53,7 +53,7 @@ static URL_YEAR_MONTH: LazyLock<Regex> =
 
 /// Replaces full-width digits and separators with their ASCII forms so one
 /// set of patterns reads both.
-pub(crate) fn normalise_digits(text: &str) -> String {
+fn normalise_digits(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
@@ -176,7 +176,7 @@ pub fn visible_published(text: &str) -> Option<NaiveDate> {
 }
 
 /// The 成文日期 (date the document was signed), shown in disclosure metadata.
-pub fn visible_written(text: &str) -> Option<NaiveDate> {
+pub(super) fn visible_written(text: &str) -> Option<NaiveDate> {
     let text = join_spaced_labels(&normalise_digits(text));
     WRITTEN.captures_iter(&text).find_map(|c| find_date(&c[1]))
 }
@@ -195,7 +195,7 @@ pub fn value_date(value: &str) -> Option<NaiveDate> {
 }
 
 /// Epoch seconds or milliseconds to a date in China time (UTC+8).
-pub fn epoch_date(n: i64) -> Option<NaiveDate> {
+pub(super) fn epoch_date(n: i64) -> Option<NaiveDate> {
     let seconds = if n > 100_000_000_000 { n / 1000 } else { n };
     let date = chrono::DateTime::from_timestamp(seconds.checked_add(8 * 3600)?, 0)?.date_naive();
     (MIN_YEAR..=MAX_YEAR).contains(&date.year()).then_some(date)
@@ -203,7 +203,7 @@ pub fn epoch_date(n: i64) -> Option<NaiveDate> {
 
 /// The publish date from meta tags: the usual names first, then any other
 /// tag whose name mentions a date, unless it is about 成文 (written).
-pub fn meta_published(meta: &BTreeMap<String, String>) -> Option<NaiveDate> {
+pub(super) fn meta_published(meta: &BTreeMap<String, String>) -> Option<NaiveDate> {
     const NAMES: &[&str] = &[
         "pubdate",
         "publishdate",
@@ -237,13 +237,15 @@ fn is_written_name(name: &str) -> bool {
     .any(|w| name.contains(w))
 }
 
-pub(crate) fn is_han(c: char) -> bool {
+/// Whether `c` is a Chinese character (CJK unified ideographs and their
+/// extensions).
+pub(super) fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
 }
 
 /// The publish date of a document by the usual order of trust: a visible
 /// label, the meta tags, a full date in the URL, a year-month in the URL.
-pub fn published(
+pub(super) fn published(
     visible_text: &str,
     meta: &BTreeMap<String, String>,
     url: &Url,

@@ -7,7 +7,8 @@
 //! is capped, and a damaged or hostile zip yields an error, never a panic.
 //! Old binary `.doc`, WPS and OFD files are left to their link text.
 
-use super::{collapse, dates, kind, pdf, DateFact, DateSource, Page};
+use super::{collapse, dates, kind, pdf};
+use crate::types::{DateFact, DateSource, Page};
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
@@ -22,7 +23,7 @@ const OFFICE_DOCUMENT_REL: &str = "/officeDocument";
 /// paragraph), a meaningful title, the publish and written dates. Any other
 /// attachment is left alone; a file that claims to be a DOCX (by extension
 /// or Content-Type) but cannot be read gets an `extract_error`.
-pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
+pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     let claimed = kind::extension(&page.url) == "docx"
         || content_type.is_some_and(|c| c.to_ascii_lowercase().contains("wordprocessingml"));
     if !body.starts_with(b"PK\x03\x04") {
@@ -281,8 +282,9 @@ fn unescape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{parse, PageKind};
     use super::*;
+    use crate::page::parse;
+    use crate::types::PageKind;
     use chrono::NaiveDate;
     use std::io::Write;
     use url::Url;

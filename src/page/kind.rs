@@ -33,7 +33,7 @@ const ATTACHMENT_MIME_HINTS: &[&str] = &[
 ];
 
 /// The extension of the URL's last path segment, lower-cased.
-pub fn extension(url: &Url) -> String {
+pub(super) fn extension(url: &Url) -> String {
     let last = url
         .path_segments()
         .and_then(|mut s| s.next_back())
@@ -50,7 +50,9 @@ fn first_byte(body: &[u8]) -> Option<u8> {
     body.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
-pub fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> PageKind {
+/// What kind of document a response is: by its body's first bytes, its
+/// `Content-Type` and its URL's extension.
+pub(super) fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> PageKind {
     let start = &body[..body.len().min(1024)];
     if start.windows(5).any(|w| w == b"%PDF-") {
         return PageKind::Pdf;

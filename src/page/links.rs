@@ -6,9 +6,9 @@
 //! nothing. Pager links are marked so that list pagination is followed but
 //! never mistaken for content.
 
-use super::html::visible_text;
-use super::navfns::NavFunctions;
-use super::{collapse, dates, Link, LinkOrigin};
+use super::dom::{section, visible_text};
+use super::{collapse, dates};
+use crate::types::{Link, LinkOrigin};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
@@ -52,16 +52,19 @@ const PAGER_WORDS: &[&str] = &[
     "后一页",
 ];
 const ROW_TAGS: &[&str] = &["li", "tr", "dd", "dt", "p"];
-const TITLE_CLASS_HINTS: &[&str] = &["title", "tit", "bt", "hd", "head", "lm", "column", "name"];
-const SECTION_MAX_CHARS: usize = 30;
 const CONTEXT_MAX_CHARS: usize = 200;
 /// A list row links its title, an attachment or two, perhaps a "查看".
 const ROW_MAX_LINKS: usize = 4;
 
 /// Every link of the document, resolved against `<base href>` or the page.
-pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
+/// `nav_target` gives the address a link's script (`goColumn('nb')`) opens
+/// through one of the page's own navigation functions, if it can tell.
+pub(super) fn extract(
+    doc: &Html,
+    page_url: &Url,
+    nav_target: impl Fn(&str) -> Option<String>,
+) -> Vec<Link> {
     let base = base(doc, page_url);
-    let nav = NavFunctions::from_doc(doc);
     let mut links = Vec::new();
     for el in doc.select(&LINKS) {
         let e = el.value();
@@ -81,7 +84,7 @@ pub fn extract(doc: &Html, page_url: &Url) -> Vec<Link> {
                 .into_iter()
                 .flatten()
                 .find_map(|code| {
-                    nav.target(code)
+                    nav_target(code)
                         .and_then(|raw| resolve(&base, &raw))
                         .or_else(|| script_target(&base, code))
                 })
@@ -126,7 +129,7 @@ fn script_target(base: &Url, code: &str) -> Option<Url> {
 }
 
 /// The URL relative links resolve against: `<base href>` or the page.
-pub fn base(doc: &Html, page_url: &Url) -> Url {
+pub(super) fn base(doc: &Html, page_url: &Url) -> Url {
     doc.select(&BASE)
         .next()
         .and_then(|b| b.value().attr("href"))
@@ -137,7 +140,7 @@ pub fn base(doc: &Html, page_url: &Url) -> Url {
 
 /// An absolute http(s) URL without fragment, or `None` for script, mail,
 /// phone and data links and same-page anchors.
-pub fn resolve(base: &Url, raw: &str) -> Option<Url> {
+pub(super) fn resolve(base: &Url, raw: &str) -> Option<Url> {
     let raw = raw.trim();
     let lower = raw.get(..11).unwrap_or(raw).to_ascii_lowercase();
     let skipped = [
@@ -241,102 +244,6 @@ fn row_context(el: ElementRef, shown: &str) -> String {
     rest.chars().take(CONTEXT_MAX_CHARS).collect()
 }
 
-/// The heading or box title nearest above the link's list.
-/// The title of the box or section an element stands in.
-pub(super) fn section(el: ElementRef) -> String {
-    let mut node = el;
-    for _ in 0..6 {
-        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
-            break;
-        };
-        let found = node
-            .prev_siblings()
-            .filter_map(ElementRef::wrap)
-            .take(20)
-            .find_map(box_title);
-        if let Some(title) = found {
-            return title;
-        }
-        node = parent;
-    }
-    String::new()
-}
-
-/// `<p><strong>优化营商环境</strong></p>`: a hand-made site's heading.
-fn is_bold_paragraph(el: ElementRef) -> bool {
-    if !matches!(el.value().name(), "p" | "div") {
-        return false;
-    }
-    let mut children = el.children().filter_map(ElementRef::wrap);
-    match (children.next(), children.next()) {
-        (Some(only), None) if matches!(only.value().name(), "strong" | "b") => {
-            visible_text(only) == visible_text(el)
-        }
-        _ => false,
-    }
-}
-
-fn is_title_class(class: &str) -> bool {
-    let class = class.to_ascii_lowercase();
-    !class.contains("btn")
-        && !class.contains("button")
-        && !class.contains("header")
-        && TITLE_CLASS_HINTS.iter().any(|h| class.contains(h))
-}
-
-/// The short text of a heading or of an element styled as a box title.
-fn box_title(el: ElementRef) -> Option<String> {
-    let e = el.value();
-    let heading = matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5") || is_bold_paragraph(el);
-    if !heading
-        && (matches!(e.name(), "header" | "nav" | "script" | "style")
-            || !e.classes().any(is_title_class))
-    {
-        return None;
-    }
-    let text = trim_more(&visible_text(el));
-    let len = text.chars().count();
-    (len > 0 && len < SECTION_MAX_CHARS).then_some(text)
-}
-
-/// Drops a trailing 更多 / more / >> from a box title.
-fn trim_more(text: &str) -> String {
-    let mut t = text.trim();
-    loop {
-        let before = t;
-        for suffix in ["更多", "more", "MORE", "More", ">>", ">", "»", "+", "》"] {
-            t = t.strip_suffix(suffix).unwrap_or(t).trim_end();
-        }
-        if t == before {
-            return t.to_string();
-        }
-    }
-}
-
-/// "共2页", "第1/3页": how many pages a list says it has.
-static PAGE_COUNT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"共\s*(\d{1,4})\s*页|第\s*\d{1,4}\s*/\s*(\d{1,4})\s*页").unwrap());
-
-/// How many pages a list says it has when none of its other pages has a
-/// link the crawler can follow: an ASP.NET postback pager
-/// (`javascript:__doPostBack('AspNetPager1','2')`) or a form. `None` for a
-/// one-page list, or one with a pager or data request to follow.
-pub fn unfollowable_pages(body_text: &str, links: &[Link]) -> Option<u32> {
-    let followable = links.iter().any(|l| {
-        matches!(
-            l.origin,
-            LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Data
-        )
-    });
-    if followable {
-        return None;
-    }
-    PAGE_COUNT
-        .captures_iter(body_text)
-        .filter_map(|c| c.get(1).or(c.get(2))?.as_str().parse::<u32>().ok())
-        .find(|&pages| pages >= 2)
-}
-
 fn is_pager(el: ElementRef, text: &str, url: &Url) -> bool {
     let word = text.trim_matches(|c: char| c.is_whitespace() || "[]【】<>《》«»".contains(c));
     if PAGER_WORDS.iter().any(|w| word.starts_with(w)) {
@@ -369,7 +276,11 @@ mod tests {
     use chrono::NaiveDate;
 
     fn links(url: &str, html: &str) -> Vec<Link> {
-        extract(&Html::parse_document(html), &Url::parse(url).unwrap())
+        extract(
+            &Html::parse_document(html),
+            &Url::parse(url).unwrap(),
+            |_| None,
+        )
     }
 
     const LIST: &str = r##"<html><body>
@@ -530,30 +441,5 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(resolve(&base, raw).unwrap().as_str(), want, "{raw}");
         }
-    }
-
-    #[test]
-    fn a_postback_pager_is_a_list_with_pages_out_of_reach() {
-        let html = r#"<ul><li><a href="/xxgk/show.aspx?id=1">东宁市重大项目</a><span>2023-07-05</span></li></ul>
-<div id="AspNetPager1">共17条记录　共2页　当前第1页 <a href="javascript:__doPostBack('AspNetPager1','2')">2</a>
-<a href="javascript:__doPostBack('AspNetPager1','2')">下一页</a></div>"#;
-        let doc = Html::parse_document(html);
-        let url = Url::parse("http://www.dongning.gov.cn/xxgk/list.aspx?cid=2503").unwrap();
-        let links = extract(&doc, &url);
-        let text = visible_text(doc.root_element());
-        assert_eq!(unfollowable_pages(&text, &links), Some(2));
-        // With a plain link to page 2, or a one-page list: nothing out of reach.
-        let html = html.replace(
-            "javascript:__doPostBack('AspNetPager1','2')\">下一页",
-            "list.aspx?cid=2503&page=2\">下一页",
-        );
-        let doc = Html::parse_document(&html);
-        let links = extract(&doc, &url);
-        assert_eq!(
-            unfollowable_pages(&visible_text(doc.root_element()), &links),
-            None
-        );
-        assert_eq!(unfollowable_pages("共1页 当前第1页", &[]), None);
-        assert_eq!(unfollowable_pages("第1/3页", &[]), Some(3));
     }
 }

@@ -5,30 +5,36 @@
 //! that the detectors in `audit` need. Nothing downstream sees raw bytes, so
 //! detectors are testable from a fixture file without a network, and the body
 //! can be dropped as soon as it is archived.
+//!
+//! Layout, each file one job: `kind` tells what a body is, `charset`
+//! decodes it; `html/` reads an HTML page (title, trail, metadata block),
+//! `pdf` and `docx` read attachments, `dates` finds dates in text, URLs and
+//! values. `links` reads a page's links with their rows and sections, and
+//! `redirects` its meta refreshes and script redirects. `lists/` reads the
+//! lists that only exist once a page's scripts run, one file per
+//! mechanism. `dom` holds what all of them ask of the parsed tree (visible
+//! text, box titles).
+//!
+//! Imports run one way: `html` uses `links`, `redirects`, `lists` and
+//! `dom`; `lists` uses `links::resolve` and `dom`; `links` uses only `dom`
+//! and `dates`; `dom` uses nothing of `page` but `collapse`.
 
-mod ajax;
 mod charset;
 mod dates;
-mod docwrite;
 mod docx;
-mod frames;
+mod dom;
 mod html;
-mod jpage;
-mod js;
-mod json;
 mod kind;
 mod links;
-mod navfns;
-mod packed;
+mod lists;
 mod pdf;
 mod redirects;
-mod scripts;
 
 pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
 pub use links::strip_session_id;
 
-use crate::types::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
+use crate::types::{Page, PageKind};
 
 use url::Url;
 
@@ -40,7 +46,7 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
         let mut page = Page::empty(url, status, kind);
         match kind {
             PageKind::Html => html::fill(&mut page, content_type, body),
-            PageKind::Json => json::fill(&mut page, content_type, body),
+            PageKind::Json => lists::json::fill(&mut page, content_type, body),
             PageKind::Pdf => pdf::fill(&mut page, body),
             PageKind::OtherAttachment => docx::fill(&mut page, content_type, body),
             PageKind::Other => {}
@@ -56,7 +62,7 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
 
 /// Whitespace runs (including full-width spaces and `&nbsp;`) to one space,
 /// trimmed.
-pub(crate) fn collapse(text: &str) -> String {
+fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {

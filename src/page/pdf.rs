@@ -6,7 +6,8 @@
 //! child process with a timeout instead: a hostile or huge file costs at
 //! most that time, never the crawl.
 
-use super::{collapse, dates, DateFact, DateSource, Page};
+use super::{collapse, dates};
+use crate::types::{DateFact, DateSource, Page};
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -19,7 +20,7 @@ const DATE_WINDOW_CHARS: usize = 2000;
 
 /// Extract `body` (a PDF) into `page`: text, a meaningful title, the
 /// publish date.
-pub fn fill(page: &mut Page, body: &[u8]) {
+pub(super) fn fill(page: &mut Page, body: &[u8]) {
     page.charset = "utf-8".to_string();
     let file = match write_temp(body) {
         Ok(file) => file,
@@ -166,8 +167,9 @@ pub(super) fn meaningful_title(title: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{parse, PageKind};
     use super::*;
+    use crate::page::parse;
+    use crate::types::PageKind;
     use chrono::NaiveDate;
     use url::Url;
 

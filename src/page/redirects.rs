@@ -6,8 +6,9 @@
 //! goes on to the target; the crawler must too, so the targets are handed
 //! out as ordinary links (origin `Anchor`, no text).
 
+use super::dom;
 use super::links::resolve;
-use super::{Link, LinkOrigin};
+use crate::types::{Link, LinkOrigin};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;
@@ -15,8 +16,6 @@ use url::Url;
 
 static META: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("meta[http-equiv][content]").expect("static selector"));
-static SCRIPTS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("script:not([src])").expect("static selector"));
 
 /// `location = "…"`, `window.location.href = '…'`, `top.location=…`,
 /// `self.location.href=…`, `document.location=…`. Group 3 catches a `+`
@@ -36,7 +35,7 @@ static CALL: LazyLock<Regex> = LazyLock::new(|| {
 /// The targets of the page's meta refresh and of its scripts' literal
 /// `location` assignments, resolved against `base`, in document order
 /// (meta first), without repeats.
-pub fn extract(doc: &Html, base: &Url) -> Vec<Link> {
+pub(super) fn extract(doc: &Html, base: &Url) -> Vec<Link> {
     let metas = doc
         .select(&META)
         .filter(|m| {
@@ -45,7 +44,7 @@ pub fn extract(doc: &Html, base: &Url) -> Vec<Link> {
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
         })
         .filter_map(|m| refresh_target(m.value().attr("content")?).map(str::to_string));
-    let scripted = doc.select(&SCRIPTS).flat_map(|s| {
+    let scripted = doc.select(&dom::INLINE_SCRIPTS).flat_map(|s| {
         let code: String = s.text().collect();
         script_targets(&code)
     });
@@ -117,8 +116,8 @@ fn script_targets(code: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse;
     use super::*;
+    use crate::page::parse;
 
     fn targets(url: &str, html: &str) -> Vec<String> {
         let page = parse(

@@ -10,7 +10,9 @@
 //! become pager links the crawler can GET.
 
 use super::js::{enclosed, object_fields, scalar_literal, string_literal, without_comments};
-use super::links::resolve;
+use super::script::{Found, Script};
+use crate::page::links::resolve;
+use crate::types::LinkOrigin;
 use regex::{Captures, Regex};
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -36,7 +38,7 @@ static JPAGE_CALL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.jpage\s*\("
 /// The page with its embedded jpage datastores turned into markup, and a
 /// datastore response (a `dataproxy.jsp` answer) made readable as HTML.
 /// Unchanged when there is none.
-pub fn unwrap_records(html: &str) -> Cow<'_, str> {
+pub(crate) fn unwrap_records(html: &str) -> Cow<'_, str> {
     let head = html.trim_start_matches('\u{feff}').trim_start();
     let whole_datastore = head.starts_with("<datastore")
         || (head.starts_with("<?xml") && head.get(..300).unwrap_or(head).contains("<datastore"));
@@ -67,15 +69,28 @@ fn readable(datastore: &str) -> String {
 
 /// What a `$('#id').jpage({...})` call says about the records not in
 /// the page: the group URLs, or why they could not be built.
-pub struct Groups {
+pub(super) struct Groups {
+    /// GET addresses of the further groups.
     pub urls: Vec<Url>,
+    /// Calls whose groups could not be built, and why.
     pub gaps: Vec<String>,
     /// The proxy URL literals: fetched bare they answer nothing useful.
     pub proxies: Vec<String>,
 }
 
+/// The script's further record groups as pager links (`第2组`, …); the
+/// groups it cannot build as gaps.
+pub(super) fn read(script: &Script, found: &mut Found) {
+    let groups = groups(script.code, script.page_url);
+    for (n, url) in groups.urls.into_iter().enumerate() {
+        found.link(url, LinkOrigin::Pager, format!("第{}组", n + 2));
+    }
+    found.gaps.extend(groups.gaps);
+    found.with_data.extend(groups.proxies);
+}
+
 /// The further record groups of every jpage call in `code`.
-pub fn groups(code: &str, page_url: &Url) -> Groups {
+pub(super) fn groups(code: &str, page_url: &Url) -> Groups {
     let code = &without_comments(code);
     let mut found = Groups {
         urls: Vec::new(),

@@ -7,13 +7,12 @@
 //! parameters joined by `+`) and each call's literal arguments filled in.
 
 use super::js;
+use crate::page::dom;
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::Html;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-static SCRIPTS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("script:not([src])").expect("static selector"));
 /// `function name(a, b) {` or `name = function (a, b) {`.
 static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:function\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$.]*)\s*=\s*function)\s*\(([\w$,\s]*)\)\s*\{")
@@ -41,14 +40,14 @@ struct NavFunction {
 }
 
 #[derive(Default)]
-pub(super) struct NavFunctions {
+pub(crate) struct NavFunctions {
     by_name: HashMap<String, NavFunction>,
 }
 
 impl NavFunctions {
     pub fn from_doc(doc: &Html) -> NavFunctions {
         let mut found = NavFunctions::default();
-        for script in doc.select(&SCRIPTS) {
+        for script in doc.select(&dom::INLINE_SCRIPTS) {
             let code = js::without_comments(&script.text().collect::<String>());
             for def in DEFINITION.captures_iter(&code) {
                 let Some(name) = def.get(1).or(def.get(2)).map(|m| m.as_str()) else {

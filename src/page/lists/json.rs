@@ -5,7 +5,9 @@
 //! knowing each shape, every object that carries both a URL-like and a
 //! title-like field is read as one list row, with its date if it has one.
 
-use super::{charset, collapse, dates, links::resolve, Link, LinkOrigin, Page};
+use super::ajax::is_page_key;
+use crate::page::{charset, collapse, dates, links::resolve};
+use crate::types::{Link, LinkOrigin, Page};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
@@ -62,7 +64,7 @@ static JSONP: LazyLock<Regex> =
 
 /// Parse a JSON (or JSONP) body into `page`: one [`LinkOrigin::Data`] link
 /// per entry, `text` the entry titles.
-pub fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
+pub(crate) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     let (text, charset) = charset::decode(content_type, body);
     page.charset = charset;
     let value: Value = match serde_json::from_str(text.trim()) {
@@ -246,12 +248,12 @@ fn more_pages(root: &Value, url: &Url) -> Vec<Link> {
     };
     let from_url = url
         .query_pairs()
-        .find(|(k, _)| super::ajax::is_page_key(k))
+        .find(|(k, _)| is_page_key(k))
         .and_then(|(k, v)| Some((k.into_owned(), v.trim().parse::<u64>().ok()?)));
     let echoed = || {
         list.iter().find_map(|(k, v)| {
             let current = v.as_u64().or_else(|| v.as_str()?.trim().parse().ok())?;
-            super::ajax::is_page_key(k).then(|| (k.clone(), current))
+            is_page_key(k).then(|| (k.clone(), current))
         })
     };
     let Some((key, current)) = from_url.or_else(echoed) else {
@@ -335,8 +337,9 @@ fn entry(map: &Map<String, Value>, page: &Page) -> Option<Link> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{parse, PageKind};
     use super::*;
+    use crate::page::parse;
+    use crate::types::PageKind;
     use chrono::NaiveDate;
 
     #[test]

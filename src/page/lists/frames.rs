@@ -9,7 +9,7 @@
 //! failing.
 
 use super::js;
-use super::links::resolve;
+use crate::page::links::resolve;
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;

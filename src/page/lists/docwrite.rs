@@ -23,7 +23,7 @@ const MAX_INDIRECTION: usize = 4;
 
 /// The page with every resolvable `document.write` script replaced by its
 /// output; unchanged when there is none.
-pub fn expand(html: &str) -> Cow<'_, str> {
+pub(crate) fn expand(html: &str) -> Cow<'_, str> {
     if !html.contains("document.write") {
         return Cow::Borrowed(html);
     }

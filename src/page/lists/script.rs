@@ -1,0 +1,140 @@
+//! One inline script as the list readers see it, and what they found.
+//!
+//! Every per-script reader of the hub gets the same two things: the script
+//! with what its URL expressions may draw on (the page URL and its query
+//! values, the variables the script reads from that query, the ids the
+//! page's tree offers), and the page's findings so far, to which it adds
+//! links and gaps. The hub builds both; a reader needs nothing else.
+
+use crate::page::collapse;
+use crate::types::{Link, LinkOrigin};
+use regex::Regex;
+use scraper::{Html, Selector};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use url::Url;
+
+/// `var tab = getQueryString('tab')` and the many helpers like it: a
+/// script variable read from the page's query.
+static PARAM_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\.)?(?:getQueryString|GetQueryString|getUrlParam|GetUrlParam|getQueryVariable|getUrlParameter|getParameter|getParam|getQueryParam|getParams|getQuery|queryString|searchParams\.get|params\.get|query\.get|search\.get|urlParams\.get|[\w$]*[Pp]arams\.get)\s*\(\s*["']([\w-]+)["']"#,
+    )
+    .unwrap()
+});
+static ID_CARRIERS: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse("a[href^='#'], [data-cid], [data-id], [data-tab], [data-code], [data-channel]")
+        .expect("static selector")
+});
+
+/// One inline script, unpacked, and what its URL expressions may draw on.
+pub(super) struct Script<'a> {
+    /// The script's code.
+    pub code: &'a str,
+    /// The address of the page the script stands in.
+    pub page_url: &'a Url,
+    /// The page URL's query values.
+    pub params: &'a HashMap<String, String>,
+    /// Script variables read from the page's query (`var tabName =
+    /// getQueryString('tab')` → `tabName` → `tab`).
+    pub query_vars: HashMap<String, String>,
+    /// Ids the page's tree offers, for hash-driven lists, with the
+    /// category name the tree gives each (empty when none).
+    pub tree_ids: &'a [(String, String)],
+}
+
+impl<'a> Script<'a> {
+    /// The script `code` of the page at `page_url`.
+    pub fn new(
+        code: &'a str,
+        page_url: &'a Url,
+        params: &'a HashMap<String, String>,
+        tree_ids: &'a [(String, String)],
+    ) -> Script<'a> {
+        let query_vars = PARAM_VAR
+            .captures_iter(code)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect();
+        Script {
+            code,
+            page_url,
+            params,
+            query_vars,
+            tree_ids,
+        }
+    }
+}
+
+/// What the list readers found on one page so far.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    /// URLs already found or already among the page's own links.
+    seen: HashSet<Url>,
+    /// Pager pages, data endpoints and frames, in the order found.
+    pub links: Vec<Link>,
+    /// Lists that could not be read, described for a person.
+    pub gaps: Vec<String>,
+    /// URL literals of the current script's requests that send data:
+    /// fetched bare they return some default list, not this page's, so
+    /// later readers of the same script leave them alone.
+    pub with_data: HashSet<String>,
+}
+
+impl Found {
+    /// Nothing found yet; the URLs of `known` are never repeated.
+    pub fn new(known: &[Link]) -> Found {
+        Found {
+            seen: known.iter().map(|l| l.url.clone()).collect(),
+            ..Found::default()
+        }
+    }
+
+    /// Adds a link to `url` unless it was found before.
+    pub fn link(&mut self, url: Url, origin: LinkOrigin, text: String) {
+        if self.seen.insert(url.clone()) {
+            self.links.push(Link {
+                url,
+                text,
+                context: String::new(),
+                section: String::new(),
+                date: None,
+                origin,
+            });
+        }
+    }
+}
+
+/// Values a list script may be called with when the page URL has none:
+/// the ids its tree links carry (`href="#2655"`, `data-cid="2655"`).
+pub(super) fn tree_ids(doc: &Html) -> Vec<(String, String)> {
+    let mut ids = Vec::new();
+    for el in doc.select(&ID_CARRIERS) {
+        let value = el.value();
+        let from_fragment = value.attr("href").and_then(|h| h.strip_prefix('#'));
+        let from_data = [
+            "data-cid",
+            "data-id",
+            "data-tab",
+            "data-code",
+            "data-channel",
+        ]
+        .iter()
+        .find_map(|a| value.attr(a));
+        for id in [from_fragment, from_data].into_iter().flatten() {
+            if (1..=40).contains(&id.len())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                let name = collapse(&el.text().collect::<String>());
+                let name = if name.chars().count() <= 30 {
+                    name
+                } else {
+                    String::new()
+                };
+                ids.push((id.to_string(), name));
+            }
+        }
+    }
+    ids
+}
