@@ -20,6 +20,7 @@ pub struct Rubric {
     pub rubric: RubricMeta,
     pub crawl: CrawlVocabulary,
     pub issuer: IssuerVocabulary,
+    pub document: DocumentVocabulary,
     #[serde(rename = "item")]
     pub items: Vec<Item>,
     #[serde(rename = "group", default)]
@@ -54,6 +55,26 @@ pub struct IssuerVocabulary {
     pub township_suffixes: Vec<String>,
     pub higher_levels: Vec<String>,
     pub not_the_county: Vec<String>,
+}
+
+/// Words that tell what a page, a link or a title is, whatever item it
+/// bears on (`[document]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentVocabulary {
+    /// Standard sub-column labels: a link with exactly this text is
+    /// navigation, not a document.
+    pub navigation_labels: Vec<String>,
+    /// Columns of news: their rows are headlines, not disclosures.
+    pub news_columns: Vec<String>,
+    /// The mark of a disclosure text (公开): a rule outside a 制度 column,
+    /// or a reposted higher-level text, carries it in its title.
+    pub disclosure: Vec<String>,
+    /// The disclosure work a county's own rule names in its title when it
+    /// stands outside a 制度 column.
+    pub disclosure_work: Vec<String>,
+    /// Kinds of text only a higher level issues (条例), whoever reposts it.
+    pub regulations: Vec<String>,
 }
 
 /// What sort of evidence an item needs; picks the detector.
@@ -118,6 +139,18 @@ pub struct Item {
     /// For item 8: words of a county's own disclosure rules.
     #[serde(default)]
     pub rule_words: Vec<String>,
+    /// For reports: kinds of paper (要点, 通知 …) whose title, naming the
+    /// topic but failing the kind test, is the wrong kind rather than
+    /// another page.
+    #[serde(default)]
+    pub paper_words: Vec<String>,
+    /// For item 4: words of a list row that is one of the lists.
+    #[serde(default)]
+    pub row_words: Vec<String>,
+    /// For 7.catalogue: topic words that name the 法定主动公开内容 tree
+    /// rather than a 目录.
+    #[serde(default)]
+    pub tree_words: Vec<String>,
     /// For 21.debt: budget packages that count when they carry debt tables.
     #[serde(default)]
     pub packages: Vec<String>,

@@ -4,7 +4,9 @@
 use super::*;
 use crate::types::{DateSource, LinkOrigin, Page, PageKind};
 use crate::types::{Fetched, Visit};
+use chrono::Utc;
 use std::collections::HashSet;
+use url::Url;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
