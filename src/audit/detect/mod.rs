@@ -25,9 +25,8 @@ pub use list::external_list_link;
 use super::document::{link_key, Doc};
 use super::issuer::{issuer_of, Issuer, IssuerEvidence};
 use super::text::{contains_any, ends_with_any, first_match, title_core};
-use super::{Candidate, Evidence, Status};
 use crate::rubric::{IssuerRule, Item, ItemKind, Rubric};
-use crate::types::{DateFact, DateSource, Link, ReasonCode, Visit};
+use crate::types::{Candidate, DateFact, DateSource, Evidence, Link, ReasonCode, Status, Visit};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
