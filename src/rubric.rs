@@ -126,6 +126,16 @@ pub struct IssuerVocabulary {
     pub higher_levels: Vec<String>,
     /// Zones and committees that share a county's name but are not it.
     pub not_the_county: Vec<String>,
+    /// The city above the counties, by its bare name (黑河市): a title
+    /// starting with it is a higher level's.
+    pub cities: Vec<String>,
+    /// Disclosure words that start a title's subject, never an issuer's
+    /// name ("讷河市财政局|政府信息公开保密审查制度").
+    pub subject_words: Vec<String>,
+    /// Words of a column tree holding the departments' pages (部门信息公开).
+    pub department_trees: Vec<String>,
+    /// Words of a column tree holding the townships' pages (乡镇, 街道).
+    pub township_trees: Vec<String>,
 }
 
 /// Words that tell what a page, a link or a title is, whatever item it

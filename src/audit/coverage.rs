@@ -41,11 +41,15 @@ impl SiteAudit {
         self.declared_domain.is_some() && registered_domain(url) == self.declared_domain
     }
 
+    /// A relevant link that could not be fetched (network, TLS, timeout)
+    /// keeps the items it points at from failing, as unreachable.
     pub fn note_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {
         let _ = error;
         self.note_uncovered(link, parent, ReasonCode::Unreachable);
     }
 
+    /// Note `link` as not looked at, for `code`, against every undecided
+    /// item it (or the list it continues) points at strongly enough.
     pub(super) fn note_uncovered(&mut self, link: &Link, parent: &Url, code: ReasonCode) {
         let parent_link = self.known_page(parent);
         let continuation = matches!(

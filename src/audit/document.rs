@@ -12,20 +12,26 @@ use crate::types::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
 use std::collections::HashSet;
 use url::Url;
 
+/// One visit as the detectors judge it: its own facts and those it borrows.
 pub struct Doc<'a> {
+    /// The page as parsed.
     pub page: &'a Page,
     /// Normalised document title.
     pub title: String,
+    /// The date that counts: 发布日期, else the list's date for the row.
     pub published: Option<DateFact>,
+    /// 发布机构/来源, the attachment's from its article.
     pub publisher: Option<String>,
     /// Column name meta and breadcrumb entries (home excluded).
     pub columns: Vec<String>,
+    /// A PDF, Word or other file rather than a page.
     pub is_attachment: bool,
     /// A column/list page rather than a single document.
     pub is_list: bool,
     /// Links that are not part of the site template: list rows, data
     /// entries, attachments.
     pub content_links: Vec<&'a Link>,
+    /// The link the crawl followed to this visit.
     pub found_via: Option<&'a Link>,
     /// The list is filled by a script from a data endpoint: its rows are
     /// judged when the endpoint is fetched, not here.
@@ -60,6 +66,8 @@ const GENERIC_LINK_TEXT: &[&str] = &[
 ];
 
 impl<'a> Doc<'a> {
+    /// The document of `visit`, borrowing from the page that linked it
+    /// (`parent`) and leaving out the site template's links.
     pub fn new(
         visit: &'a Visit,
         parent: Option<&ParentFacts>,
@@ -210,6 +218,7 @@ impl<'a> Doc<'a> {
             .collect()
     }
 
+    /// The page says it has nothing in it ("暂无信息").
     pub fn says_empty(&self) -> bool {
         says_empty(&self.page.text)
     }

@@ -35,9 +35,13 @@ use url::Url;
 /// issuer and column come from the article that linked them).
 #[derive(Debug, Clone, Default)]
 pub struct ParentFacts {
+    /// The page's document title.
     pub title: String,
+    /// The date that counted for the page.
     pub published: Option<DateFact>,
+    /// The page's 发布机构/来源.
     pub publisher: Option<String>,
+    /// The page's column name and breadcrumb entries.
     pub columns: Vec<String>,
 }
 
@@ -73,6 +77,8 @@ pub struct SiteAudit {
 }
 
 impl SiteAudit {
+    /// A site's audit before its first visit, judging `county`'s site by
+    /// `rubric` within the campaign `window`.
     pub fn new(rubric: Arc<Rubric>, county: County, window: (NaiveDate, NaiveDate)) -> SiteAudit {
         SiteAudit {
             rubric,
@@ -97,6 +103,7 @@ impl SiteAudit {
         self
     }
 
+    /// The rubric the site is judged by.
     pub fn rubric(&self) -> &Rubric {
         &self.rubric
     }

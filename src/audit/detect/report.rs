@@ -96,6 +96,6 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
 
 /// The title's issuer is the county government's office (人民政府办公室).
 fn is_office_title(j: &Judging) -> bool {
-    let prefix = title_prefix(&j.doc.title, &j.item.topic);
+    let prefix = title_prefix(&j.doc.title, &j.item.topic, &j.ctx.rubric.issuer);
     classify_org(prefix, j.ctx.county, &j.ctx.rubric.issuer) == Issuer::Office
 }
