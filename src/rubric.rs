@@ -156,6 +156,13 @@ pub struct DocumentVocabulary {
     pub disclosure_work: Vec<String>,
     /// Kinds of text only a higher level issues (条例), whoever reposts it.
     pub regulations: Vec<String>,
+    /// Link texts that say nothing of their target (附件, 下载, 详情): a
+    /// short link text starting with one does not name an attachment.
+    pub generic_link_text: Vec<String>,
+    /// Breadcrumb entries of the homepage (首页), not a column.
+    pub home_crumbs: Vec<String>,
+    /// What an empty column says (暂无信息, 正在建设).
+    pub empty_column: Vec<String>,
 }
 
 /// What sort of evidence an item needs; picks the detector.

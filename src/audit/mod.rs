@@ -139,7 +139,12 @@ impl SiteAudit {
             .as_ref()
             .and_then(|p| self.parents.get(p.as_str()))
             .cloned();
-        let doc = Doc::new(visit, parent.as_ref(), &self.template_links);
+        let doc = Doc::new(
+            visit,
+            parent.as_ref(),
+            &self.template_links,
+            &self.rubric.document,
+        );
         let ctx = detect::Context {
             rubric: &self.rubric,
             county: &self.county.name,

@@ -38,7 +38,7 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
         true
     } else if doc.is_list || doc.page.index_number.is_none() {
         (!doc.dated_rows().is_empty() || doc.content_links.len() >= 3)
-            && !(doc.says_empty() && doc.dated_rows().is_empty())
+            && !(doc.says_empty && doc.dated_rows().is_empty())
     } else {
         true
     };

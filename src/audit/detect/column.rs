@@ -48,7 +48,7 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
         })
         .count();
     let dated = doc.dated_rows().len();
-    let empty = doc.says_empty() && dated == 0 && rows < 6;
+    let empty = doc.says_empty && dated == 0 && rows < 6;
     let (status, code, note) = if (rows >= 3 || sub_columns >= 3 || dated >= 1) && !empty {
         let note = format!(
             "the homepage link 「{}」 opens a column with {rows} entries and {sub_columns} disclosure sub-columns",

@@ -136,7 +136,7 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
         );
         return Some(on_column(Status::Fail, ReasonCode::WrongKind, note));
     }
-    if (doc.says_empty() || doc.content_links.is_empty()) && !doc.filled_by_script {
+    if (doc.says_empty || doc.content_links.is_empty()) && !doc.filled_by_script {
         let note = format!("the column 「{name}」 is empty");
         return Some(on_column(Status::Fail, ReasonCode::EmptyColumn, note));
     }

@@ -76,7 +76,7 @@ fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
         column_links: &columns,
         sha256: "00",
     };
-    let doc = Doc::new(v, None, &HashSet::new());
+    let doc = Doc::new(v, None, &HashSet::new(), &rubric.document);
     all(&doc, v, &ctx)
         .into_iter()
         .map(|c| (c.item, c.status, c.reason_code.as_str()))
