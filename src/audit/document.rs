@@ -210,8 +210,6 @@ impl<'a> Doc<'a> {
             .collect()
     }
 
-    /// The page says it has nothing in it ("暂无信息").
-
     /// The names a column is known by: its title, column name and
     /// breadcrumb (not box headings, which name other columns' links).
     pub fn column_names(&self) -> Vec<&str> {
