@@ -5,71 +5,189 @@
 //! overrides it). Detectors read their words, the report year and the
 //! deadlines from here, so no year is hard-coded in Rust.
 
-use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+/// Why a rubric could not be loaded; each message names the file and the
+/// line or field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum RubricError {
+    /// The file could not be read.
+    #[error("cannot read rubric file {path}")]
+    Read {
+        /// The file as given.
+        path: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML does not parse or does not fit the rubric's shape.
+    #[error("{origin}: {detail}")]
+    Syntax {
+        /// The file, or `<embedded rubric>`.
+        origin: String,
+        /// The line and field at fault, and what was wrong.
+        detail: String,
+    },
+    /// Two items share an id.
+    #[error("{origin}: item id `{id}` appears twice (field `item.id`)")]
+    DuplicateItem {
+        /// The file, or `<embedded rubric>`.
+        origin: String,
+        /// The repeated id.
+        id: String,
+    },
+    /// An item has no topic words, so no detector could find it.
+    #[error("{origin}: item `{id}` has no `topic` words")]
+    NoTopic {
+        /// The file, or `<embedded rubric>`.
+        origin: String,
+        /// The item's id.
+        id: String,
+    },
+    /// An item names a group no `[[group]]` defines.
+    #[error("{origin}: item `{id}` names group `{group}` that no [[group]] defines")]
+    UnknownGroup {
+        /// The file, or `<embedded rubric>`.
+        origin: String,
+        /// The item's id.
+        id: String,
+        /// The group it names.
+        group: String,
+    },
+}
+
 /// The rubric that ships with govcheck.
 pub const DEFAULT_RUBRIC: &str = include_str!("../rubrics/heihe-2023.toml");
 
+/// One rubric file: its name, its vocabularies, its items and their groups.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
+    /// `[rubric]`: what the rubric is and which year it judges.
     pub rubric: RubricMeta,
+    /// `[crawl]`: words that steer the crawl whatever the item.
     pub crawl: CrawlVocabulary,
+    /// `[issuer]`: words that tell who issued a document.
     pub issuer: IssuerVocabulary,
+    /// `[document]`: words that tell what a page, link or title is.
+    pub document: DocumentVocabulary,
+    /// `[[item]]`: the rubric rows, in report order.
     #[serde(rename = "item")]
     pub items: Vec<Item>,
+    /// `[[group]]`: items that share a cap.
     #[serde(rename = "group", default)]
     pub groups: Vec<Group>,
 }
 
+/// The rubric's `[rubric]` table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RubricMeta {
+    /// Short id (`heihe-2023`), recorded with every run.
     pub id: String,
+    /// Version of the rubric file, recorded with every run.
     pub version: String,
+    /// The evaluation's name as reports show it.
     pub name: String,
     /// The year whose reports the evaluation looks for (2022 for the 2023
     /// campaign).
     pub report_year: i32,
+    /// Points of the whole online part, groups capped.
     pub total_points: u32,
 }
 
+/// Words that steer the crawl whatever the item (`[crawl]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrawlVocabulary {
+    /// Words that lead to the disclosure platform as a whole (政务公开,
+    /// `zwgk`): a link carrying one may hold any disclosure item.
     pub generic_leads: Vec<String>,
+    /// Words of sections that never hold rubric items (crawled last).
     pub unlikely: Vec<String>,
 }
 
+/// Words that tell who issued a document (`[issuer]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssuerVocabulary {
+    /// Endings of the county government's own name (人民政府).
     pub county_government: Vec<String>,
+    /// Endings of the county government's office (人民政府办公室).
     pub office: Vec<String>,
+    /// Endings of a department's name (局, 委员会, 中心 …).
     pub department_suffixes: Vec<String>,
+    /// Endings of a township's name (镇, 乡, 街道 …).
     pub township_suffixes: Vec<String>,
+    /// Names of the city, the province and the state.
     pub higher_levels: Vec<String>,
+    /// Zones and committees that share a county's name but are not it.
     pub not_the_county: Vec<String>,
+    /// The city above the counties, by its bare name (黑河市): a title
+    /// starting with it is a higher level's.
+    pub cities: Vec<String>,
+    /// Disclosure words that start a title's subject, never an issuer's
+    /// name ("讷河市财政局|政府信息公开保密审查制度").
+    pub subject_words: Vec<String>,
+    /// Words of a column tree holding the departments' pages (部门信息公开).
+    pub department_trees: Vec<String>,
+    /// Words of a column tree holding the townships' pages (乡镇, 街道).
+    pub township_trees: Vec<String>,
+}
+
+/// Words that tell what a page, a link or a title is, whatever item it
+/// bears on (`[document]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentVocabulary {
+    /// Standard sub-column labels: a link with exactly this text is
+    /// navigation, not a document.
+    pub navigation_labels: Vec<String>,
+    /// Columns of news: their rows are headlines, not disclosures.
+    pub news_columns: Vec<String>,
+    /// The mark of a disclosure text (公开): a rule outside a 制度 column,
+    /// or a reposted higher-level text, carries it in its title.
+    pub disclosure: Vec<String>,
+    /// The disclosure work a county's own rule names in its title when it
+    /// stands outside a 制度 column.
+    pub disclosure_work: Vec<String>,
+    /// Kinds of text only a higher level issues (条例), whoever reposts it.
+    pub regulations: Vec<String>,
+    /// Link texts that say nothing of their target (附件, 下载, 详情): a
+    /// short link text starting with one does not name an attachment.
+    pub generic_link_text: Vec<String>,
+    /// Breadcrumb entries of the homepage (首页), not a column.
+    pub home_crumbs: Vec<String>,
+    /// What an empty column says (暂无信息, 正在建设).
+    pub empty_column: Vec<String>,
 }
 
 /// What sort of evidence an item needs; picks the detector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
+    /// A yearly report of the county (items 3 and 9).
     Report,
+    /// The 权责清单 (item 4), on the site or in the provincial system.
     List,
+    /// The disclosure column the homepage links (7.column).
     Column,
+    /// The 政府信息公开指南 (7.guide).
     Guide,
+    /// The 政府信息公开目录 or 法定主动公开内容 tree (7.catalogue).
     Catalogue,
+    /// The county's own disclosure rules (item 8).
     Rules,
+    /// A key-domain column with an item in the window (10.*).
     Domain,
+    /// Debt information in the window (21.debt).
     Debt,
 }
 
+/// Which year test an item's documents must pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum YearRule {
@@ -81,6 +199,7 @@ pub enum YearRule {
     Window,
 }
 
+/// Which issuers an item accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IssuerRule {
@@ -93,14 +212,19 @@ pub enum IssuerRule {
     CountyOrOffice,
 }
 
+/// One rubric row: its points, its detector and its words.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// The row's id in the rubric ("3", "7.guide", "10.education").
     pub id: String,
     /// Items of a group share a cap (7: column/guide/catalogue; 10: domains).
     pub group: Option<String>,
+    /// The row's name in the rubric.
     pub name: String,
+    /// Points the row is worth.
     pub points: u32,
+    /// Which detector judges it.
     pub kind: ItemKind,
     /// Words whose presence in a title or column name makes a page a
     /// candidate.
@@ -118,12 +242,26 @@ pub struct Item {
     /// For item 8: words of a county's own disclosure rules.
     #[serde(default)]
     pub rule_words: Vec<String>,
+    /// For reports: kinds of paper (要点, 通知 …) whose title, naming the
+    /// topic but failing the kind test, is the wrong kind rather than
+    /// another page.
+    #[serde(default)]
+    pub paper_words: Vec<String>,
+    /// For item 4: words of a list row that is one of the lists.
+    #[serde(default)]
+    pub row_words: Vec<String>,
+    /// For 7.catalogue: topic words that name the 法定主动公开内容 tree
+    /// rather than a 目录.
+    #[serde(default)]
+    pub tree_words: Vec<String>,
     /// For 21.debt: budget packages that count when they carry debt tables.
     #[serde(default)]
     pub packages: Vec<String>,
     /// Link words that lead towards this item (crawl priority).
     pub leads: Vec<String>,
+    /// The year test its documents must pass.
     pub year_rule: YearRule,
+    /// The issuers it accepts.
     pub issuer_rule: IssuerRule,
     /// Published on or after this date → `fail`, reason `late`.
     pub deadline: Option<NaiveDate>,
@@ -134,11 +272,15 @@ pub struct Item {
     pub external_systems: Vec<String>,
 }
 
+/// Items that share a cap (7: column, guide and catalogue; 10: domains).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// The id its items name in `group`.
     pub id: String,
+    /// The group's name in the rubric.
     pub name: String,
+    /// The most points its items earn together.
     pub cap: u32,
 }
 
@@ -148,52 +290,60 @@ impl Rubric {
         Rubric::parse(DEFAULT_RUBRIC, "<embedded rubric>").expect("the embedded rubric is valid")
     }
 
-    pub fn load(path: &Path) -> Result<Rubric> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read rubric file {}", path.display()))?;
+    /// Read and check the rubric in `path` (`--rubric FILE`).
+    pub fn load(path: &Path) -> Result<Rubric, RubricError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RubricError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         Rubric::parse(&text, &path.display().to_string())
     }
 
     /// Parse and check a rubric; errors name the file, line and field.
-    pub fn parse(text: &str, origin: &str) -> Result<Rubric> {
-        let rubric: Rubric = toml::from_str(text).map_err(|e| {
-            anyhow::anyhow!(
-                "{origin}: {}",
-                crate::campaign::describe_toml_error(text, &e)
-            )
+    pub fn parse(text: &str, origin: &str) -> Result<Rubric, RubricError> {
+        let rubric: Rubric = toml::from_str(text).map_err(|e| RubricError::Syntax {
+            origin: origin.to_string(),
+            detail: crate::campaign::describe_toml_error(text, &e),
         })?;
         rubric.check(origin)?;
         Ok(rubric)
     }
 
-    fn check(&self, origin: &str) -> Result<()> {
+    /// What TOML cannot say: ids unique, topics present, groups defined.
+    fn check(&self, origin: &str) -> Result<(), RubricError> {
         let mut ids = BTreeSet::new();
         for item in &self.items {
             if !ids.insert(item.id.as_str()) {
-                bail!(
-                    "{origin}: item id `{}` appears twice (field `item.id`)",
-                    item.id
-                );
+                return Err(RubricError::DuplicateItem {
+                    origin: origin.to_string(),
+                    id: item.id.clone(),
+                });
             }
             if item.topic.is_empty() {
-                bail!("{origin}: item `{}` has no `topic` words", item.id);
+                return Err(RubricError::NoTopic {
+                    origin: origin.to_string(),
+                    id: item.id.clone(),
+                });
             }
             if let Some(group) = &item.group {
                 if !self.groups.iter().any(|g| &g.id == group) {
-                    bail!(
-                        "{origin}: item `{}` names group `{group}` that no [[group]] defines",
-                        item.id
-                    );
+                    return Err(RubricError::UnknownGroup {
+                        origin: origin.to_string(),
+                        id: item.id.clone(),
+                        group: group.clone(),
+                    });
                 }
             }
         }
         Ok(())
     }
 
+    /// The item with this id.
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }
 
+    /// The group with this id.
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.id == id)
     }

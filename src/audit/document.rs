@@ -5,33 +5,42 @@
 //! for a title, the list date or the linking article's date, its issuer
 //! and columns.
 
-use super::text::normalise_title;
+use super::text::{contains_any, normalise_title};
 use super::ParentFacts;
+use crate::rubric::DocumentVocabulary;
 use crate::types::Visit;
 use crate::types::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
 use std::collections::HashSet;
 use url::Url;
 
+/// One visit as the detectors judge it: its own facts and those it borrows.
 pub struct Doc<'a> {
+    /// The page as parsed.
     pub page: &'a Page,
     /// Normalised document title.
     pub title: String,
+    /// The date that counts: 发布日期, else the list's date for the row.
     pub published: Option<DateFact>,
+    /// 发布机构/来源, the attachment's from its article.
     pub publisher: Option<String>,
     /// Column name meta and breadcrumb entries (home excluded).
     pub columns: Vec<String>,
+    /// A PDF, Word or other file rather than a page.
     pub is_attachment: bool,
     /// A column/list page rather than a single document.
     pub is_list: bool,
     /// Links that are not part of the site template: list rows, data
     /// entries, attachments.
     pub content_links: Vec<&'a Link>,
+    /// The link the crawl followed to this visit.
     pub found_via: Option<&'a Link>,
     /// The list is filled by a script from a data endpoint: its rows are
     /// judged when the endpoint is fetched, not here.
     pub filled_by_script: bool,
     /// A column with nothing in it (see [`Doc::new`]); counted as a list.
     pub is_empty: bool,
+    /// The page says it has nothing in it ("暂无信息").
+    pub says_empty: bool,
 }
 
 /// Key for comparing URLs: no scheme, no `www.`, no fragment.
@@ -45,25 +54,14 @@ pub fn link_key(url: &Url) -> String {
     format!("{host}{port}{}{query}", url.path())
 }
 
-const GENERIC_LINK_TEXT: &[&str] = &[
-    "附件",
-    "下载",
-    "点击下载",
-    "点击查看",
-    "查看",
-    "原文",
-    "全文",
-    "详情",
-    "pdf",
-    "PDF",
-    "更多",
-];
-
 impl<'a> Doc<'a> {
+    /// The document of `visit`, borrowing from the page that linked it
+    /// (`parent`) and leaving out the site template's links.
     pub fn new(
         visit: &'a Visit,
         parent: Option<&ParentFacts>,
         template: &HashSet<String>,
+        words: &DocumentVocabulary,
     ) -> Doc<'a> {
         let page = &visit.page;
         let found_via = visit.found_via.as_ref();
@@ -77,9 +75,10 @@ impl<'a> Doc<'a> {
         let framed = found_via.is_some_and(|l| l.origin == LinkOrigin::Frame);
         let link_text = found_via.map(|l| normalise_title(&l.text)).filter(|t| {
             t.chars().count() >= 6
-                && !GENERIC_LINK_TEXT
+                && !words
+                    .generic_link_text
                     .iter()
-                    .any(|g| t.starts_with(g) && t.chars().count() < 8)
+                    .any(|g| t.starts_with(g.as_str()) && t.chars().count() < 8)
         });
         let title = if is_attachment {
             link_text
@@ -119,7 +118,7 @@ impl<'a> Doc<'a> {
         columns.extend(
             page.breadcrumb
                 .iter()
-                .filter(|c| !c.contains("首页") && !c.contains("主页"))
+                .filter(|c| !contains_any(c, &words.home_crumbs))
                 .cloned(),
         );
         if inherits || framed {
@@ -147,7 +146,7 @@ impl<'a> Doc<'a> {
             })
             .collect();
         let dated = page.links.iter().filter(|l| l.date.is_some()).count();
-        let says_empty = says_empty(&page.text);
+        let says_empty = contains_any(&page.text, &words.empty_column);
         let filled_by_script = page.links.iter().any(|l| l.origin == LinkOrigin::Script);
         // Empty: it says so (暂无信息), or its data endpoint answered with no
         // entries, or the page is a bare frame — no rows, no dated links,
@@ -197,6 +196,7 @@ impl<'a> Doc<'a> {
             found_via,
             filled_by_script,
             is_empty,
+            says_empty,
         }
     }
 
@@ -210,10 +210,6 @@ impl<'a> Doc<'a> {
             .collect()
     }
 
-    pub fn says_empty(&self) -> bool {
-        says_empty(&self.page.text)
-    }
-
     /// The names a column is known by: its title, column name and
     /// breadcrumb (not box headings, which name other columns' links).
     pub fn column_names(&self) -> Vec<&str> {
@@ -221,21 +217,4 @@ impl<'a> Doc<'a> {
         names.extend(self.columns.iter().map(|c| c.as_str()));
         names
     }
-}
-
-/// An empty column says so ("暂无信息").
-fn says_empty(text: &str) -> bool {
-    [
-        "暂无信息",
-        "暂无数据",
-        "暂无内容",
-        "暂无记录",
-        "没有找到",
-        "正在建设",
-        "建设中",
-        "敬请期待",
-        "无相关信息",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
 }

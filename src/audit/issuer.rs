@@ -6,25 +6,32 @@
 //! Evidence, strongest first: the title's prefix, then 发布机构/来源, then
 //! the column the page sits in.
 
+use super::text::contains_any;
 use crate::rubric::IssuerVocabulary;
 use regex::Regex;
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Who issued a document, as far as its title, 发布机构 and columns tell.
 pub enum Issuer {
+    /// The county government (人民政府).
     County,
     /// The county government's office (人民政府办公室).
     Office,
+    /// One of the county's departments (局, 委员会 …), by name.
     Department(String),
+    /// One of the county's townships or streets, by name.
     Township(String),
     /// The city, the province or the state.
     HigherLevel(String),
     /// Another county, or a zone committee sharing the county's name.
     OtherCounty(String),
+    /// Nothing names the issuer.
     Unknown,
 }
 
 impl Issuer {
+    /// The issuer as a reason sentence names it.
     pub fn describe(&self) -> String {
         match self {
             Issuer::County => "the county government".into(),
@@ -53,29 +60,18 @@ pub fn short_name(county: &str) -> &str {
 }
 
 /// The organisation named at the start of a title: the text before the
-/// year, "关于" or the first topic word.
-pub fn title_prefix<'a>(title: &'a str, topic: &[String]) -> &'a str {
+/// year, "关于", a subject word or the first topic word.
+pub fn title_prefix<'a>(title: &'a str, topic: &[String], vocab: &IssuerVocabulary) -> &'a str {
     let title = title.strip_prefix("关于").unwrap_or(title);
     let mut end = title
         .char_indices()
         .find(|(_, c)| c.is_ascii_digit())
         .map_or(title.len(), |(i, _)| i);
-    // The disclosure words start the subject, never the issuer's name
+    // These start the subject, never the issuer's name
     // ("讷河市财政局|政府信息公开保密审查制度").
-    for marker in [
-        "关于",
-        "年度",
-        "印发",
-        "《",
-        "二〇",
-        "二○",
-        "二零",
-        "政府信息公开",
-        "政务公开",
-        "信息公开",
-        "政府信息依申请",
-        "依申请公开",
-    ] {
+    let structural = ["关于", "年度", "印发", "《", "二〇", "二○", "二零"];
+    let subject_words = vocab.subject_words.iter().map(String::as_str);
+    for marker in structural.into_iter().chain(subject_words) {
         if let Some(at) = title.find(marker) {
             end = end.min(at);
         }
@@ -123,7 +119,7 @@ pub fn classify_org(org: &str, county: &str, vocab: &IssuerVocabulary) -> Issuer
         LazyLock::new(|| Regex::new(r"^\p{Han}{1,6}?(省|市|县|区|旗)").unwrap());
     if let Some(m) = OTHER_PLACE.find(org) {
         let place = m.as_str();
-        if place.ends_with('省') || place == "黑河市" {
+        if place.ends_with('省') || vocab.cities.iter().any(|c| c == place) {
             return Issuer::HigherLevel(place.to_string());
         }
         // "市政府办公室", "县司法局": the county itself spoken of generically.
@@ -182,7 +178,9 @@ fn classify_rest(rest: &str, whole: &str, vocab: &IssuerVocabulary) -> Issuer {
 
 /// Facts that may name the issuer, strongest first.
 pub struct IssuerEvidence<'a> {
+    /// The document's title: a prefix naming an organisation decides.
     pub title: &'a str,
+    /// 发布机构/来源 as the page states it.
     pub publisher: Option<&'a str>,
     /// Column name and breadcrumb entries.
     pub columns: Vec<&'a str>,
@@ -198,7 +196,7 @@ pub fn issuer_of(
     county: &str,
     vocab: &IssuerVocabulary,
 ) -> Issuer {
-    let from_title = classify_org(title_prefix(evidence.title, topic), county, vocab);
+    let from_title = classify_org(title_prefix(evidence.title, topic, vocab), county, vocab);
     if from_title != Issuer::Unknown {
         return from_title;
     }
@@ -211,14 +209,10 @@ pub fn issuer_of(
     }
     for column in &evidence.columns {
         let column = column.trim();
-        if column.contains("部门") && !column.contains("目录") {
+        if contains_any(column, &vocab.department_trees) && !column.contains("目录") {
             return Issuer::Department(column.to_string());
         }
-        if ["乡镇", "街道", "镇政府"]
-            .iter()
-            .any(|w| column.contains(w))
-            && !column.contains("目录")
-        {
+        if contains_any(column, &vocab.township_trees) && !column.contains("目录") {
             return Issuer::Township(column.to_string());
         }
         match classify_org(column, county, vocab) {
@@ -247,7 +241,7 @@ mod tests {
     }
 
     fn of_title(title: &str, county: &str) -> Issuer {
-        classify_org(title_prefix(title, &topic()), county, &vocab())
+        classify_org(title_prefix(title, &topic(), &vocab()), county, &vocab())
     }
 
     #[test]
@@ -322,7 +316,7 @@ mod tests {
 
     #[test]
     fn disclosure_words_end_the_issuer() {
-        let t = |title: &str| classify_org(title_prefix(title, &[]), "讷河市", &vocab());
+        let t = |title: &str| classify_org(title_prefix(title, &[], &vocab()), "讷河市", &vocab());
         assert!(matches!(
             t("讷河市财政局政府信息公开保密审查制度"),
             Issuer::Department(_)

@@ -1,7 +1,7 @@
 //! A whole site's audit: what was not looked at keeps items from failing.
 
 use super::*;
-use crate::types::{Fetched, LinkOrigin, PageKind, SiteStart, SkipReason};
+use crate::types::{FetchError, Fetched, LinkOrigin, PageKind, SiteStart, SkipReason};
 use chrono::Utc;
 
 const HOME: &str = "http://www.hljba.gov.cn/";

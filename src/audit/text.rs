@@ -51,12 +51,14 @@ pub fn title_core(title: &str) -> String {
     }
 }
 
+/// The text contains one of the (non-empty) words.
 pub fn contains_any(text: &str, words: &[String]) -> bool {
     words
         .iter()
         .any(|w| !w.is_empty() && text.contains(w.as_str()))
 }
 
+/// The longest of the words the text contains.
 pub fn first_match<'a>(text: &str, words: &'a [String]) -> Option<&'a str> {
     words
         .iter()
@@ -65,6 +67,7 @@ pub fn first_match<'a>(text: &str, words: &'a [String]) -> Option<&'a str> {
         .map(|w| w.as_str())
 }
 
+/// The text ends with one of the words.
 pub fn ends_with_any(text: &str, words: &[String]) -> bool {
     words.iter().any(|w| text.ends_with(w.as_str()))
 }

@@ -55,6 +55,8 @@ fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
     }
 }
 
+/// One finding per rubric item, in rubric order: the best candidate, or
+/// `inconclusive` where relevant pages were not covered, else `fail`.
 pub fn decide(
     rubric: &Rubric,
     candidates: Vec<Candidate>,

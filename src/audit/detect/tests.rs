@@ -4,7 +4,9 @@
 use super::*;
 use crate::types::{DateSource, LinkOrigin, Page, PageKind};
 use crate::types::{Fetched, Visit};
+use chrono::Utc;
 use std::collections::HashSet;
+use url::Url;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -74,7 +76,7 @@ fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
         column_links: &columns,
         sha256: "00",
     };
-    let doc = Doc::new(v, None, &HashSet::new());
+    let doc = Doc::new(v, None, &HashSet::new(), &rubric.document);
     all(&doc, v, &ctx)
         .into_iter()
         .map(|c| (c.item, c.status, c.reason_code.as_str()))

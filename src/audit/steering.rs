@@ -1,0 +1,111 @@
+//! Crawl steering: what to fetch next.
+//!
+//! The crawler knows no rubric; it asks [`SiteAudit::link_priority`] how
+//! strongly each link points at an item not yet passed, and fetches the
+//! strongest first. A focused recheck follows only links towards undecided
+//! items ([`SiteAudit::still_wanted`]).
+
+use super::relevance::{relevance, SPECIFIC};
+use super::{document, text, SiteAudit};
+use crate::types::{Link, LinkOrigin, Page};
+
+impl SiteAudit {
+    /// How relevant a link must be to an item to count for it. A link that
+    /// names a document, or names one item's column ("信息公开年报"), speaks
+    /// for itself: only the items it names (or whose column it stands in)
+    /// count (3). A generic navigation link ("政务公开") may lead to
+    /// anything in the disclosure platform (1).
+    pub(super) fn threshold(&self, link: &Link) -> u32 {
+        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
+        let names_an_item = self
+            .rubric
+            .items
+            .iter()
+            .any(|item| relevance(item, link, &self.rubric.crawl) >= 6);
+        if names_a_document || names_an_item {
+            SPECIFIC
+        } else {
+            1
+        }
+    }
+
+    /// Crawl priority of a link: how strongly it points at an item that has
+    /// not passed yet. List continuations inherit their list's relevance.
+    pub fn link_priority(&self, link: &Link, parent: &Page) -> f32 {
+        let undecided = self
+            .rubric
+            .items
+            .iter()
+            .filter(|i| !self.passed.contains(&i.id));
+        let mut best = 0u32;
+        let mut parent_best = 0u32;
+        // A data endpoint's own page has no title: its facts borrowed from
+        // the page that requested it say what its pages hold.
+        let parent_link = self
+            .known_page(&parent.url)
+            .unwrap_or_else(|| page_as_link(parent));
+        for item in undecided {
+            best = best.max(relevance(item, link, &self.rubric.crawl));
+            parent_best = parent_best.max(relevance(item, &parent_link, &self.rubric.crawl));
+        }
+        // Pages of the same list, and an iframe's page, which a visitor sees
+        // as part of this one.
+        let continuation = continues_its_list(link);
+        let mut priority = best as f32;
+        if continuation {
+            priority = priority.max(parent_best as f32 + 1.0);
+        }
+        if text::contains_any(&link.text, &self.rubric.crawl.unlikely) {
+            priority -= 0.5;
+        }
+        if !self.still_wanted(link) {
+            return -1.0;
+        }
+        priority.max(0.0)
+    }
+
+    /// In a focused recheck, a link is worth fetching only if it points at
+    /// an undecided item as strongly as coverage asks (a document link by
+    /// its own words; a navigation link or list continuation may lead
+    /// anywhere), or it is one of the site's navigation links.
+    pub fn still_wanted(&self, link: &Link) -> bool {
+        let threshold = self.threshold(link);
+        let site_nav =
+            threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
+        let continuation = continues_its_list(link);
+        if !self.focused || site_nav || continuation || link.origin == LinkOrigin::Evidence {
+            return true;
+        }
+        self.rubric
+            .items
+            .iter()
+            .filter(|i| !self.passed.contains(&i.id))
+            .any(|i| relevance(i, link, &self.rubric.crawl) >= threshold)
+    }
+}
+
+/// A later page of the same list, its data or an iframe's page: a visitor
+/// sees it as part of the page that links it.
+fn continues_its_list(link: &Link) -> bool {
+    matches!(
+        link.origin,
+        LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Data | LinkOrigin::Frame
+    )
+}
+
+/// A page seen as the link that led to it: its title and columns as text.
+fn page_as_link(page: &Page) -> Link {
+    let mut section = page.breadcrumb.join(" ");
+    if let Some(column) = page.meta.get("columnname") {
+        section.push(' ');
+        section.push_str(column);
+    }
+    Link {
+        url: page.url.clone(),
+        text: page.title.clone(),
+        context: String::new(),
+        section,
+        date: None,
+        origin: LinkOrigin::Anchor,
+    }
+}
