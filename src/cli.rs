@@ -203,7 +203,7 @@ impl Common {
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
             resume: false,
             focused: false,
-            chromium: self.screenshots.then(crate::screenshot::find_chromium).flatten().or_else(|| {
+            chromium: self.screenshots.then(crate::evidence::screenshot::find_chromium).flatten().or_else(|| {
                 if self.screenshots {
                     eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");
                 }
@@ -344,7 +344,7 @@ pub async fn main(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Verify { dir } => {
-            let v = crate::verify::verify(&dir)?;
+            let v = crate::evidence::verify::verify(&dir)?;
             for problem in &v.problems {
                 println!("MISMATCH {problem}");
             }

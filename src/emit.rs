@@ -9,10 +9,10 @@ use crate::history::OverrideRow;
 use crate::rubric::Rubric;
 use crate::score::{row_points, score_site, units, SiteScore};
 use crate::types::{Finding, ReasonCode, Status};
-use anyhow::{Context, Result};
+pub use crate::util::write_atomic;
+use anyhow::Result;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
 
 /// The matrix columns: the 13 of the contract, in order, then where the
 /// evidence is archived, what matched, and an evaluator's override.
@@ -187,19 +187,6 @@ pub fn scores_csv(rubric: &Rubric, sites: &[SiteResult]) -> Result<(Vec<u8>, Vec
     Ok((buffer, scores))
 }
 
-/// Write `bytes` to `path` through a temporary file in the same directory.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot move the new file into place at {}", path.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,14 +219,5 @@ mod tests {
         assert!(text.starts_with("\u{feff}county,url,item,item_name,status,score,max_score,reason,evidence_url,evidence_file,sha256,published,fetched_at,"));
         assert!(text.contains("'=HYPERLINK"));
         assert!(text.contains("北安市"));
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.csv");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"two");
     }
 }

@@ -9,6 +9,7 @@
 use crate::rubric::Rubric;
 use crate::score::score_site;
 use crate::types::{Finding, Status};
+use crate::util::escape;
 use std::fmt::Write;
 
 /// One county as the report shows it.
@@ -28,22 +29,6 @@ pub struct ReportMeta<'a> {
     pub started: String,
     pub finished: String,
     pub tool_version: &'a str,
-}
-
-/// Escape text for HTML element content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Only http(s) URLs and relative paths become links; anything else

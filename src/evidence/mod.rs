@@ -12,6 +12,9 @@
 pub mod archive;
 pub mod cdxj;
 pub mod read;
+pub mod screenshot;
+pub mod snapshot;
+pub mod verify;
 pub mod warc;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};

@@ -71,7 +71,7 @@ pub fn write(
             evidence
                 .get(item)
                 .and_then(|e| e.snapshot.clone())
-                .map(|s| format!("{s}#{}", crate::snapshot::MATCH_ANCHOR))
+                .map(|s| format!("{s}#{}", crate::evidence::snapshot::MATCH_ANCHOR))
         }
     };
     let lookups: Vec<_> = report.sites.iter().map(snapshot_of).collect();

@@ -2,9 +2,9 @@
 //! responses (never refetched), one file per matrix row with evidence.
 
 use crate::emit::write_atomic;
+use crate::evidence::snapshot::{html_snapshot, text_snapshot, Stamp};
 use crate::evidence::{read_capture, RecordRef, StoredEvidence};
 use crate::page::{self};
-use crate::snapshot::{html_snapshot, text_snapshot, Stamp};
 use crate::types::Finding;
 use crate::types::PageKind;
 use anyhow::Result;
@@ -153,7 +153,7 @@ pub async fn picture(
         let (html_path, png_path, browser) =
             (out.join(&snapshot), out.join(&png), chromium.to_path_buf());
         let rendered = tokio::task::spawn_blocking(move || {
-            crate::screenshot::render(&browser, &html_path, &png_path)?;
+            crate::evidence::screenshot::render(&browser, &html_path, &png_path)?;
             Ok::<_, anyhow::Error>(std::fs::read(&png_path)?)
         })
         .await;

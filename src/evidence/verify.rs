@@ -7,7 +7,7 @@
 //! verdict, or an auditor questioning one, can run this on the copy they
 //! were given.
 
-use crate::evidence::{check_digests, follow_revisit, read_all, warc::sha256_hex, ARCHIVE_DIR};
+use super::{check_digests, follow_revisit, read_all, warc::sha256_hex, ARCHIVE_DIR};
 use anyhow::{Context, Result};
 use std::path::Path;
 

@@ -9,7 +9,7 @@
 //! the snapshot's `#govcheck-match` fragment scrolls to. A PDF gets a banner
 //! page with its extracted text.
 
-use crate::report::escape;
+use crate::util::escape;
 use chrono::{DateTime, FixedOffset, Utc};
 use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, text, RewriteStrSettings};
