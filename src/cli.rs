@@ -105,7 +105,7 @@ pub enum Command {
         #[arg(long)]
         run: PathBuf,
         #[arg(long, value_enum, default_value = "csv")]
-        format: crate::export::ExportFormat,
+        format: crate::emit::export::ExportFormat,
         /// Output file (default: DIR/export.<format>).
         #[arg(long)]
         output: Option<PathBuf>,
@@ -339,7 +339,7 @@ pub async fn main(cli: Cli) -> Result<i32> {
             format,
             output,
         } => {
-            let written = crate::export::export(&run, format, output)?;
+            let written = crate::emit::export::export(&run, format, output)?;
             println!("{}", written.display());
             Ok(0)
         }

@@ -1,12 +1,12 @@
 //! Stamped snapshots for a site's findings, built from the archived
 //! responses (never refetched), one file per matrix row with evidence.
 
-use crate::emit::write_atomic;
 use crate::evidence::snapshot::{html_snapshot, text_snapshot, Stamp};
 use crate::evidence::{read_capture, RecordRef, StoredEvidence};
 use crate::page::{self};
 use crate::types::Finding;
 use crate::types::PageKind;
+use crate::util::write_atomic;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
