@@ -24,7 +24,7 @@ pub use read::{
 };
 pub use warc::{
     http_request_block, http_response_block, EarlierRecord, Exchange, Metadata, RecordRef,
-    Resource, RevisitExchange, WarcHandle, WarcInfo, WarcWriter, ARCHIVE_DIR,
+    Resource, RevisitExchange, WarcError, WarcHandle, WarcInfo, WarcWriter, ARCHIVE_DIR,
     DEFAULT_MAX_FILE_BYTES, INDEX_FILE,
 };
 

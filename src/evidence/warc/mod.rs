@@ -12,10 +12,12 @@
 //! files and rolls them over, and `task` puts the one writer of a run on
 //! its own thread behind cloneable handles.
 
+mod error;
 mod record;
 mod task;
 mod writer;
 
+pub use error::WarcError;
 pub use record::{http_request_block, http_response_block, new_record_id, sha256_hex, warc_date};
 pub use task::WarcHandle;
 pub use writer::WarcWriter;

@@ -2,7 +2,7 @@
 //! and response blocks, the record's header lines, and the gzip member
 //! each record is stored as.
 
-use anyhow::Result;
+use super::WarcError;
 use chrono::{DateTime, Utc};
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -169,13 +169,13 @@ impl<'a> Record<'a> {
 }
 
 /// `bytes` as one complete gzip member.
-pub(super) fn gzip_member(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(super) fn gzip_member(bytes: &[u8]) -> Result<Vec<u8>, WarcError> {
     let mut gz = GzEncoder::new(
         Vec::with_capacity(bytes.len() / 3 + 64),
         Compression::default(),
     );
-    gz.write_all(bytes)?;
-    Ok(gz.finish()?)
+    gz.write_all(bytes).map_err(WarcError::Compress)?;
+    gz.finish().map_err(WarcError::Compress)
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! same time send their records through cloneable [`WarcHandle`]s, and the
 //! records are written one after another, never interleaved.
 
-use super::{Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcWriter};
-use anyhow::{anyhow, Result};
+use super::{Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcError, WarcWriter};
+
+/// What the writer task answers.
+type Answer<T> = oneshot::Sender<Result<T, WarcError>>;
 use tokio::sync::{mpsc, oneshot};
 
 impl WarcWriter {
@@ -44,11 +46,11 @@ impl WarcWriter {
 }
 
 enum Command {
-    Exchange(Exchange, oneshot::Sender<Result<RecordRef>>),
-    Revisit(Box<RevisitExchange>, oneshot::Sender<Result<RecordRef>>),
-    Resource(Resource, oneshot::Sender<Result<RecordRef>>),
-    Metadata(Metadata, oneshot::Sender<Result<RecordRef>>),
-    Finish(oneshot::Sender<Result<()>>),
+    Exchange(Exchange, Answer<RecordRef>),
+    Revisit(Box<RevisitExchange>, Answer<RecordRef>),
+    Resource(Resource, Answer<RecordRef>),
+    Metadata(Metadata, Answer<RecordRef>),
+    Finish(Answer<()>),
 }
 
 /// A cheap, cloneable way to send records to the run's one writer task.
@@ -59,23 +61,23 @@ pub struct WarcHandle {
 
 impl WarcHandle {
     /// Writes the exchange; the reference is to its response record.
-    pub async fn write_exchange(&self, exchange: Exchange) -> Result<RecordRef> {
+    pub async fn write_exchange(&self, exchange: Exchange) -> Result<RecordRef, WarcError> {
         self.call(|reply| Command::Exchange(exchange, reply))
             .await?
     }
 
     /// Writes the 304 answer; the reference is to its revisit record.
-    pub async fn write_revisit(&self, revisit: RevisitExchange) -> Result<RecordRef> {
+    pub async fn write_revisit(&self, revisit: RevisitExchange) -> Result<RecordRef, WarcError> {
         self.call(|reply| Command::Revisit(Box::new(revisit), reply))
             .await?
     }
 
-    pub async fn write_resource(&self, resource: Resource) -> Result<RecordRef> {
+    pub async fn write_resource(&self, resource: Resource) -> Result<RecordRef, WarcError> {
         self.call(|reply| Command::Resource(resource, reply))
             .await?
     }
 
-    pub async fn write_metadata(&self, metadata: Metadata) -> Result<RecordRef> {
+    pub async fn write_metadata(&self, metadata: Metadata) -> Result<RecordRef, WarcError> {
         self.call(|reply| Command::Metadata(metadata, reply))
             .await?
     }
@@ -83,18 +85,19 @@ impl WarcHandle {
     /// Flushes and syncs the archive and writes the index. Records sent
     /// before this from any handle are written first; writes through other
     /// handles afterwards fail.
-    pub async fn finish(self) -> Result<()> {
+    pub async fn finish(self) -> Result<(), WarcError> {
         self.call(Command::Finish).await?
     }
 
-    async fn call<T>(&self, command: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T> {
+    async fn call<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, WarcError> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(command(reply))
             .await
-            .map_err(|_| anyhow!("the WARC writer has finished"))?;
-        answer
-            .await
-            .map_err(|_| anyhow!("the WARC writer stopped before answering"))
+            .map_err(|_| WarcError::WriterFinished)?;
+        answer.await.map_err(|_| WarcError::NoAnswer)
     }
 }

@@ -7,12 +7,11 @@ use super::record::{
     warc_fields, Record,
 };
 use super::{
-    Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcInfo, ARCHIVE_DIR,
+    Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcError, WarcInfo, ARCHIVE_DIR,
     DEFAULT_MAX_FILE_BYTES, INDEX_FILE, REFERS_TO_FILE, REFERS_TO_LENGTH, REFERS_TO_OFFSET,
     REFERS_TO_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED,
 };
 use crate::evidence::cdxj::{mime_of, CdxjEntry, CdxjIndex};
-use anyhow::{bail, Context, Result};
 use chrono::Utc;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
@@ -47,14 +46,14 @@ impl WarcWriter {
     /// Creates `run_dir/archive/` and its first WARC file (which must not
     /// exist yet), headed by a `warcinfo` record. `run_id` goes into file
     /// names, so it is limited to ASCII letters, digits, `-`, `_` and `.`.
-    pub fn create(run_dir: &Path, run_id: &str, info: WarcInfo) -> Result<Self> {
+    pub fn create(run_dir: &Path, run_id: &str, info: WarcInfo) -> Result<Self, WarcError> {
         let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
         if run_id.is_empty() || !run_id.chars().all(safe) {
-            bail!("run id {run_id:?} is not usable in a file name");
+            return Err(WarcError::BadRunId(run_id.to_string()));
         }
         let archive_dir = run_dir.join(ARCHIVE_DIR);
         std::fs::create_dir_all(&archive_dir)
-            .with_context(|| format!("creating {}", archive_dir.display()))?;
+            .map_err(WarcError::io("creating", archive_dir.display()))?;
         let current = open_file(&archive_dir, run_id, 0, &info)?;
         Ok(WarcWriter {
             archive_dir,
@@ -81,7 +80,7 @@ impl WarcWriter {
     /// Writes the exchange as a `response` record followed by its `request`
     /// record (`WARC-Concurrent-To` the response), both in the same file,
     /// and indexes the response.
-    pub fn write_exchange(&mut self, ex: &Exchange) -> Result<RecordRef> {
+    pub fn write_exchange(&mut self, ex: &Exchange) -> Result<RecordRef, WarcError> {
         self.roll_if_full()?;
         let response_id = new_record_id();
         let request_id = new_record_id();
@@ -141,7 +140,7 @@ impl WarcWriter {
     /// earlier capture, followed by its `request` record, and indexes it.
     /// The reference's payload digest is the earlier capture's: that is the
     /// content the evidence rests on.
-    pub fn write_revisit(&mut self, rv: &RevisitExchange) -> Result<RecordRef> {
+    pub fn write_revisit(&mut self, rv: &RevisitExchange) -> Result<RecordRef, WarcError> {
         self.roll_if_full()?;
         let revisit_id = new_record_id();
         let request_id = new_record_id();
@@ -200,7 +199,7 @@ impl WarcWriter {
     }
 
     /// Writes a `resource` record.
-    pub fn write_resource(&mut self, res: &Resource) -> Result<RecordRef> {
+    pub fn write_resource(&mut self, res: &Resource) -> Result<RecordRef, WarcError> {
         self.roll_if_full()?;
         let id = new_record_id();
         let sha = sha256_hex(&res.body);
@@ -214,7 +213,7 @@ impl WarcWriter {
     }
 
     /// Writes a `metadata` record of `application/warc-fields`.
-    pub fn write_metadata(&mut self, meta: &Metadata) -> Result<RecordRef> {
+    pub fn write_metadata(&mut self, meta: &Metadata) -> Result<RecordRef, WarcError> {
         self.roll_if_full()?;
         let id = new_record_id();
         let body = warc_fields(&meta.fields);
@@ -230,20 +229,20 @@ impl WarcWriter {
     /// Syncs the open file and writes `index.cdxj` atomically. The writer
     /// also does this at every rollover, so after a crash the index covers
     /// every file but the last (`warcio index` rebuilds the rest).
-    pub fn checkpoint(&mut self) -> Result<()> {
+    pub fn checkpoint(&mut self) -> Result<(), WarcError> {
         self.current
             .file
             .sync_all()
-            .with_context(|| format!("syncing {}", self.current.name))?;
+            .map_err(WarcError::io("syncing", &self.current.name))?;
         self.index.write_atomic(&self.index_path())
     }
 
     /// Syncs the last file, writes the index and syncs the directory.
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(mut self) -> Result<(), WarcError> {
         self.checkpoint()?;
         File::open(&self.archive_dir)
             .and_then(|dir| dir.sync_all())
-            .with_context(|| format!("syncing {}", self.archive_dir.display()))
+            .map_err(WarcError::io("syncing", self.archive_dir.display()))
     }
 
     fn record_ref(&self, offset: u64, length: u64, record_id: String, sha: String) -> RecordRef {
@@ -259,7 +258,7 @@ impl WarcWriter {
     /// Starts the next file when the current one has passed the limit and
     /// holds more than its warcinfo record (so a tiny limit means one
     /// exchange per file, not endless empty files).
-    fn roll_if_full(&mut self) -> Result<()> {
+    fn roll_if_full(&mut self) -> Result<(), WarcError> {
         if self.current.len < self.max_file_bytes || self.current.records == 0 {
             return Ok(());
         }
@@ -268,12 +267,12 @@ impl WarcWriter {
         let full = std::mem::replace(&mut self.current, next);
         full.file
             .sync_all()
-            .with_context(|| format!("syncing {}", full.name))?;
+            .map_err(WarcError::io("syncing", &full.name))?;
         self.index.write_atomic(&self.index_path())
     }
 
     /// Appends one record as a gzip member; returns its offset and length.
-    fn append(&mut self, record: &[u8]) -> Result<(u64, u64)> {
+    fn append(&mut self, record: &[u8]) -> Result<(u64, u64), WarcError> {
         let (offset, length) = append_member(&mut self.current, record)?;
         self.current.records += 1;
         Ok((offset, length))
@@ -309,27 +308,32 @@ fn relative_path(base: &Path, target: &Path) -> PathBuf {
 /// straight to the file, so nothing waits in a user-space buffer between
 /// records. On a failed write the file is cut back to where the member
 /// began, keeping every offset already handed out valid.
-fn append_member(out: &mut OpenFile, record: &[u8]) -> Result<(u64, u64)> {
+fn append_member(out: &mut OpenFile, record: &[u8]) -> Result<(u64, u64), WarcError> {
     let member = gzip_member(record)?;
     let offset = out.len;
     if let Err(e) = out.file.write_all(&member) {
         let _ = out.file.set_len(offset);
         let _ = out.file.seek(SeekFrom::Start(offset));
-        return Err(e).with_context(|| format!("writing to {}", out.name));
+        return Err(WarcError::io("writing to", &out.name)(e));
     }
     out.len += member.len() as u64;
     Ok((offset, member.len() as u64))
 }
 
 /// Creates file number `seq` and writes its warcinfo record.
-fn open_file(archive_dir: &Path, run_id: &str, seq: u32, info: &WarcInfo) -> Result<OpenFile> {
+fn open_file(
+    archive_dir: &Path,
+    run_id: &str,
+    seq: u32,
+    info: &WarcInfo,
+) -> Result<OpenFile, WarcError> {
     let name = format!("govcheck-{run_id}-{seq:05}.warc.gz");
     let path = archive_dir.join(&name);
     let file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
-        .with_context(|| format!("creating {}", path.display()))?;
+        .map_err(WarcError::io("creating", path.display()))?;
     let mut fields = vec![
         (
             "software".to_string(),
