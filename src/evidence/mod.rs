@@ -19,8 +19,8 @@ pub mod warc;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};
 pub use read::{
-    check_digests, follow_revisit, read_all, read_capture, read_record, Capture, Revisited,
-    WarcRecord,
+    check_digests, follow_revisit, read_all, read_capture, read_record, Capture, ReadError,
+    Revisited, WarcRecord,
 };
 pub use warc::{
     http_request_block, http_response_block, EarlierRecord, Exchange, Metadata, RecordRef,
