@@ -51,10 +51,13 @@ pub fn surt(url: &Url) -> String {
 /// One response record, as the index describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CdxjEntry {
+    /// The captured URL.
     pub url: Url,
+    /// When it was captured.
     pub date: DateTime<Utc>,
     /// The response's media type without parameters (`unk` when absent).
     pub mime: String,
+    /// The HTTP status (304 for a revisit).
     pub status: u16,
     /// Payload digest as in the record: `sha256:<hex>`.
     pub digest: String,
@@ -116,18 +119,22 @@ pub struct CdxjIndex {
 }
 
 impl CdxjIndex {
+    /// An empty index.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one entry (a repeated line is kept once).
     pub fn insert(&mut self, entry: &CdxjEntry) {
         self.lines.insert(entry.line());
     }
 
+    /// How many lines the index has.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// The index has no lines.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }

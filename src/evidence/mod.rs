@@ -8,6 +8,16 @@
 //! WARC 1.1 with one gzip member per record (`warc`), written by a single
 //! task per run so concurrent site crawls never interleave records, and a
 //! sorted CDXJ index (`cdxj`) lets replay tools find a capture by URL.
+//!
+//! Around the archive: `read` gets records back (and follows a revisit to
+//! the earlier run's capture), `archive` replays, repairs and reindexes a
+//! whole run's files, `snapshot` builds the stamped HTML copy of a capture,
+//! `screenshot` pictures it with Chromium, and `verify` re-hashes a run
+//! directory against its manifest.
+//!
+//! Errors are `thiserror` enums per job (`WarcError`, `ReadError`,
+//! `ArchiveError`, `ScreenshotError`, `VerifyError`). Each carries its
+//! cause in its own message, because callers log these errors as they are.
 
 pub mod archive;
 pub mod cdxj;

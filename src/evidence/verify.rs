@@ -15,22 +15,20 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     /// run.json is missing or unreadable.
-    #[error("cannot read {path}")]
+    #[error("cannot read {path}: {cause}")]
     ReadManifest {
         /// run.json's path.
         path: String,
         /// What the system said.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// run.json is not JSON.
-    #[error("{path} is not valid JSON")]
+    #[error("{path} is not valid JSON: {cause}")]
     BadJson {
         /// run.json's path.
         path: String,
         /// What the parser said.
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// run.json has no `files` list.
     #[error("{path} has no file manifest (`files`)")]
@@ -66,14 +64,14 @@ impl Verification {
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let run_json = dir.join("run.json");
     let path = || run_json.display().to_string();
-    let text = std::fs::read_to_string(&run_json).map_err(|source| VerifyError::ReadManifest {
+    let text = std::fs::read_to_string(&run_json).map_err(|cause| VerifyError::ReadManifest {
         path: path(),
-        source,
+        cause,
     })?;
     let run: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| VerifyError::BadJson {
+        serde_json::from_str(&text).map_err(|cause| VerifyError::BadJson {
             path: path(),
-            source,
+            cause,
         })?;
     let files = run
         .get("files")

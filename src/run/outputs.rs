@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// The name of the manifest's own file, which it cannot list.
-pub const RUN_JSON: &str = "run.json";
+const RUN_JSON: &str = "run.json";
 
 /// The sites' findings as scoring takes them.
 fn site_findings(report: &RunReport) -> Vec<SiteFindings<'_>> {
@@ -107,7 +107,7 @@ fn run_json(
 }
 
 /// Every file of the run directory but run.json, with its size and sha256.
-pub fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
+fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// The snapshots' directory inside the run directory.
 pub const SNAPSHOT_DIR: &str = "snapshots";
 
 /// Snapshot names come from a hash of county, item and URL, never from

@@ -18,7 +18,7 @@ mod task;
 mod writer;
 
 pub use error::WarcError;
-pub use record::{http_request_block, http_response_block, new_record_id, sha256_hex, warc_date};
+pub use record::{http_request_block, http_response_block, sha256_hex};
 pub use task::WarcHandle;
 pub use writer::WarcWriter;
 
@@ -58,10 +58,13 @@ pub struct WarcInfo {
 pub struct Exchange {
     /// The URL asked for (one hop of a redirect chain is one exchange).
     pub url: Url,
+    /// When the response arrived.
     pub fetched_at: DateTime<Utc>,
+    /// The server's address, when known (`WARC-IP-Address`).
     pub ip_address: Option<IpAddr>,
     /// Request headers as sent, without `Host` (it is written from `url`).
     pub request_headers: Vec<(String, String)>,
+    /// The HTTP status code.
     pub status: u16,
     /// Response headers as received; the framing headers are normalised by
     /// [`http_response_block`].
@@ -76,8 +79,11 @@ pub struct Exchange {
 /// earlier capture (another run's archive) it confirms.
 #[derive(Debug, Clone)]
 pub struct RevisitExchange {
+    /// The URL asked for.
     pub url: Url,
+    /// When the 304 arrived.
     pub fetched_at: DateTime<Utc>,
+    /// The server's address, when known.
     pub ip_address: Option<IpAddr>,
     /// Request headers as sent, the validators included.
     pub request_headers: Vec<(String, String)>,
@@ -85,6 +91,7 @@ pub struct RevisitExchange {
     pub response_headers: Vec<(String, String)>,
     /// Content type of the earlier capture (for the index).
     pub content_type: Option<String>,
+    /// The capture the 304 confirms.
     pub earlier: EarlierRecord,
 }
 
@@ -93,9 +100,13 @@ pub struct RevisitExchange {
 pub struct EarlierRecord {
     /// The WARC file: absolute, or relative to this run's directory.
     pub path: PathBuf,
+    /// Byte offset of its gzip member.
     pub offset: u64,
+    /// Length of its gzip member.
     pub length: u64,
+    /// Its `WARC-Record-ID`.
     pub record_id: String,
+    /// Its `WARC-Date`.
     pub date: DateTime<Utc>,
     /// sha256 of its payload, lowercase hex.
     pub payload_sha256: String,
@@ -104,11 +115,16 @@ pub struct EarlierRecord {
 /// The revisit profile of a 304 answer (WARC 1.1, section 6.7.2).
 pub const SERVER_NOT_MODIFIED: &str = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
 
-/// Extension fields of a revisit record that locate the earlier capture
-/// (standard WARC names the record, not the file it is in).
+// Extension fields of a revisit record that locate the earlier capture
+// (standard WARC names the record, not the file it is in).
+
+/// The earlier WARC file, relative to this run's directory.
 pub const REFERS_TO_FILE: &str = "GovCheck-Refers-To-File";
+/// Byte offset of the earlier record's gzip member.
 pub const REFERS_TO_OFFSET: &str = "GovCheck-Refers-To-Offset";
+/// Length of the earlier record's gzip member.
 pub const REFERS_TO_LENGTH: &str = "GovCheck-Refers-To-Length";
+/// The earlier capture's payload digest, `sha256:<hex>`.
 pub const REFERS_TO_PAYLOAD_DIGEST: &str = "GovCheck-Refers-To-Payload-Digest";
 
 /// A document govcheck made itself (a snapshot, a screenshot).
@@ -116,8 +132,11 @@ pub const REFERS_TO_PAYLOAD_DIGEST: &str = "GovCheck-Refers-To-Payload-Digest";
 pub struct Resource {
     /// A URI naming the document, e.g. `urn:govcheck:snapshot:<sha256>`.
     pub target_uri: String,
+    /// When it was made.
     pub date: DateTime<Utc>,
+    /// Its media type.
     pub content_type: String,
+    /// Its bytes.
     pub body: Bytes,
     /// Record id of the capture it was made from (`WARC-Refers-To`).
     pub refers_to: Option<String>,
@@ -127,10 +146,13 @@ pub struct Resource {
 /// chain, relaxed TLS), as an `application/warc-fields` metadata record.
 #[derive(Debug, Clone)]
 pub struct Metadata {
+    /// The URI described.
     pub target_uri: String,
+    /// When the facts were recorded.
     pub date: DateTime<Utc>,
     /// Record id of the record described (`WARC-Refers-To`).
     pub refers_to: Option<String>,
+    /// The `name: value` pairs, in order.
     pub fields: Vec<(String, String)>,
 }
 

@@ -11,7 +11,7 @@ use std::io::Write;
 use url::Url;
 
 /// A fresh `WARC-Record-ID`: a random (version 4) UUID as `<urn:uuid:…>`.
-pub fn new_record_id() -> String {
+pub(super) fn new_record_id() -> String {
     let mut b: [u8; 16] = rand::random();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
@@ -27,7 +27,7 @@ pub fn new_record_id() -> String {
 }
 
 /// `WARC-Date` form: UTC, second precision, `2023-03-28T10:00:00Z`.
-pub fn warc_date(date: DateTime<Utc>) -> String {
+pub(super) fn warc_date(date: DateTime<Utc>) -> String {
     date.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -119,6 +119,8 @@ pub(super) struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// A record of `warc_type` with its id and date; add headers with
+    /// [`Record::header`].
     pub(super) fn new(
         warc_type: &str,
         record_id: &str,
@@ -137,11 +139,13 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Adds a header line.
     pub(super) fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
     }
 
+    /// Adds a header line when there is a value.
     pub(super) fn header_opt(self, name: &'static str, value: Option<impl Into<String>>) -> Self {
         match value {
             Some(value) => self.header(name, value),

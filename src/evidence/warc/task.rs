@@ -72,11 +72,13 @@ impl WarcHandle {
             .await?
     }
 
+    /// Writes the resource; the reference is to its `resource` record.
     pub async fn write_resource(&self, resource: Resource) -> Result<RecordRef, WarcError> {
         self.call(|reply| Command::Resource(resource, reply))
             .await?
     }
 
+    /// Writes the facts; the reference is to their `metadata` record.
     pub async fn write_metadata(&self, metadata: Metadata) -> Result<RecordRef, WarcError> {
         self.call(|reply| Command::Metadata(metadata, reply))
             .await?
