@@ -297,4 +297,38 @@ mod tests {
         assert_eq!(s.total, 2);
         assert_eq!(s.inconclusive, 1);
     }
+
+    #[test]
+    fn an_override_is_scored_and_the_machine_verdict_kept() {
+        let r = Rubric::default_rubric();
+        let findings = vec![finding("3", Status::Fail)];
+        let override_row = OverrideRow {
+            id: 1,
+            county: "北安市".into(),
+            item: "3".into(),
+            status: "pass".into(),
+            note: "seen by hand".into(),
+            evidence_url: None,
+            who: "e".into(),
+            created: chrono::Utc::now(),
+            removed: None,
+        };
+        let evidence = HashMap::new();
+        let sites = [SiteFindings {
+            county: "北安市",
+            url: "http://a/",
+            findings: &findings,
+            evidence: &evidence,
+        }];
+        let overrides = [override_row];
+        let run = score_run(&r, &sites, &overrides);
+        let site = &run.sites[0];
+        let row = &site.rows[0];
+        assert_eq!(row.machine.status, Status::Fail);
+        assert_eq!(row.effective.status, Status::Pass);
+        assert_eq!(row.effective.reason_code, ReasonCode::Override);
+        assert_eq!(row.points, 4);
+        assert_eq!((site.score.total, site.machine_score.total), (4, 0));
+        assert_eq!(site.overrides, 1);
+    }
 }

@@ -378,13 +378,6 @@ mod tests {
     use chrono::TimeZone;
     use url::Url;
 
-    fn hdrs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
     #[test]
     fn run_id_must_be_file_name_safe() {
         let dir = tempfile::tempdir().unwrap();
@@ -416,7 +409,7 @@ mod tests {
             ip_address: None,
             request_headers: vec![],
             status: 200,
-            response_headers: hdrs(&[("content-type", "text/html")]),
+            response_headers: vec![("content-type".into(), "text/html".into())],
             body: Bytes::from_static(body),
             truncated: false,
         }
