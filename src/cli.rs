@@ -105,7 +105,7 @@ pub enum Command {
         #[arg(long)]
         run: PathBuf,
         #[arg(long, value_enum, default_value = "csv")]
-        format: crate::export::ExportFormat,
+        format: crate::emit::export::ExportFormat,
         /// Output file (default: DIR/export.<format>).
         #[arg(long)]
         output: Option<PathBuf>,
@@ -203,7 +203,7 @@ impl Common {
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
             resume: false,
             focused: false,
-            chromium: self.screenshots.then(crate::screenshot::find_chromium).flatten().or_else(|| {
+            chromium: self.screenshots.then(crate::evidence::screenshot::find_chromium).flatten().or_else(|| {
                 if self.screenshots {
                     eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");
                 }
@@ -339,12 +339,12 @@ pub async fn main(cli: Cli) -> Result<i32> {
             format,
             output,
         } => {
-            let written = crate::export::export(&run, format, output)?;
+            let written = crate::emit::export::export(&run, format, output)?;
             println!("{}", written.display());
             Ok(0)
         }
         Command::Verify { dir } => {
-            let v = crate::verify::verify(&dir)?;
+            let v = crate::evidence::verify::verify(&dir)?;
             for problem in &v.problems {
                 println!("MISMATCH {problem}");
             }

@@ -3,21 +3,38 @@
 //! and the CDXJ index rebuilt over every file.
 
 use super::cdxj::{mime_of, CdxjEntry, CdxjIndex};
-use super::read::{next_record, WarcRecord};
-use super::warc::RecordRef;
+use super::read::{next_record, open, ReadError, WarcRecord};
+use super::warc::{RecordRef, WarcError};
 use super::{ARCHIVE_DIR, INDEX_FILE};
-use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use flate2::bufread::GzDecoder;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Seek};
 use std::path::{Path, PathBuf};
 use url::Url;
 
+/// An existing archive could not be read, repaired or indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// A file could not be opened.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// Listing, reading or cutting back a file failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The rebuilt index could not be written.
+    #[error(transparent)]
+    Index(#[from] WarcError),
+}
+
+type Result<T> = std::result::Result<T, ArchiveError>;
+
 /// One complete record and where its gzip member lies.
 pub struct Member {
+    /// Where the member starts in the file.
     pub offset: u64,
+    /// The member's length in bytes.
     pub length: u64,
+    /// The record it holds.
     pub record: WarcRecord,
 }
 
@@ -25,8 +42,7 @@ pub struct Member {
 /// end of the last complete one (a killed writer may leave a cut member
 /// after it).
 pub fn members(path: &Path) -> Result<(Vec<Member>, u64)> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut reader = BufReader::new(file);
+    let mut reader = BufReader::new(open(path)?);
     let mut out = Vec::new();
     let mut offset = 0u64;
     loop {
@@ -87,12 +103,19 @@ pub fn repair(run_dir: &Path) -> Result<u64> {
 
 /// A captured response, as a resumed run replays it.
 pub struct Captured {
+    /// `WARC-Target-URI`.
     pub url: Url,
+    /// `WARC-Date` (now, if unreadable).
     pub date: DateTime<Utc>,
+    /// The HTTP status.
     pub status: u16,
+    /// The HTTP headers as archived.
     pub headers: Vec<(String, String)>,
+    /// The payload.
     pub body: Vec<u8>,
+    /// `WARC-IP-Address`, if recorded.
     pub ip: Option<std::net::IpAddr>,
+    /// Where the record lies.
     pub record: RecordRef,
 }
 

@@ -6,7 +6,7 @@
 //! without scanning the archive. The JSON values are strings, as
 //! `cdxj-indexer` writes them.
 
-use anyhow::{Context, Result};
+use super::warc::WarcError;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -51,10 +51,13 @@ pub fn surt(url: &Url) -> String {
 /// One response record, as the index describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CdxjEntry {
+    /// The captured URL.
     pub url: Url,
+    /// When it was captured.
     pub date: DateTime<Utc>,
     /// The response's media type without parameters (`unk` when absent).
     pub mime: String,
+    /// The HTTP status (304 for a revisit).
     pub status: u16,
     /// Payload digest as in the record: `sha256:<hex>`.
     pub digest: String,
@@ -116,18 +119,22 @@ pub struct CdxjIndex {
 }
 
 impl CdxjIndex {
+    /// An empty index.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one entry (a repeated line is kept once).
     pub fn insert(&mut self, entry: &CdxjEntry) {
         self.lines.insert(entry.line());
     }
 
+    /// How many lines the index has.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// The index has no lines.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
@@ -145,15 +152,18 @@ impl CdxjIndex {
     /// Writes the index to `path` atomically (a temporary file in the same
     /// directory, synced, then renamed over the old index), so a reader
     /// never sees half an index.
-    pub fn write_atomic(&self, path: &Path) -> Result<()> {
+    pub fn write_atomic(&self, path: &Path) -> Result<(), WarcError> {
         let dir = path
             .parent()
-            .with_context(|| format!("{} has no parent directory", path.display()))?;
+            .ok_or_else(|| WarcError::NoParent(path.display().to_string()))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".index-")
             .suffix(".cdxj.tmp")
             .tempfile_in(dir)
-            .with_context(|| format!("creating a temporary index in {}", dir.display()))?;
+            .map_err(WarcError::io(
+                "creating a temporary index in",
+                dir.display(),
+            ))?;
         // Readable like the WARC files beside it, not the temporary
         // file's owner-only default.
         #[cfg(unix)]
@@ -161,13 +171,16 @@ impl CdxjIndex {
             use std::os::unix::fs::PermissionsExt;
             tmp.as_file()
                 .set_permissions(std::fs::Permissions::from_mode(0o644))
-                .with_context(|| format!("setting permissions of {}", tmp.path().display()))?;
+                .map_err(WarcError::io(
+                    "setting permissions of",
+                    tmp.path().display(),
+                ))?;
         }
         tmp.write_all(self.to_text().as_bytes())
             .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("writing {}", tmp.path().display()))?;
+            .map_err(WarcError::io("writing", tmp.path().display()))?;
         tmp.persist(path)
-            .with_context(|| format!("renaming the index to {}", path.display()))?;
+            .map_err(|e| WarcError::io("renaming the index to", path.display())(e.error))?;
         Ok(())
     }
 }

@@ -8,20 +8,33 @@
 //! WARC 1.1 with one gzip member per record (`warc`), written by a single
 //! task per run so concurrent site crawls never interleave records, and a
 //! sorted CDXJ index (`cdxj`) lets replay tools find a capture by URL.
+//!
+//! Around the archive: `read` gets records back (and follows a revisit to
+//! the earlier run's capture), `archive` replays, repairs and reindexes a
+//! whole run's files, `snapshot` builds the stamped HTML copy of a capture,
+//! `screenshot` pictures it with Chromium, and `verify` re-hashes a run
+//! directory against its manifest.
+//!
+//! Errors are `thiserror` enums per job (`WarcError`, `ReadError`,
+//! `ArchiveError`, `ScreenshotError`, `VerifyError`). Each carries its
+//! cause in its own message, because callers log these errors as they are.
 
 pub mod archive;
 pub mod cdxj;
 pub mod read;
+pub mod screenshot;
+pub mod snapshot;
+pub mod verify;
 pub mod warc;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};
 pub use read::{
-    check_digests, follow_revisit, read_all, read_capture, read_record, Capture, Revisited,
-    WarcRecord,
+    check_digests, follow_revisit, read_all, read_capture, read_record, Capture, ReadError,
+    Revisited, WarcRecord,
 };
 pub use warc::{
     http_request_block, http_response_block, EarlierRecord, Exchange, Metadata, RecordRef,
-    Resource, RevisitExchange, WarcHandle, WarcInfo, WarcWriter, ARCHIVE_DIR,
+    Resource, RevisitExchange, WarcError, WarcHandle, WarcInfo, WarcWriter, ARCHIVE_DIR,
     DEFAULT_MAX_FILE_BYTES, INDEX_FILE,
 };
 

@@ -6,20 +6,35 @@
 use super::{RunReport, SiteReport};
 use crate::campaign::Campaign;
 use crate::crawl::CrawlConfig;
-use crate::emit::{self, SiteResult};
+use crate::emit::{self, report::ReportMeta};
 use crate::evidence::warc::sha256_hex;
 use crate::history::{FindingRow, OverrideRow, RunRow};
-use crate::report::{self, ReportMeta, ReportSite};
 use crate::rubric::Rubric;
-use crate::score::score_site;
+use crate::score::{score_run, ScoredRun, SiteFindings};
 use crate::types::SiteStart;
+use crate::util::write_atomic;
 use anyhow::{Context, Result};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// The name of the manifest's own file, which it cannot list.
-pub const RUN_JSON: &str = "run.json";
+const RUN_JSON: &str = "run.json";
 
+/// The sites' findings as scoring takes them.
+fn site_findings(report: &RunReport) -> Vec<SiteFindings<'_>> {
+    report
+        .sites
+        .iter()
+        .map(|s| SiteFindings {
+            county: &s.county,
+            url: s.url.as_str(),
+            findings: &s.findings,
+            evidence: &s.evidence,
+        })
+        .collect()
+}
+
+/// Scores the run once with the overrides in force and writes every
+/// output from that one scored run.
 pub fn write(
     campaign: &Campaign,
     rubric: &Rubric,
@@ -28,35 +43,10 @@ pub fn write(
     overrides: &[OverrideRow],
 ) -> Result<()> {
     let out = &report.out;
-    let per_site: Vec<HashMap<String, OverrideRow>> = report
-        .sites
-        .iter()
-        .map(|s| {
-            overrides
-                .iter()
-                .filter(|o| o.county == s.county)
-                .map(|o| (o.item.clone(), o.clone()))
-                .collect()
-        })
-        .collect();
-    let results: Vec<SiteResult> = report
-        .sites
-        .iter()
-        .zip(&per_site)
-        .map(|(s, overrides)| SiteResult {
-            county: &s.county,
-            url: s.url.as_str(),
-            findings: &s.findings,
-            evidence: &s.evidence,
-            overrides,
-        })
-        .collect();
-    emit::write_atomic(
-        &out.join("matrix.csv"),
-        &emit::matrix_csv(rubric, &results)?,
-    )?;
-    let (scores_bytes, scores) = emit::scores_csv(rubric, &results)?;
-    emit::write_atomic(&out.join("scores.csv"), &scores_bytes)?;
+    let sites = site_findings(report);
+    let scored = score_run(rubric, &sites, overrides);
+    write_atomic(&out.join("matrix.csv"), &emit::matrix_csv(&scored)?)?;
+    write_atomic(&out.join("scores.csv"), &emit::scores_csv(&scored)?)?;
     let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
     let meta = ReportMeta {
         campaign: &campaign.name,
@@ -64,38 +54,30 @@ pub fn write(
         started: time(report.started),
         finished: time(report.finished),
         tool_version: env!("CARGO_PKG_VERSION"),
+        crawl_notes: report.sites.iter().map(crawl_note).collect(),
     };
-    let snapshot_of = |site: &SiteReport| {
-        let evidence = site.evidence.clone();
-        move |item: &str| {
-            evidence
-                .get(item)
-                .and_then(|e| e.snapshot.clone())
-                .map(|s| format!("{s}#{}", crate::snapshot::MATCH_ANCHOR))
-        }
-    };
-    let lookups: Vec<_> = report.sites.iter().map(snapshot_of).collect();
-    // The report shows the verdicts as scored: an override stands, marked,
-    // with the machine's verdict in its reason.
-    let effective: Vec<_> = results.iter().map(SiteResult::effective).collect();
-    let report_sites: Vec<ReportSite> = report
-        .sites
-        .iter()
-        .zip(&lookups)
-        .zip(&effective)
-        .map(|((s, lookup), findings)| ReportSite {
-            county: &s.county,
-            url: s.url.as_str(),
-            findings,
-            snapshot: lookup,
-            crawl_note: crawl_note(s),
-        })
-        .collect();
-    emit::write_atomic(
+    write_atomic(
         &out.join("report.html"),
-        report::render(rubric, &meta, &report_sites).as_bytes(),
+        emit::report::render(rubric, &meta, &scored).as_bytes(),
     )?;
-    let run = serde_json::json!({
+    let run = run_json(campaign, rubric, crawl, report, &scored)?;
+    write_atomic(
+        &out.join(RUN_JSON),
+        serde_json::to_string_pretty(&run)?.as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// `run.json`: what was run, how, each site's crawl, score and evidence,
+/// and the manifest of every other file, written last.
+fn run_json(
+    campaign: &Campaign,
+    rubric: &Rubric,
+    crawl: &CrawlConfig,
+    report: &RunReport,
+    scored: &ScoredRun,
+) -> Result<serde_json::Value> {
+    Ok(serde_json::json!({
         "tool": "govcheck",
         "tool_version": env!("CARGO_PKG_VERSION"),
         "campaign": {
@@ -110,27 +92,22 @@ pub fn write(
         "started": report.started,
         "finished": report.finished,
         "complete": true,
-        "sites": report.sites.iter().zip(&scores).map(|(s, score)| serde_json::json!({
+        "sites": report.sites.iter().zip(&scored.sites).map(|(s, scored)| serde_json::json!({
             "county": s.county,
             "url": s.url,
             "started": s.started,
             "finished": s.finished,
             "crawl": s.outcome,
             "second_pass": s.second_pass,
-            "score": score,
+            "score": scored.score,
             "evidence": s.evidence,
         })).collect::<Vec<_>>(),
-        "files": manifest(out)?,
-    });
-    emit::write_atomic(
-        &out.join(RUN_JSON),
-        serde_json::to_string_pretty(&run)?.as_bytes(),
-    )?;
-    Ok(())
+        "files": manifest(&report.out)?,
+    }))
 }
 
 /// Every file of the run directory but run.json, with its size and sha256.
-pub fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
+fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -190,14 +167,16 @@ fn crawl_note(site: &SiteReport) -> String {
     note
 }
 
-/// The table printed after a run: one line per county.
+/// The table printed after a run: one line per county, the machine's
+/// verdicts (overrides are not read here).
 pub fn summary_table(rubric: &Rubric, report: &RunReport) -> String {
     let mut out = format!(
         "{:<12} {:>5} {:>5} {:>13} {:>7}\n",
         "county", "pass", "fail", "inconclusive", "score"
     );
-    for site in &report.sites {
-        let s = score_site(rubric, &site.findings);
+    let sites = site_findings(report);
+    for site in &score_run(rubric, &sites, &[]).sites {
+        let s = &site.machine_score;
         out.push_str(&format!(
             "{:<12} {:>5} {:>5} {:>13} {:>4}/{}\n",
             site.county, s.pass, s.fail, s.inconclusive, s.total, s.max_total

@@ -13,6 +13,7 @@ use crate::types::{Evidence, Finding, Status};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
 
+/// The site as the history database keeps it.
 pub fn site_row(site: &SiteReport) -> SiteRow {
     SiteRow {
         county: site.county.clone(),
@@ -22,6 +23,8 @@ pub fn site_row(site: &SiteReport) -> SiteRow {
     }
 }
 
+/// The site's findings as the history database keeps them, with where
+/// their evidence is stored.
 pub fn finding_rows(site: &SiteReport) -> Vec<FindingRow> {
     site.findings
         .iter()

@@ -1,17 +1,18 @@
 //! Stamped snapshots for a site's findings, built from the archived
 //! responses (never refetched), one file per matrix row with evidence.
 
-use crate::emit::write_atomic;
+use crate::evidence::snapshot::{html_snapshot, text_snapshot, Stamp};
 use crate::evidence::{read_capture, RecordRef, StoredEvidence};
 use crate::page::{self};
-use crate::snapshot::{html_snapshot, text_snapshot, Stamp};
 use crate::types::Finding;
 use crate::types::PageKind;
+use crate::util::write_atomic;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// The snapshots' directory inside the run directory.
 pub const SNAPSHOT_DIR: &str = "snapshots";
 
 /// Snapshot names come from a hash of county, item and URL, never from
@@ -153,7 +154,7 @@ pub async fn picture(
         let (html_path, png_path, browser) =
             (out.join(&snapshot), out.join(&png), chromium.to_path_buf());
         let rendered = tokio::task::spawn_blocking(move || {
-            crate::screenshot::render(&browser, &html_path, &png_path)?;
+            crate::evidence::screenshot::render(&browser, &html_path, &png_path)?;
             Ok::<_, anyhow::Error>(std::fs::read(&png_path)?)
         })
         .await;

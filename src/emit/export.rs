@@ -5,15 +5,21 @@
 //! It reads the run directory's `matrix.csv` and `scores.csv` (the run's
 //! record of truth) rather than recomputing anything.
 
-use crate::emit::{excel_safe, write_atomic, MATRIX_COLUMNS};
-use anyhow::{bail, Context, Result};
+use super::excel::{excel_writer, write_row};
+use super::{EmitError, MATRIX_COLUMNS};
+use crate::util::write_atomic;
 use rust_xlsxwriter::{Color, Format, Url as XlsxUrl, Workbook};
 use std::path::{Path, PathBuf};
 
+/// What `govcheck export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// The matrix as CSV for Excel.
     Csv,
+    /// A workbook: the matrix with coloured statuses and links, the
+    /// scores, and run.json.
     Xlsx,
+    /// The matrix as a JSON array of objects, for scripts.
     Json,
 }
 
@@ -30,42 +36,62 @@ impl ExportFormat {
 /// A CSV table read back: header and rows (BOM removed, neutralising
 /// apostrophes kept as written).
 pub struct Table {
+    /// The header line's cells.
     pub header: Vec<String>,
+    /// Every other line's cells.
     pub rows: Vec<Vec<String>>,
 }
 
-pub fn read_table(path: &Path) -> Result<Table> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text =
-        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
+/// Reads a CSV table govcheck wrote.
+pub fn read_table(path: &Path) -> Result<Table, EmitError> {
+    let shown = || path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| EmitError::Read {
+        path: shown(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|source| EmitError::NotUtf8 {
+        path: shown(),
+        source,
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .with_context(|| format!("{}: no header line", path.display()))?
+        .map_err(|source| EmitError::NoHeader {
+            path: shown(),
+            source,
+        })?
         .iter()
         .map(String::from)
         .collect();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        let record = record.map_err(|source| EmitError::BadLine {
+            path: shown(),
+            line: i + 2,
+            source,
+        })?;
         rows.push(record.iter().map(String::from).collect());
     }
     Ok(Table { header, rows })
 }
 
 /// Export the run in `run_dir`; returns the file written.
-pub fn export(run_dir: &Path, format: ExportFormat, output: Option<PathBuf>) -> Result<PathBuf> {
+pub fn export(
+    run_dir: &Path,
+    format: ExportFormat,
+    output: Option<PathBuf>,
+) -> Result<PathBuf, EmitError> {
     let matrix = read_table(&run_dir.join("matrix.csv"))?;
     for (i, column) in MATRIX_COLUMNS.iter().enumerate() {
         if matrix.header.get(i).map(String::as_str) != Some(column) {
-            bail!(
-                "{}: column {} should be `{column}`; is this a govcheck run directory?",
-                run_dir.join("matrix.csv").display(),
-                i + 1
-            );
+            return Err(EmitError::NotARunDirectory {
+                path: run_dir.join("matrix.csv").display().to_string(),
+                column: i + 1,
+                expected: column,
+            });
         }
     }
     let output = output.unwrap_or_else(|| run_dir.join(format!("export.{}", format.extension())));
@@ -82,22 +108,20 @@ pub fn export(run_dir: &Path, format: ExportFormat, output: Option<PathBuf>) -> 
     Ok(output)
 }
 
-fn csv_bytes(matrix: &Table) -> Result<Vec<u8>> {
-    let mut buffer = "\u{feff}".as_bytes().to_vec();
+fn csv_bytes(matrix: &Table) -> Result<Vec<u8>, EmitError> {
+    let mut buffer = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut buffer);
+        let mut w = excel_writer(&mut buffer);
         w.write_record(&matrix.header)?;
         for row in &matrix.rows {
-            w.write_record(row.iter().map(|c| excel_safe(c)))?;
+            write_row(&mut w, row)?;
         }
         w.flush()?;
     }
     Ok(buffer)
 }
 
-fn json_bytes(matrix: &Table) -> Result<Vec<u8>> {
+fn json_bytes(matrix: &Table) -> Result<Vec<u8>, EmitError> {
     let rows: Vec<serde_json::Map<String, serde_json::Value>> = matrix
         .rows
         .iter()
@@ -113,7 +137,7 @@ fn json_bytes(matrix: &Table) -> Result<Vec<u8>> {
     Ok(serde_json::to_vec_pretty(&rows)?)
 }
 
-fn xlsx_bytes(matrix: &Table, scores: &Table, run_json: &str) -> Result<Vec<u8>> {
+fn xlsx_bytes(matrix: &Table, scores: &Table, run_json: &str) -> Result<Vec<u8>, EmitError> {
     let mut book = Workbook::new();
     let bold = Format::new()
         .set_bold()

@@ -7,33 +7,76 @@
 //! verdict, or an auditor questioning one, can run this on the copy they
 //! were given.
 
-use crate::evidence::{check_digests, follow_revisit, read_all, warc::sha256_hex, ARCHIVE_DIR};
-use anyhow::{Context, Result};
+use super::{check_digests, follow_revisit, read_all, warc::sha256_hex, ARCHIVE_DIR};
 use std::path::Path;
 
+/// The run directory could not be checked at all (as opposed to a check
+/// that found problems).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// run.json is missing or unreadable.
+    #[error("cannot read {path}: {cause}")]
+    ReadManifest {
+        /// run.json's path.
+        path: String,
+        /// What the system said.
+        cause: std::io::Error,
+    },
+    /// run.json is not JSON.
+    #[error("{path} is not valid JSON: {cause}")]
+    BadJson {
+        /// run.json's path.
+        path: String,
+        /// What the parser said.
+        cause: serde_json::Error,
+    },
+    /// run.json has no `files` list.
+    #[error("{path} has no file manifest (`files`)")]
+    NoManifest {
+        /// run.json's path.
+        path: String,
+    },
+    /// The archive directory could not be listed.
+    #[error(transparent)]
+    ListArchive(#[from] std::io::Error),
+}
+
+/// What `govcheck verify` found.
 #[derive(Debug, Default)]
 pub struct Verification {
+    /// Manifest entries whose file was re-hashed.
     pub files_checked: usize,
+    /// WARC records whose digests were recomputed.
     pub records_checked: usize,
+    /// Every difference or unreadable part, one line each.
     pub problems: Vec<String>,
 }
 
 impl Verification {
+    /// Nothing differed and everything could be read.
     pub fn intact(&self) -> bool {
         self.problems.is_empty()
     }
 }
 
-pub fn verify(dir: &Path) -> Result<Verification> {
+/// Re-hashes every file in run.json's manifest and every WARC record of
+/// the run directory `dir`.
+pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let run_json = dir.join("run.json");
-    let text = std::fs::read_to_string(&run_json)
-        .with_context(|| format!("cannot read {}", run_json.display()))?;
-    let run: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not valid JSON", run_json.display()))?;
+    let path = || run_json.display().to_string();
+    let text = std::fs::read_to_string(&run_json).map_err(|cause| VerifyError::ReadManifest {
+        path: path(),
+        cause,
+    })?;
+    let run: serde_json::Value =
+        serde_json::from_str(&text).map_err(|cause| VerifyError::BadJson {
+            path: path(),
+            cause,
+        })?;
     let files = run
         .get("files")
         .and_then(|f| f.as_array())
-        .with_context(|| format!("{} has no file manifest (`files`)", run_json.display()))?;
+        .ok_or_else(|| VerifyError::NoManifest { path: path() })?;
     let mut result = Verification::default();
     for entry in files {
         let (Some(path), Some(expected)) = (entry["path"].as_str(), entry["sha256"].as_str())

@@ -6,44 +6,35 @@
 //! need a human; run metadata. No external resources, no scripts (a
 //! Content-Security-Policy forbids them), every captured string escaped.
 
+use crate::evidence::snapshot::MATCH_ANCHOR;
 use crate::rubric::Rubric;
-use crate::score::score_site;
-use crate::types::{Finding, Status};
+use crate::score::{ScoredRow, ScoredRun, ScoredSite};
+use crate::types::Status;
+use crate::util::escape;
 use std::fmt::Write;
 
-/// One county as the report shows it.
-pub struct ReportSite<'a> {
-    pub county: &'a str,
-    pub url: &'a str,
-    pub findings: &'a [Finding],
-    /// Evidence snapshot per item (path relative to the run directory).
-    pub snapshot: &'a dyn Fn(&str) -> Option<String>,
-    /// One line about the crawl (pages fetched, errors, robots).
-    pub crawl_note: String,
-}
-
+/// What the report says about the run besides its verdicts.
 pub struct ReportMeta<'a> {
+    /// The campaign's name.
     pub campaign: &'a str,
+    /// The evaluation window, as shown.
     pub window: String,
+    /// When the run started, as shown.
     pub started: String,
+    /// When the run finished, as shown.
     pub finished: String,
+    /// govcheck's version.
     pub tool_version: &'a str,
+    /// One line per site about its crawl (pages fetched, errors, robots),
+    /// in the run's order.
+    pub crawl_notes: Vec<String>,
 }
 
-/// Escape text for HTML element content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+/// The row's snapshot with the fragment that lands on the match.
+fn snapshot_link(row: &ScoredRow) -> Option<String> {
+    row.stored
+        .and_then(|s| s.snapshot.as_deref())
+        .map(|s| format!("{s}#{MATCH_ANCHOR}"))
 }
 
 /// Only http(s) URLs and relative paths become links; anything else
@@ -60,7 +51,9 @@ table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:
 th{background:#f0f0f0}.pass{background:#d8f0d8}.fail{background:#f6d5d5}.inconclusive{background:#fbeec2}\
 td.num{text-align:right}small{color:#555}h2{margin-top:2em}";
 
-pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> String {
+/// The whole page. Verdicts are shown as scored: an override stands,
+/// marked, with the machine's verdict in its reason.
+pub fn render(rubric: &Rubric, meta: &ReportMeta, run: &ScoredRun) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -91,23 +84,24 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> Strin
         );
     }
     h.push_str("<th>score</th><th>inconclusive</th></tr>");
-    for site in sites {
-        let score = score_site(rubric, site.findings);
+    for site in &run.sites {
+        let score = &site.score;
         let _ = write!(
             h,
             "<tr><th><a href=\"#{0}\">{0}</a></th>",
             escape(site.county)
         );
         for item in &rubric.items {
-            match site.findings.iter().find(|f| f.item == item.id) {
-                Some(f) => {
+            match site.rows.iter().find(|r| r.effective.item == item.id) {
+                Some(row) => {
+                    let f = &row.effective;
                     let label = f.status.as_str();
                     let shown = if f.reason_code == "override" {
                         format!("{label} (override)")
                     } else {
                         label.to_string()
                     };
-                    let cell = match (site.snapshot)(&f.item).and_then(|s| safe_href(&s)) {
+                    let cell = match snapshot_link(row).and_then(|s| safe_href(&s)) {
                         Some(href) => format!("<a href=\"{href}\">{shown}</a>"),
                         None => shown,
                     };
@@ -129,16 +123,18 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> Strin
     h.push_str("</table>");
     // Needs manual review.
     h.push_str("<h2>Needs manual review</h2>");
-    let open: Vec<(&ReportSite, &Finding)> = sites
+    let open: Vec<(&ScoredSite, &ScoredRow)> = run
+        .sites
         .iter()
-        .flat_map(|s| s.findings.iter().map(move |f| (s, f)))
-        .filter(|(_, f)| f.status == Status::Inconclusive)
+        .flat_map(|s| s.rows.iter().map(move |r| (s, r)))
+        .filter(|(_, r)| r.effective.status == Status::Inconclusive)
         .collect();
     if open.is_empty() {
         h.push_str("<p>Nothing: every row was decided.</p>");
     } else {
         h.push_str("<table><tr><th>county</th><th>item</th><th>reason</th></tr>");
-        for (site, f) in open {
+        for (site, row) in open {
+            let f = &row.effective;
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td>{} {}</td><td>{}</td></tr>",
@@ -151,16 +147,18 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> Strin
         h.push_str("</table>");
     }
     // Per-county detail.
-    for site in sites {
+    for (i, site) in run.sites.iter().enumerate() {
+        let crawl_note = meta.crawl_notes.get(i).map(String::as_str).unwrap_or("");
         let _ = write!(
             h,
             "<h2 id=\"{0}\">{0}</h2><p><small>{1} · {2}</small></p>",
             escape(site.county),
             escape(site.url),
-            escape(&site.crawl_note)
+            escape(crawl_note)
         );
         h.push_str("<table><tr><th>item</th><th>status</th><th>reason</th><th>evidence</th><th>published</th></tr>");
-        for f in site.findings {
+        for row in &site.rows {
+            let f = &row.effective;
             let evidence = f
                 .evidence
                 .as_ref()
@@ -169,7 +167,7 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> Strin
                         Some(href) => format!("<a href=\"{href}\">{}</a>", escape(e.url.as_str())),
                         None => escape(e.url.as_str()),
                     };
-                    let snapshot = (site.snapshot)(&f.item)
+                    let snapshot = snapshot_link(row)
                         .and_then(|s| safe_href(&s))
                         .map(|href| format!(" · <a href=\"{href}\">snapshot</a>"))
                         .unwrap_or_default();
@@ -202,6 +200,10 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, sites: &[ReportSite]) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::{RecordRef, StoredEvidence};
+    use crate::score::{score_run, SiteFindings};
+    use crate::types::Finding;
+    use std::collections::HashMap;
 
     #[test]
     fn captured_strings_are_escaped_and_scripts_cannot_run() {
@@ -214,13 +216,23 @@ mod tests {
             reason: "blocked: <script>alert(1)</script>".into(),
             evidence: None,
         }];
-        let snap = |_: &str| Some("javascript:alert(1)".to_string());
-        let sites = [ReportSite {
+        let stored = StoredEvidence {
+            snapshot: Some("javascript:alert(1)".into()),
+            record: RecordRef {
+                file: String::new(),
+                offset: 0,
+                length: 0,
+                record_id: String::new(),
+                payload_sha256: String::new(),
+            },
+            screenshot: None,
+        };
+        let evidence = HashMap::from([("3".to_string(), stored)]);
+        let sites = [SiteFindings {
             county: "北安市",
             url: "http://127.0.0.1/",
             findings: &findings,
-            snapshot: &snap,
-            crawl_note: String::new(),
+            evidence: &evidence,
         }];
         let meta = ReportMeta {
             campaign: "c",
@@ -228,8 +240,9 @@ mod tests {
             started: String::new(),
             finished: String::new(),
             tool_version: "0",
+            crawl_notes: vec![String::new()],
         };
-        let html = render(&rubric, &meta, &sites);
+        let html = render(&rubric, &meta, &score_run(&rubric, &sites, &[]));
         assert!(!html.contains("<script"));
         assert!(!html.contains("href=\"javascript"));
         assert!(html.contains("&lt;script&gt;"));

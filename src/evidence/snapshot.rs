@@ -9,7 +9,7 @@
 //! the snapshot's `#govcheck-match` fragment scrolls to. A PDF gets a banner
 //! page with its extracted text.
 
-use crate::report::escape;
+use crate::util::escape;
 use chrono::{DateTime, FixedOffset, Utc};
 use lol_html::html_content::ContentType;
 use lol_html::{element, rewrite_str, text, RewriteStrSettings};
@@ -18,17 +18,27 @@ use url::Url;
 
 /// Everything a snapshot states about its capture.
 pub struct Stamp<'a> {
+    /// The county's name.
     pub county: &'a str,
+    /// The rubric item id.
     pub item: &'a str,
+    /// The rubric item's name.
     pub item_name: &'a str,
+    /// The verdict: `pass`, `fail` or `inconclusive`.
     pub status: &'a str,
+    /// Why, in one line.
     pub reason: &'a str,
+    /// The captured URL.
     pub url: &'a Url,
+    /// When it was fetched.
     pub fetched_at: DateTime<Utc>,
+    /// The HTTP status of the capture.
     pub http_status: u16,
+    /// sha256 of the payload, lowercase hex.
     pub sha256: &'a str,
     /// WARC file (relative to the run directory) and record id.
     pub warc: Option<(&'a str, &'a str)>,
+    /// The page was fetched without certificate checks.
     pub tls_unverified: bool,
     /// The server answered 304 Not Modified: the content shown is the
     /// earlier capture (its `WARC-Date` and record id).

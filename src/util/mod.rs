@@ -1,0 +1,11 @@
+//! Small helpers that more than one stage needs, kept here so that neither
+//! stage has to import the other: `emit` (the run's tables and report) and
+//! `evidence` (snapshots) both write files atomically and escape HTML, and
+//! `emit` already depends on `evidence`, so the helpers cannot live in
+//! either without an import loop.
+
+pub mod atomic;
+pub mod html;
+
+pub use atomic::write_atomic;
+pub use html::escape;
