@@ -17,7 +17,7 @@ fn open(db: &Path) -> Result<History> {
             db.display()
         );
     }
-    History::open(db)
+    Ok(History::open(db)?)
 }
 
 fn run_of(history: &History, dir: &Path) -> Result<RunRow> {

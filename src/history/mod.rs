@@ -20,12 +20,12 @@
 //! or none of it. Runs a killed process left `running` are closed as
 //! `incomplete` by [`History::mark_incomplete_stale_runs`].
 
+mod error;
 mod queries;
 mod schema;
 #[cfg(test)]
 mod tests;
 
-use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 use std::ffi::OsString;
@@ -33,6 +33,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use url::Url;
+
+pub use error::HistoryError;
+use error::Result;
 
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -218,25 +221,32 @@ impl History {
     /// directories, and brings its schema up to date.
     pub fn open(path: &Path) -> Result<History> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| HistoryError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        let context = || format!("cannot open the history database {}", path.display());
-        let mut conn = Connection::open(path).with_context(context)?;
-        conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
-        let mode = wal_journal(&conn).with_context(context)?;
-        anyhow::ensure!(
-            mode.eq_ignore_ascii_case("wal"),
-            "the history database {} cannot use a WAL journal (got {mode})",
-            path.display()
-        );
+        let opening = |source: HistoryError| HistoryError::Open {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        };
+        let mut conn = Connection::open(path).map_err(|e| opening(e.into()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| opening(e.into()))?;
+        let mode = wal_journal(&conn).map_err(|e| opening(e.into()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(HistoryError::NoWal {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
         // WAL + NORMAL survives a killed process; only a power cut may lose
         // the last transactions.
         conn.pragma_update(None, "synchronous", "NORMAL")
-            .with_context(context)?;
+            .map_err(|e| opening(e.into()))?;
         conn.pragma_update(None, "foreign_keys", "ON")
-            .with_context(context)?;
-        schema::migrate(&mut conn).with_context(context)?;
+            .map_err(|e| opening(e.into()))?;
+        schema::migrate(&mut conn).map_err(opening)?;
         Ok(History {
             conn: Mutex::new(conn),
         })

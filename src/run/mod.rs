@@ -10,6 +10,7 @@
 //! archive write.
 
 mod demo;
+mod error;
 pub mod interrupt;
 mod lock;
 mod observer;
@@ -36,6 +37,7 @@ use std::sync::Arc;
 use url::Url;
 
 pub use demo::{bundled_fixtures, Demo};
+pub use error::RunError;
 pub use outputs::{item_table, summary_table};
 pub use phases::run_campaign;
 pub use recheck::{one_site_campaign, recheck, Recheck};

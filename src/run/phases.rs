@@ -3,6 +3,7 @@
 //! finished, crawl the rest, then close the archive and write the outputs
 //! — or, on Ctrl-C, close what is open and say how to resume.
 
+use super::error::RunError;
 use super::lock::RunLock;
 use super::observer::CrawlLog;
 use super::sites::{crawl_sites, Shared};
@@ -64,8 +65,10 @@ impl OpenRun {
     /// Create and lock the run directory, open the history, start the web
     /// archive and (for a resume) load what the interrupted run captured.
     fn open(campaign: &Campaign, options: &RunOptions) -> Result<OpenRun> {
-        std::fs::create_dir_all(&options.out)
-            .with_context(|| format!("cannot create run directory {}", options.out.display()))?;
+        std::fs::create_dir_all(&options.out).map_err(|source| RunError::RunDir {
+            path: options.out.clone(),
+            source,
+        })?;
         let lock = RunLock::acquire(&options.out)?;
         let memory = Memory::open_for(options)?;
         let started = Utc::now();
@@ -202,7 +205,7 @@ impl OpenRun {
         let closed = close_archive(shared, warc)
             .await
             .and_then(|()| match &history {
-                Some((history, id)) => history.finish_run(*id, Utc::now(), false),
+                Some((history, id)) => Ok(history.finish_run(*id, Utc::now(), false)?),
                 None => Ok(()),
             });
         match closed {
@@ -303,7 +306,7 @@ impl Memory {
         options: &RunOptions,
         started: DateTime<Utc>,
     ) -> Result<i64> {
-        self.history.begin_run(RunRow {
+        Ok(self.history.begin_run(RunRow {
             id: 0,
             run_dir: run_dir_key(&options.out),
             campaign: campaign.name.clone(),
@@ -312,6 +315,6 @@ impl Memory {
             started,
             finished: None,
             state: RunState::Running,
-        })
+        })?)
     }
 }

@@ -112,6 +112,7 @@ fn previous_run(db: &Path, url: &Url) -> Result<Option<(RunRow, Vec<FindingRow>)
     match History::open(db) {
         Ok(history) => Ok(history.last_findings_for_url(url.as_str())?),
         Err(e) => {
+            let e = anyhow::Error::from(e);
             tracing::warn!("no history to recheck against: {e:#}");
             Ok(None)
         }

@@ -208,6 +208,7 @@ fn record_in_history(shared: &Shared, report: &SiteReport) {
     if let Some((history, id)) = &shared.history {
         let rows = record::finding_rows(report);
         if let Err(e) = history.record_site(*id, record::site_row(report), &rows) {
+            let e = anyhow::Error::from(e);
             tracing::error!(
                 "cannot record {} in the history database: {e:#}",
                 report.county
