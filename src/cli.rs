@@ -16,13 +16,18 @@ const EXIT_CODES: &str =
 2 run completed but some row is inconclusive (a site could not be fully checked); \
 3 (diff only) some item went from pass to fail.";
 
+/// The command line: one subcommand and its flags.
 #[derive(Parser, Debug)]
 #[command(name = "govcheck", version, about = "Checks Chinese county government websites for the disclosures an evaluation rubric requires, and keeps evidence.", after_help = EXIT_CODES)]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
+// Doc comments here are `--help` text, so flags that have none stay so.
+#[allow(missing_docs)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Crawl every county of the campaign and write a run directory.
@@ -126,6 +131,7 @@ pub enum Command {
     },
 }
 
+/// The flags every crawling subcommand (`crawl`, `check`, `demo`) takes.
 #[derive(Args, Debug)]
 pub struct Common {
     /// Run directory (default: runs/<UTC timestamp>/).

@@ -67,6 +67,7 @@ pub enum RunState {
 }
 
 impl RunState {
+    /// The state as stored (`running`, `complete`, `incomplete`).
     pub fn as_str(self) -> &'static str {
         match self {
             RunState::Running => "running",
@@ -93,9 +94,13 @@ pub struct RunRow {
     /// The run directory, as the caller names it (store one canonical
     /// form: [`History::run_by_dir`] matches the text exactly).
     pub run_dir: String,
+    /// The campaign's name.
     pub campaign: String,
+    /// The rubric's id and version.
     pub rubric_version: String,
+    /// The govcheck version that ran it.
     pub tool_version: String,
+    /// When the run started.
     pub started: DateTime<Utc>,
     /// Set by [`History::finish_run`]; ignored by `begin_run`.
     pub finished: Option<DateTime<Utc>>,
@@ -106,9 +111,11 @@ pub struct RunRow {
 /// One county site as a run checked it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SiteRow {
+    /// The county.
     pub county: String,
     /// The site's start URL.
     pub url: String,
+    /// Documents fetched.
     pub pages_fetched: u32,
     /// The crawl outcome, serialized by the caller.
     pub outcome_json: String,
@@ -125,11 +132,13 @@ pub struct FindingRow {
     pub reason_code: String,
     /// A sentence for the evaluator.
     pub reason: String,
+    /// The evidence's URL.
     pub evidence_url: Option<String>,
     /// sha256 of the evidence body, lowercase hex.
     pub evidence_sha256: Option<String>,
     /// The evidence's publish date as the page stated it.
     pub published: Option<String>,
+    /// When the evidence was fetched.
     pub fetched_at: Option<DateTime<Utc>>,
     /// Snapshot path, relative to the run directory.
     pub snapshot: Option<String>,
@@ -139,9 +148,11 @@ pub struct FindingRow {
     pub warc_record_id: Option<String>,
     /// Offset and length of that record's gzip member in `warc_file`.
     pub warc_offset: Option<u64>,
+    /// Length of that gzip member.
     pub warc_length: Option<u64>,
     /// Validators of the evidence response, for a conditional refetch.
     pub etag: Option<String>,
+    /// `Last-Modified` of the evidence response.
     pub last_modified: Option<String>,
     /// The evidence's title (for an attachment, its link text).
     pub evidence_title: Option<String>,
@@ -154,13 +165,19 @@ pub struct FindingRow {
 pub struct OverrideRow {
     /// Assigned by [`History::add_override`]; ignored on input.
     pub id: i64,
+    /// The county.
     pub county: String,
+    /// The rubric item id.
     pub item: String,
     /// `pass` or `fail`.
     pub status: String,
+    /// Why the evaluator decided so.
     pub note: String,
+    /// The evidence's URL.
     pub evidence_url: Option<String>,
+    /// Who decided.
     pub who: String,
+    /// When it was recorded.
     pub created: DateTime<Utc>,
     /// When it was removed (or superseded); `None` while in force.
     pub removed: Option<DateTime<Utc>>,
@@ -170,9 +187,13 @@ pub struct OverrideRow {
 /// `before`/`after` is `None` where that run has no finding for it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Change {
+    /// The county.
     pub county: String,
+    /// The rubric item id.
     pub item: String,
+    /// The finding in the earlier run.
     pub before: Option<FindingRow>,
+    /// The finding in the later run.
     pub after: Option<FindingRow>,
 }
 
@@ -194,7 +215,9 @@ pub fn regressions(changes: &[Change]) -> usize {
 /// One county × item across the complete runs, oldest to newest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ItemHistory {
+    /// The county.
     pub county: String,
+    /// The rubric item id.
     pub item: String,
     /// Start time of the first run where it passed.
     pub first_pass: Option<DateTime<Utc>>,

@@ -7,8 +7,10 @@ use super::error::RunError;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 
+/// The lock file in a run directory.
 pub const LOCK_FILE: &str = ".govcheck.lock";
 
+/// A held lock; released when dropped (or when the process ends).
 pub struct RunLock {
     _file: File,
 }

@@ -20,17 +20,27 @@ use std::sync::{Arc, Mutex};
 
 /// What every site task shares.
 pub(super) struct Shared {
+    /// The rubric each site is audited against.
     pub(super) rubric: Arc<Rubric>,
+    /// The evaluation window.
     pub(super) window: (NaiveDate, NaiveDate),
+    /// Crawler settings (with the replay of a resume).
     pub(super) config: CrawlConfig,
+    /// Per-host rate limits, shared across sites.
     pub(super) politeness: Arc<Politeness>,
+    /// The run's crawl log.
     pub(super) log: Arc<CrawlLog>,
+    /// The run's web archive.
     pub(super) warc: WarcHandle,
+    /// The run directory.
     pub(super) out: PathBuf,
+    /// Chromium for screenshots (`--screenshots`).
     pub(super) chromium: Option<PathBuf>,
     /// The history and this run's id in it, when the run is recorded.
     pub(super) history: Option<(Arc<History>, i64)>,
+    /// What an interrupted run captured (`--resume`).
     pub(super) replay: Option<Arc<replay::ArchiveReplay>>,
+    /// A recheck: follow only links towards undecided items.
     pub(super) focused: bool,
 }
 

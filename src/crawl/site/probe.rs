@@ -61,6 +61,7 @@ impl Site<'_> {
         self.soft = Some(soft);
     }
 
+    /// Whether a 2xx answer is the host's "not found" page in disguise.
     pub(super) fn is_soft_404(&self, f: &Fetched, page: &Page) -> bool {
         let Some(SoftSignature {
             probe: Some(probe),

@@ -10,6 +10,8 @@ use std::time::Duration;
 use url::Url;
 
 impl Site<'_> {
+    /// Read robots.txt of `start`'s host; `Err` is the reason the site cannot
+    /// be crawled.
     pub(super) async fn read_robots(&mut self, start: &Url) -> Result<(), SiteStart> {
         let Ok(robots_url) = start.join("/robots.txt") else {
             return Ok(());
