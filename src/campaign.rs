@@ -197,53 +197,74 @@ impl Campaign {
                 origin: origin.to_string(),
             });
         }
-        let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
-        let mut seen_hosts: BTreeMap<String, String> = BTreeMap::new();
-        let mut counties = Vec::new();
-        for county in raw.county {
-            let name = county.name.get_ref().trim().to_string();
-            let name_line = line_of(text, county.name.span().start);
-            let name_at = || at(county.name.span(), "county.name");
-            if name.is_empty() {
-                return Err(CampaignError::EmptyName { at: name_at() });
-            }
-            if let Some(first) = seen_names.insert(name.clone(), name_line) {
-                return Err(CampaignError::DuplicateName {
-                    at: name_at(),
-                    name,
-                    first,
-                });
-            }
-            let url_at = || at(county.url.span(), "county.url");
-            let url = Url::parse(county.url.get_ref().trim()).map_err(|reason| {
-                CampaignError::BadUrl {
-                    at: url_at(),
-                    value: county.url.get_ref().clone(),
-                    reason,
-                }
-            })?;
-            if url.scheme() != "http" && url.scheme() != "https" {
-                return Err(CampaignError::NotHttp { at: url_at(), url });
-            }
-            if url.host_str().is_none() {
-                return Err(CampaignError::NoHost { at: url_at(), url });
-            }
-            let site_key = site_key(&url);
-            if let Some(other) = seen_hosts.insert(site_key, name.clone()) {
-                return Err(CampaignError::SameSite {
-                    at: url_at(),
-                    url,
-                    other,
-                });
-            }
-            counties.push(County { name, url });
-        }
+        let mut seen = Seen::default();
+        let counties = raw
+            .county
+            .into_iter()
+            .map(|county| seen.check(county, text, &at))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Campaign {
             name: raw.campaign.name,
             window_start,
             window_end,
             counties,
         })
+    }
+}
+
+/// The counties checked so far, to refuse one listed twice.
+#[derive(Default)]
+struct Seen {
+    /// Names, with the line of their entry.
+    names: BTreeMap<String, usize>,
+    /// Site keys, with the county of their entry.
+    sites: BTreeMap<String, String>,
+}
+
+impl Seen {
+    /// Check one `[[county]]` entry: a name, an http(s) URL with a host,
+    /// neither seen before.
+    fn check(
+        &mut self,
+        county: RawCounty,
+        text: &str,
+        at: &impl Fn(std::ops::Range<usize>, &'static str) -> Place,
+    ) -> Result<County, CampaignError> {
+        let name = county.name.get_ref().trim().to_string();
+        let name_line = line_of(text, county.name.span().start);
+        let name_at = || at(county.name.span(), "county.name");
+        if name.is_empty() {
+            return Err(CampaignError::EmptyName { at: name_at() });
+        }
+        if let Some(first) = self.names.insert(name.clone(), name_line) {
+            return Err(CampaignError::DuplicateName {
+                at: name_at(),
+                name,
+                first,
+            });
+        }
+        let url_at = || at(county.url.span(), "county.url");
+        let url =
+            Url::parse(county.url.get_ref().trim()).map_err(|reason| CampaignError::BadUrl {
+                at: url_at(),
+                value: county.url.get_ref().clone(),
+                reason,
+            })?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(CampaignError::NotHttp { at: url_at(), url });
+        }
+        if url.host_str().is_none() {
+            return Err(CampaignError::NoHost { at: url_at(), url });
+        }
+        let site_key = site_key(&url);
+        if let Some(other) = self.sites.insert(site_key, name.clone()) {
+            return Err(CampaignError::SameSite {
+                at: url_at(),
+                url,
+                other,
+            });
+        }
+        Ok(County { name, url })
     }
 }
 

@@ -8,7 +8,7 @@ use crate::run::{self, RunOptions, RunReport};
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const EXIT_CODES: &str =
@@ -225,28 +225,13 @@ pub async fn main(cli: Cli) -> Result<i32> {
             targets,
             resume,
             common,
-        } => {
-            let campaign = Campaign::load(&targets)?;
-            let mut options = common.options()?;
-            if resume {
-                options.resume_interrupted_run(common.out.is_some())?;
-            }
-            let report = run::run_campaign(&campaign, &options).await?;
-            Ok(completed(
-                &run::summary_table(&options.rubric, &report),
-                &report,
-            ))
-        }
+        } => crawl(&targets, resume, &common).await,
         Command::Check {
             url,
             name,
             targets,
             common,
-        } => {
-            let campaign = run::one_site_campaign(&url, name, &targets)?;
-            let check = run::recheck(&campaign, common.options()?).await?;
-            Ok(completed(&check.printout(), &check.report))
-        }
+        } => check(&url, name, &targets, &common).await,
         Command::Diff { before, after, db } => {
             crate::history_cli::diff(&db_path(db), before, after)
         }
@@ -285,34 +270,62 @@ pub async fn main(cli: Cli) -> Result<i32> {
             println!("{}", written.display());
             Ok(0)
         }
-        Command::Verify { dir } => {
-            let v = crate::verify::verify(&dir)?;
-            for problem in &v.problems {
-                println!("MISMATCH {problem}");
-            }
-            println!(
-                "{}: {} files and {} WARC records checked, {} problem(s)",
-                dir.display(),
-                v.files_checked,
-                v.records_checked,
-                v.problems.len()
-            );
-            Ok(if v.intact() { 0 } else { 1 })
-        }
-        Command::Demo { fixtures, common } => {
-            let root = fixtures.unwrap_or_else(run::bundled_fixtures);
-            let demo = run::Demo::start(&root).await?;
-            let mut options = common.options()?;
-            if common.rate == "1" {
-                options.crawl.rate = None;
-            }
-            let report = run::run_campaign(&demo.campaign, &options).await?;
-            Ok(completed(
-                &run::summary_table(&options.rubric, &report),
-                &report,
-            ))
-        }
+        Command::Verify { dir } => verify(&dir),
+        Command::Demo { fixtures, common } => demo(fixtures, &common).await,
     }
+}
+
+/// `govcheck crawl`: the whole campaign, or the rest of an interrupted run.
+async fn crawl(targets: &Path, resume: bool, common: &Common) -> Result<i32> {
+    let campaign = Campaign::load(targets)?;
+    let mut options = common.options()?;
+    if resume {
+        options.resume_interrupted_run(common.out.is_some())?;
+    }
+    let report = run::run_campaign(&campaign, &options).await?;
+    Ok(completed(
+        &run::summary_table(&options.rubric, &report),
+        &report,
+    ))
+}
+
+/// `govcheck check`: one site, rechecked against the history.
+async fn check(url: &str, name: Option<String>, targets: &Path, common: &Common) -> Result<i32> {
+    let campaign = run::one_site_campaign(url, name, targets)?;
+    let check = run::recheck(&campaign, common.options()?).await?;
+    Ok(completed(&check.printout(), &check.report))
+}
+
+/// `govcheck demo`: the bundled fixture sites, served and crawled.
+async fn demo(fixtures: Option<PathBuf>, common: &Common) -> Result<i32> {
+    let root = fixtures.unwrap_or_else(run::bundled_fixtures);
+    let demo = run::Demo::start(&root).await?;
+    let mut options = common.options()?;
+    // Local servers need no rate limit unless one is asked for.
+    if common.rate == "1" {
+        options.crawl.rate = None;
+    }
+    let report = run::run_campaign(&demo.campaign, &options).await?;
+    Ok(completed(
+        &run::summary_table(&options.rubric, &report),
+        &report,
+    ))
+}
+
+/// `govcheck verify`: every mismatch, then a count; exit code 1 if any.
+fn verify(dir: &Path) -> Result<i32> {
+    let v = crate::verify::verify(dir)?;
+    for problem in &v.problems {
+        println!("MISMATCH {problem}");
+    }
+    println!(
+        "{}: {} files and {} WARC records checked, {} problem(s)",
+        dir.display(),
+        v.files_checked,
+        v.records_checked,
+        v.problems.len()
+    );
+    Ok(if v.intact() { 0 } else { 1 })
 }
 
 fn db_path(db: Option<PathBuf>) -> PathBuf {

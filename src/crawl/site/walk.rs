@@ -15,6 +15,19 @@ use url::Url;
 impl Site<'_> {
     /// The homepage visit, the probe, sitemaps and the priority loop.
     pub(super) async fn crawl(&mut self, start: &Url, home: Fetched) {
+        let Some(page) = self.visit_home(start, home).await else {
+            return;
+        };
+        self.enqueue_links(&page, 1);
+        self.queue_seeds(&page.url);
+        drop(page);
+        self.read_sitemaps().await;
+        self.walk_frontier().await;
+    }
+
+    /// Probe for soft 404s and hand the homepage on; its page, unless the
+    /// observer already has all it needs.
+    async fn visit_home(&mut self, start: &Url, home: Fetched) -> Option<Page> {
         self.frontier.mark_visited(start);
         self.frontier.mark_visited(&home.final_url);
         self.attempts += 1;
@@ -31,27 +44,32 @@ impl Site<'_> {
         };
         if self.observer.on_visit(&visit) == Flow::Stop {
             self.outcome.stopped_early = true;
-            return;
+            return None;
         }
         let Visit { fetched, page, .. } = visit;
         drop(fetched);
-        self.enqueue_links(&page, 1);
-        // Evidence of an earlier run (a recheck): looked at before anything
-        // else, under the name its link gave it then.
+        Some(page)
+    }
+
+    /// Evidence of an earlier run (a recheck): looked at before anything
+    /// else, under the name its link gave it then.
+    fn queue_seeds(&mut self, home: &Url) {
         for seed in self.config.seeds.clone() {
             let url = normalise(&seed.url);
             if is_http(&url) && self.scope.contains(&url) {
                 self.frontier.push(Queued {
                     link: Link { url, ..seed },
-                    parent: page.url.clone(),
+                    parent: home.clone(),
                     depth: 1,
                     priority: f32::MAX,
                 });
             }
         }
-        drop(page);
-        self.read_sitemaps().await;
+    }
 
+    /// Visit queued links, best first, until the frontier is empty, the
+    /// budget is spent or a visit ends the site.
+    async fn walk_frontier(&mut self) {
         while let Some(item) = self.frontier.pop() {
             if !self.observer.still_wanted(&item.link) {
                 continue;
@@ -86,25 +104,7 @@ impl Site<'_> {
     /// Fetch and hand on one queued link. `Stop` ends the site.
     async fn visit(&mut self, item: Queued) -> Flow {
         self.attempts += 1;
-        let scope = self.scope.clone();
-        let allow = move |u: &Url| scope.contains(u);
-        let replayed = self
-            .config
-            .replay
-            .as_ref()
-            .and_then(|r| r.lookup(&item.link.url));
-        let fetched = match replayed {
-            Some(f) => Ok(f),
-            None if item.link.origin == LinkOrigin::Evidence => {
-                self.revalidate(&item.link.url, &allow).await
-            }
-            None => {
-                self.transport
-                    .fetch(&item.link.url, &allow, self.config.retries)
-                    .await
-            }
-        };
-        let fetched = match fetched {
+        let fetched = match self.fetch_queued(&item).await {
             Ok(f) => f,
             Err(e) => {
                 self.fetch_error(&item, &e);
@@ -112,24 +112,7 @@ impl Site<'_> {
             }
         };
         if let Some(message) = detect_challenge(fetched.status, &fetched.body) {
-            // A section behind its own guard (an application under
-            // /zwgk/fdzdgk/) is left alone; a page at the top, or a third
-            // guarded section, means the host guards everything.
-            let section = section_of(&fetched.final_url);
-            let room = self.outcome.blocked_sections.len() < MAX_BLOCKED_SECTIONS;
-            if let Some(section) = section.filter(|_| room) {
-                tracing::warn!(url = %fetched.final_url, %message, %section, "challenge mid-crawl; leaving the section");
-                self.outcome.blocked_sections.push(section);
-                self.skip(&item.link, &item.parent, SkipReason::Blocked);
-                return Flow::Continue;
-            }
-            tracing::warn!(url = %fetched.final_url, %message, "challenge mid-crawl; leaving the host");
-            self.outcome.blocked_midway = true;
-            self.skip(&item.link, &item.parent, SkipReason::Blocked);
-            for rest in self.frontier.drain() {
-                self.skip(&rest.link, &rest.parent, SkipReason::Blocked);
-            }
-            return Flow::Stop;
+            return self.challenged(&item, &fetched.final_url, &message);
         }
         if fetched.status >= 500 || fetched.status == 429 {
             let e = FetchError {
@@ -166,6 +149,51 @@ impl Site<'_> {
             self.enqueue_links(&page, item.depth + 1);
         }
         Flow::Continue
+    }
+
+    /// A queued link's response: replayed (a resume), revalidated (an
+    /// earlier run's evidence) or fetched.
+    async fn fetch_queued(&mut self, item: &Queued) -> Result<Fetched, FetchError> {
+        let scope = self.scope.clone();
+        let allow = move |u: &Url| scope.contains(u);
+        let replayed = self
+            .config
+            .replay
+            .as_ref()
+            .and_then(|r| r.lookup(&item.link.url));
+        match replayed {
+            Some(f) => Ok(f),
+            None if item.link.origin == LinkOrigin::Evidence => {
+                self.revalidate(&item.link.url, &allow).await
+            }
+            None => {
+                self.transport
+                    .fetch(&item.link.url, &allow, self.config.retries)
+                    .await
+            }
+        }
+    }
+
+    /// A challenge mid-crawl. A section behind its own guard (an
+    /// application under /zwgk/fdzdgk/) is left alone; a page at the top,
+    /// or a third guarded section, means the host guards everything and
+    /// the site ends (`Stop`).
+    fn challenged(&mut self, item: &Queued, url: &Url, message: &str) -> Flow {
+        let section = section_of(url);
+        let room = self.outcome.blocked_sections.len() < MAX_BLOCKED_SECTIONS;
+        if let Some(section) = section.filter(|_| room) {
+            tracing::warn!(%url, %message, %section, "challenge mid-crawl; leaving the section");
+            self.outcome.blocked_sections.push(section);
+            self.skip(&item.link, &item.parent, SkipReason::Blocked);
+            return Flow::Continue;
+        }
+        tracing::warn!(%url, %message, "challenge mid-crawl; leaving the host");
+        self.outcome.blocked_midway = true;
+        self.skip(&item.link, &item.parent, SkipReason::Blocked);
+        for rest in self.frontier.drain() {
+            self.skip(&rest.link, &rest.parent, SkipReason::Blocked);
+        }
+        Flow::Stop
     }
 
     fn in_blocked_section(&self, url: &Url) -> bool {
