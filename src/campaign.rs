@@ -131,7 +131,7 @@ pub enum CampaignError {
         /// Where.
         at: Place,
         /// The URL given.
-        url: Url,
+        url: String,
     },
     /// A county URL without a host.
     #[error("{at}: `{url}` has no host")]
@@ -139,7 +139,7 @@ pub enum CampaignError {
         /// Where.
         at: Place,
         /// The URL given.
-        url: Url,
+        url: String,
     },
     /// Two counties with one site.
     #[error("{at}: `{url}` is the same site as county `{other}`")]
@@ -147,7 +147,7 @@ pub enum CampaignError {
         /// Where (the second entry).
         at: Place,
         /// The URL given.
-        url: Url,
+        url: String,
         /// The county listed first with this site.
         other: String,
     },
@@ -251,16 +251,22 @@ impl Seen {
                 reason,
             })?;
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(CampaignError::NotHttp { at: url_at(), url });
+            return Err(CampaignError::NotHttp {
+                at: url_at(),
+                url: url.to_string(),
+            });
         }
         if url.host_str().is_none() {
-            return Err(CampaignError::NoHost { at: url_at(), url });
+            return Err(CampaignError::NoHost {
+                at: url_at(),
+                url: url.to_string(),
+            });
         }
         let site_key = site_key(&url);
         if let Some(other) = self.sites.insert(site_key, name.clone()) {
             return Err(CampaignError::SameSite {
                 at: url_at(),
-                url,
+                url: url.to_string(),
                 other,
             });
         }

@@ -81,9 +81,9 @@ pub enum HistoryError {
         status: String,
         /// The county.
         county: String,
-        /// Why.
+        /// Why (boxed: the other fields make this variant the largest).
         #[source]
-        source: rusqlite::Error,
+        source: Box<rusqlite::Error>,
     },
     /// An override's status must be `pass` or `fail`.
     #[error("an override is pass or fail, not {0:?}")]

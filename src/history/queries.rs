@@ -196,7 +196,7 @@ impl History {
                         item: f.item.clone(),
                         status: f.status.clone(),
                         county: site.county.clone(),
-                        source,
+                        source: Box::new(source),
                     })?;
             }
         }
