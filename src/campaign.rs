@@ -4,114 +4,273 @@
 //! Mistakes in it are the user's most likely error, so every error names
 //! the file, the line and the field.
 
-use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 use url::Url;
 
 /// The default targets file, relative to the working directory.
 pub const DEFAULT_TARGETS: &str = "targets/heihe-2023.toml";
 
+/// The counties to check and the window their disclosures must fall in.
 #[derive(Debug, Clone)]
 pub struct Campaign {
+    /// The campaign's name (recorded in the archive and the history).
     pub name: String,
+    /// First day of the evaluation window.
     pub window_start: NaiveDate,
+    /// Last day of the evaluation window.
     pub window_end: NaiveDate,
+    /// The counties, in the file's order.
     pub counties: Vec<County>,
 }
 
+/// One county and its government website.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct County {
+    /// The county's name, as titles and issuers name it.
     pub name: String,
+    /// The site's homepage.
     pub url: Url,
 }
 
+/// Where in a targets file a mistake is: file, line and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file, as named to the user.
+    pub origin: String,
+    /// 1-based line.
+    pub line: usize,
+    /// The field, e.g. `county.url`.
+    pub field: &'static str,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: field `{}`", self.origin, self.line, self.field)
+    }
+}
+
+/// A targets file that cannot be read or makes no sense; every message
+/// names the file, and where it can the line and the field.
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    /// The file could not be read.
+    #[error("cannot read targets file {}", .path.display())]
+    Read {
+        /// The targets file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or not the expected fields.
+    #[error("{origin}: {message}")]
+    Syntax {
+        /// The file, as named to the user.
+        origin: String,
+        /// "line N: field `x`: message", as [`describe_toml_error`] puts it.
+        message: String,
+    },
+    /// A window date is not `YYYY-MM-DD`.
+    #[error("{at}: `{value}` is not a date like 2022-07-01")]
+    BadDate {
+        /// Where.
+        at: Place,
+        /// The text given.
+        value: String,
+    },
+    /// The window ends before it starts.
+    #[error("{at}: window_end {end} is before window_start {start}")]
+    WindowReversed {
+        /// Where (the window's end).
+        at: Place,
+        /// The window's start.
+        start: NaiveDate,
+        /// The window's end.
+        end: NaiveDate,
+    },
+    /// No county to check.
+    #[error("{origin}: no [[county]] entries: nothing to check")]
+    NoCounties {
+        /// The file, as named to the user.
+        origin: String,
+    },
+    /// A county without a name.
+    #[error("{at}: county name is empty")]
+    EmptyName {
+        /// Where.
+        at: Place,
+    },
+    /// A county listed twice.
+    #[error("{at}: county `{name}` is listed twice (first on line {first})")]
+    DuplicateName {
+        /// Where (the second entry).
+        at: Place,
+        /// The county.
+        name: String,
+        /// The line of the first entry.
+        first: usize,
+    },
+    /// A county URL that does not parse.
+    #[error("{at}: `{value}` is not a URL: {reason}")]
+    BadUrl {
+        /// Where.
+        at: Place,
+        /// The text given.
+        value: String,
+        /// Why it does not parse.
+        reason: url::ParseError,
+    },
+    /// A county URL that is not http or https.
+    #[error("{at}: `{url}` is not an http(s) URL")]
+    NotHttp {
+        /// Where.
+        at: Place,
+        /// The URL given.
+        url: String,
+    },
+    /// A county URL without a host.
+    #[error("{at}: `{url}` has no host")]
+    NoHost {
+        /// Where.
+        at: Place,
+        /// The URL given.
+        url: String,
+    },
+    /// Two counties with one site.
+    #[error("{at}: `{url}` is the same site as county `{other}`")]
+    SameSite {
+        /// Where (the second entry).
+        at: Place,
+        /// The URL given.
+        url: String,
+        /// The county listed first with this site.
+        other: String,
+    },
+}
+
 impl Campaign {
+    /// Whether `date` falls in the evaluation window (both ends included).
     pub fn contains(&self, date: NaiveDate) -> bool {
         date >= self.window_start && date <= self.window_end
     }
 
-    pub fn load(path: &Path) -> Result<Campaign> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read targets file {}", path.display()))?;
+    /// Read and check the targets file at `path`.
+    pub fn load(path: &Path) -> Result<Campaign, CampaignError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CampaignError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Campaign::parse(&text, &path.display().to_string())
     }
 
     /// Parse and check a targets file; `origin` names it in errors.
-    pub fn parse(text: &str, origin: &str) -> Result<Campaign> {
-        let raw: RawTargets = toml::from_str(text)
-            .map_err(|e| anyhow!("{origin}: {}", describe_toml_error(text, &e)))?;
-        let at = |span: std::ops::Range<usize>, field: &str| {
-            format!("{origin}:{}: field `{field}`", line_of(text, span.start))
+    pub fn parse(text: &str, origin: &str) -> Result<Campaign, CampaignError> {
+        let raw: RawTargets = toml::from_str(text).map_err(|e| CampaignError::Syntax {
+            origin: origin.to_string(),
+            message: describe_toml_error(text, &e),
+        })?;
+        let at = |span: std::ops::Range<usize>, field: &'static str| Place {
+            origin: origin.to_string(),
+            line: line_of(text, span.start),
+            field,
         };
-        let window_start = parse_date(raw.campaign.window_start.get_ref())
-            .with_context(|| at(raw.campaign.window_start.span(), "campaign.window_start"))?;
-        let window_end = parse_date(raw.campaign.window_end.get_ref())
-            .with_context(|| at(raw.campaign.window_end.span(), "campaign.window_end"))?;
+        let window_start = parse_date(&raw.campaign.window_start, || {
+            at(raw.campaign.window_start.span(), "campaign.window_start")
+        })?;
+        let window_end = parse_date(&raw.campaign.window_end, || {
+            at(raw.campaign.window_end.span(), "campaign.window_end")
+        })?;
         if window_end < window_start {
-            bail!(
-                "{}: window_end {window_end} is before window_start {window_start}",
-                at(raw.campaign.window_end.span(), "campaign.window_end")
-            );
+            return Err(CampaignError::WindowReversed {
+                at: at(raw.campaign.window_end.span(), "campaign.window_end"),
+                start: window_start,
+                end: window_end,
+            });
         }
         if raw.county.is_empty() {
-            bail!("{origin}: no [[county]] entries: nothing to check");
+            return Err(CampaignError::NoCounties {
+                origin: origin.to_string(),
+            });
         }
-        let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
-        let mut seen_hosts: BTreeMap<String, String> = BTreeMap::new();
-        let mut counties = Vec::new();
-        for county in raw.county {
-            let name = county.name.get_ref().trim().to_string();
-            let name_line = line_of(text, county.name.span().start);
-            if name.is_empty() {
-                bail!(
-                    "{}: county name is empty",
-                    at(county.name.span(), "county.name")
-                );
-            }
-            if let Some(first) = seen_names.insert(name.clone(), name_line) {
-                bail!(
-                    "{}: county `{name}` is listed twice (first on line {first})",
-                    at(county.name.span(), "county.name")
-                );
-            }
-            let url = Url::parse(county.url.get_ref().trim()).map_err(|e| {
-                anyhow!(
-                    "{}: `{}` is not a URL: {e}",
-                    at(county.url.span(), "county.url"),
-                    county.url.get_ref()
-                )
-            })?;
-            if url.scheme() != "http" && url.scheme() != "https" {
-                bail!(
-                    "{}: `{url}` is not an http(s) URL",
-                    at(county.url.span(), "county.url")
-                );
-            }
-            if url.host_str().is_none() {
-                bail!(
-                    "{}: `{url}` has no host",
-                    at(county.url.span(), "county.url")
-                );
-            }
-            let site_key = site_key(&url);
-            if let Some(other) = seen_hosts.insert(site_key, name.clone()) {
-                bail!(
-                    "{}: `{url}` is the same site as county `{other}`",
-                    at(county.url.span(), "county.url")
-                );
-            }
-            counties.push(County { name, url });
-        }
+        let mut seen = Seen::default();
+        let counties = raw
+            .county
+            .into_iter()
+            .map(|county| seen.check(county, text, &at))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Campaign {
             name: raw.campaign.name,
             window_start,
             window_end,
             counties,
         })
+    }
+}
+
+/// The counties checked so far, to refuse one listed twice.
+#[derive(Default)]
+struct Seen {
+    /// Names, with the line of their entry.
+    names: BTreeMap<String, usize>,
+    /// Site keys, with the county of their entry.
+    sites: BTreeMap<String, String>,
+}
+
+impl Seen {
+    /// Check one `[[county]]` entry: a name, an http(s) URL with a host,
+    /// neither seen before.
+    fn check(
+        &mut self,
+        county: RawCounty,
+        text: &str,
+        at: &impl Fn(std::ops::Range<usize>, &'static str) -> Place,
+    ) -> Result<County, CampaignError> {
+        let name = county.name.get_ref().trim().to_string();
+        let name_line = line_of(text, county.name.span().start);
+        let name_at = || at(county.name.span(), "county.name");
+        if name.is_empty() {
+            return Err(CampaignError::EmptyName { at: name_at() });
+        }
+        if let Some(first) = self.names.insert(name.clone(), name_line) {
+            return Err(CampaignError::DuplicateName {
+                at: name_at(),
+                name,
+                first,
+            });
+        }
+        let url_at = || at(county.url.span(), "county.url");
+        let url =
+            Url::parse(county.url.get_ref().trim()).map_err(|reason| CampaignError::BadUrl {
+                at: url_at(),
+                value: county.url.get_ref().clone(),
+                reason,
+            })?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(CampaignError::NotHttp {
+                at: url_at(),
+                url: url.to_string(),
+            });
+        }
+        if url.host_str().is_none() {
+            return Err(CampaignError::NoHost {
+                at: url_at(),
+                url: url.to_string(),
+            });
+        }
+        let site_key = site_key(&url);
+        if let Some(other) = self.sites.insert(site_key, name.clone()) {
+            return Err(CampaignError::SameSite {
+                at: url_at(),
+                url: url.to_string(),
+                other,
+            });
+        }
+        Ok(County { name, url })
     }
 }
 
@@ -126,9 +285,13 @@ fn site_key(url: &Url) -> String {
     format!("{host}{port}{}", url.path())
 }
 
-fn parse_date(value: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| anyhow!("`{value}` is not a date like 2022-07-01"))
+/// A window date, `YYYY-MM-DD`; `at` says where it was when it is not one.
+fn parse_date(value: &Spanned<String>, at: impl Fn() -> Place) -> Result<NaiveDate, CampaignError> {
+    let value = value.get_ref();
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| CampaignError::BadDate {
+        at: at(),
+        value: value.clone(),
+    })
 }
 
 #[derive(Deserialize)]

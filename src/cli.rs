@@ -1,29 +1,33 @@
 //! The command line: `crawl`, `check` and `demo`, their flags, and the exit
 //! codes a scheduler reads.
 
-use crate::campaign::{Campaign, County, DEFAULT_TARGETS};
+use crate::campaign::{Campaign, DEFAULT_TARGETS};
 use crate::crawl::{default_user_agent, CrawlConfig, Rate};
 use crate::rubric::Rubric;
 use crate::run::{self, RunOptions, RunReport};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use url::Url;
 
 const EXIT_CODES: &str =
     "Exit codes: 0 run completed (whatever the verdicts); 1 run failed (bad input, I/O); \
 2 run completed but some row is inconclusive (a site could not be fully checked); \
 3 (diff only) some item went from pass to fail.";
 
+/// The command line: one subcommand and its flags.
 #[derive(Parser, Debug)]
 #[command(name = "govcheck", version, about = "Checks Chinese county government websites for the disclosures an evaluation rubric requires, and keeps evidence.", after_help = EXIT_CODES)]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
+// Doc comments here are `--help` text, so flags that have none stay so.
+#[allow(missing_docs)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Crawl every county of the campaign and write a run directory.
@@ -127,6 +131,7 @@ pub enum Command {
     },
 }
 
+/// The flags every crawling subcommand (`crawl`, `check`, `demo`) takes.
 #[derive(Args, Debug)]
 pub struct Common {
     /// Run directory (default: runs/<UTC timestamp>/).
@@ -220,91 +225,13 @@ pub async fn main(cli: Cli) -> Result<i32> {
             targets,
             resume,
             common,
-        } => {
-            let campaign = Campaign::load(&targets)?;
-            let mut options = common.options()?;
-            if resume {
-                options.resume = true;
-                if common.out.is_none() {
-                    let history = crate::history::History::open(&options.db)?;
-                    let run = history.last_unfinished_run()?.ok_or_else(|| {
-                        anyhow!("no unfinished run in {} to resume", options.db.display())
-                    })?;
-                    options.out = PathBuf::from(run.run_dir);
-                }
-            }
-            let report = run::run_campaign(&campaign, &options).await?;
-            print!("{}", run::summary_table(&options.rubric, &report));
-            Ok(finish(&report))
-        }
+        } => crawl(&targets, resume, &common).await,
         Command::Check {
             url,
             name,
             targets,
             common,
-        } => {
-            let url = Url::parse(&url).with_context(|| format!("`{url}` is not a URL"))?;
-            if url.scheme() != "http" && url.scheme() != "https" {
-                bail!("`{url}` is not an http(s) URL");
-            }
-            let mut campaign = match Campaign::load(&targets) {
-                Ok(c) => c,
-                Err(e) if !targets.exists() => {
-                    return Err(e.context(
-                        "the evaluation window comes from the targets file; pass --targets",
-                    ))
-                }
-                Err(e) => return Err(e),
-            };
-            let known = campaign
-                .counties
-                .iter()
-                .find(|c| same_site(&c.url, &url))
-                .map(|c| c.name.clone());
-            let name = name.or(known).ok_or_else(|| {
-                anyhow!(
-                    "{url} is not in {}; name its county with --name",
-                    targets.display()
-                )
-            })?;
-            let mut options = common.options()?;
-            // A recheck: the last complete run's evidence first, then only
-            // what points at items it does not confirm.
-            let previous = match crate::history::History::open(&options.db) {
-                Ok(history) => history.last_findings_for_url(url.as_str())?,
-                Err(e) => {
-                    tracing::warn!("no history to recheck against: {e:#}");
-                    None
-                }
-            };
-            if let Some((run, findings)) = &previous {
-                options.crawl.seeds = crate::run::recheck_seeds(findings);
-                let earlier = crate::run::revalidate::EarlierEvidence::from_history(run, findings);
-                if !earlier.is_empty() {
-                    options.crawl.revalidate = Some(std::sync::Arc::new(earlier));
-                }
-                options.focused = true;
-            }
-            campaign.counties = vec![County { name, url }];
-            let report = run::run_campaign(&campaign, &options).await?;
-            if let Some(site) = report.sites.first() {
-                print!("{}", run::item_table(site, previous.as_ref()));
-                match &previous {
-                    Some((run, _)) => println!(
-                        "recheck of the run of {}: {} pages fetched, {} of them unchanged (304 Not Modified)",
-                        run.started.format("%Y-%m-%d %H:%M UTC"),
-                        site.outcome.pages_fetched,
-                        site.outcome.pages_not_modified
-                    ),
-                    None => println!(
-                        "first check of this site: {} pages fetched",
-                        site.outcome.pages_fetched
-                    ),
-                }
-            }
-            print!("{}", run::summary_table(&options.rubric, &report));
-            Ok(finish(&report))
-        }
+        } => check(&url, name, &targets, &common).await,
         Command::Diff { before, after, db } => {
             crate::history_cli::diff(&db_path(db), before, after)
         }
@@ -343,72 +270,72 @@ pub async fn main(cli: Cli) -> Result<i32> {
             println!("{}", written.display());
             Ok(0)
         }
-        Command::Verify { dir } => {
-            let v = crate::evidence::verify::verify(&dir)?;
-            for problem in &v.problems {
-                println!("MISMATCH {problem}");
-            }
-            println!(
-                "{}: {} files and {} WARC records checked, {} problem(s)",
-                dir.display(),
-                v.files_checked,
-                v.records_checked,
-                v.problems.len()
-            );
-            Ok(if v.intact() { 0 } else { 1 })
-        }
-        Command::Demo { fixtures, common } => {
-            let root = fixtures.unwrap_or_else(run::bundled_fixtures);
-            let servers = crate::serve::start_all(&root)
-                .await
-                .with_context(|| format!("cannot serve the fixture sites in {}", root.display()))?;
-            if servers.is_empty() {
-                bail!(
-                    "no fixture sites (directories with _site.toml) in {}",
-                    root.display()
-                );
-            }
-            let campaign = Campaign {
-                name: "govcheck demo (bundled fixture sites on 127.0.0.1)".into(),
-                window_start: chrono::NaiveDate::from_ymd_opt(2022, 7, 1).expect("valid date"),
-                window_end: chrono::NaiveDate::from_ymd_opt(2023, 6, 30).expect("valid date"),
-                counties: servers
-                    .iter()
-                    .map(|s| {
-                        Ok(County {
-                            name: s.name.clone(),
-                            url: Url::parse(&s.url())?,
-                        })
-                    })
-                    .collect::<Result<_>>()?,
-            };
-            let mut options = common.options()?;
-            if common.rate == "1" {
-                options.crawl.rate = None;
-            }
-            let report = run::run_campaign(&campaign, &options).await?;
-            print!("{}", run::summary_table(&options.rubric, &report));
-            Ok(finish(&report))
-        }
+        Command::Verify { dir } => verify(&dir),
+        Command::Demo { fixtures, common } => demo(fixtures, &common).await,
     }
+}
+
+/// `govcheck crawl`: the whole campaign, or the rest of an interrupted run.
+async fn crawl(targets: &Path, resume: bool, common: &Common) -> Result<i32> {
+    let campaign = Campaign::load(targets)?;
+    let mut options = common.options()?;
+    if resume {
+        options.resume_interrupted_run(common.out.is_some())?;
+    }
+    let report = run::run_campaign(&campaign, &options).await?;
+    Ok(completed(
+        &run::summary_table(&options.rubric, &report),
+        &report,
+    ))
+}
+
+/// `govcheck check`: one site, rechecked against the history.
+async fn check(url: &str, name: Option<String>, targets: &Path, common: &Common) -> Result<i32> {
+    let campaign = run::one_site_campaign(url, name, targets)?;
+    let check = run::recheck(&campaign, common.options()?).await?;
+    Ok(completed(&check.printout(), &check.report))
+}
+
+/// `govcheck demo`: the bundled fixture sites, served and crawled.
+async fn demo(fixtures: Option<PathBuf>, common: &Common) -> Result<i32> {
+    let root = fixtures.unwrap_or_else(run::bundled_fixtures);
+    let demo = run::Demo::start(&root).await?;
+    let mut options = common.options()?;
+    // Local servers need no rate limit unless one is asked for.
+    if common.rate == "1" {
+        options.crawl.rate = None;
+    }
+    let report = run::run_campaign(&demo.campaign, &options).await?;
+    Ok(completed(
+        &run::summary_table(&options.rubric, &report),
+        &report,
+    ))
+}
+
+/// `govcheck verify`: every mismatch, then a count; exit code 1 if any.
+fn verify(dir: &Path) -> Result<i32> {
+    let v = crate::evidence::verify::verify(dir)?;
+    for problem in &v.problems {
+        println!("MISMATCH {problem}");
+    }
+    println!(
+        "{}: {} files and {} WARC records checked, {} problem(s)",
+        dir.display(),
+        v.files_checked,
+        v.records_checked,
+        v.problems.len()
+    );
+    Ok(if v.intact() { 0 } else { 1 })
 }
 
 fn db_path(db: Option<PathBuf>) -> PathBuf {
     db.unwrap_or_else(crate::history::default_db_path)
 }
 
-fn same_site(a: &Url, b: &Url) -> bool {
-    let host = |u: &Url| {
-        u.host_str()
-            .unwrap_or_default()
-            .trim_start_matches("www.")
-            .to_string()
-    };
-    host(a) == host(b) && a.port_or_known_default() == b.port_or_known_default()
-        || host(a) == host(b) && a.port().is_none() && b.port().is_none()
-}
-
-fn finish(report: &RunReport) -> i32 {
+/// Print a finished run's table and name its directory; the exit code
+/// says whether some row is inconclusive.
+fn completed(table: &str, report: &RunReport) -> i32 {
+    print!("{table}");
     eprintln!("run directory: {}", report.out.display());
     if report.has_inconclusive() {
         2

@@ -17,7 +17,7 @@ fn open(db: &Path) -> Result<History> {
             db.display()
         );
     }
-    History::open(db)
+    Ok(History::open(db)?)
 }
 
 fn run_of(history: &History, dir: &Path) -> Result<RunRow> {
@@ -44,6 +44,8 @@ fn describe(f: &Option<FindingRow>, run: &RunRow) -> String {
     }
 }
 
+/// `govcheck diff`: print what changed between two complete runs (default:
+/// the last two); exit code 3 when an item went from pass to fail.
 pub fn diff(db: &Path, before: Option<PathBuf>, after: Option<PathBuf>) -> Result<i32> {
     let history = open(db)?;
     let (a, b) = match (before, after) {
@@ -96,6 +98,8 @@ pub fn diff(db: &Path, before: Option<PathBuf>, after: Option<PathBuf>) -> Resul
     Ok(0)
 }
 
+/// `govcheck history`: when each item first and last passed, and how
+/// often it flipped.
 pub fn history(db: &Path, county: Option<&str>, item: Option<&str>) -> Result<i32> {
     let history = open(db)?;
     let rows = history.item_history(county, item)?;
@@ -122,6 +126,8 @@ pub fn history(db: &Path, county: Option<&str>, item: Option<&str>) -> Result<i3
     Ok(0)
 }
 
+/// `govcheck override`: record an evaluator's decision over the machine
+/// verdict.
 pub fn add_override(
     db: &Path,
     county: &str,
@@ -153,6 +159,7 @@ pub fn add_override(
     Ok(0)
 }
 
+/// `govcheck override --remove`: remove the override in force.
 pub fn remove_override(db: &Path, county: &str, item: &str, who: &str) -> Result<i32> {
     let history = open(db)?;
     if history.remove_override(county, item, who)? {

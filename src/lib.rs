@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! govcheck: checks Chinese county government websites for the disclosures
 //! an evaluation rubric requires, and keeps evidence that holds up.
 //!

@@ -53,6 +53,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 /// One fixture site being served; stops serving when dropped.
 pub struct SiteServer {
+    /// The address it listens on.
     pub addr: SocketAddr,
     /// The county name from `_site.toml`.
     pub name: String,

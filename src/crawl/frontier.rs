@@ -14,10 +14,13 @@ use url::Url;
 /// A link waiting to be fetched.
 #[derive(Debug, Clone)]
 pub struct Queued {
+    /// The link, its URL normalised.
     pub link: Link,
     /// The page the link was found on.
     pub parent: Url,
+    /// Links followed from the homepage to reach it.
     pub depth: u32,
+    /// How strongly it points at something undecided; highest first.
     pub priority: f32,
 }
 
@@ -53,6 +56,7 @@ impl PartialEq for Entry {
 
 impl Eq for Entry {}
 
+/// The links waiting to be fetched, best first, and the URLs already seen.
 #[derive(Default)]
 pub struct Frontier {
     heap: BinaryHeap<Entry>,

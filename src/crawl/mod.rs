@@ -32,16 +32,24 @@ use url::Url;
 /// Requests per second per host; `None` is unlimited (loopback tests).
 pub type Rate = Option<f64>;
 
+/// How to crawl: rate, budget, bounds, timeouts, identity, and what a resume or
+/// a recheck brings along.
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
+    /// Requests per second per host.
     pub rate: Rate,
     /// Documents fetched per site, homepage included; failed fetches count
     /// too. robots.txt, the soft-404 probe and sitemaps do not.
     pub max_pages: usize,
+    /// Links followed from the homepage, at most.
     pub max_depth: u32,
+    /// The User-Agent sent with every request.
     pub user_agent: String,
+    /// Do not read or obey robots.txt.
     pub ignore_robots: bool,
+    /// Refuse pages whose TLS certificate does not verify.
     pub strict_tls: bool,
+    /// Timeout for opening a connection.
     pub connect_timeout: Duration,
     /// Whole-request timeout (headers and body).
     pub request_timeout: Duration,
@@ -55,6 +63,7 @@ pub struct CrawlConfig {
     pub max_crawl_delay: Duration,
     /// Cap on a 429/503 Retry-After wait.
     pub max_retry_after: Duration,
+    /// Redirects followed per request, at most.
     pub max_redirects: u32,
     /// Captures of an interrupted run to replay (`--resume`).
     pub replay: Option<std::sync::Arc<dyn Replay>>,
@@ -114,17 +123,20 @@ pub trait Revalidate: Send + Sync + std::fmt::Debug {
 /// Responses an interrupted run already captured: a resumed crawl takes
 /// them from here instead of asking the site again.
 pub trait Replay: Send + Sync + std::fmt::Debug {
+    /// The captured response for `url`, if the interrupted run has one.
     fn lookup(&self, url: &Url) -> Option<Fetched>;
 }
 
 /// What the observer tells the crawler after a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
+    /// Go on crawling the site.
     Continue,
     /// Everything is decided: stop this site.
     Stop,
 }
 
+/// What the crawler reports to, and asks of, its caller for one site.
 pub trait SiteObserver: Send {
     /// How strongly `link` (found on `parent`) points at something still
     /// undecided. Links are visited highest first; 0.0 means "no particular

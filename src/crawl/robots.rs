@@ -26,6 +26,7 @@ pub struct Robots {
 /// What a robots.txt answer means.
 #[derive(Debug)]
 pub enum RobotsAnswer {
+    /// The rules to obey (empty when the file is missing).
     Rules(Robots),
     /// 5xx, 429 or an odd status: RFC 9309 says assume complete disallow.
     Unavailable(String),
@@ -59,6 +60,7 @@ impl Robots {
         }
     }
 
+    /// Whether the rules let govcheck fetch `url`.
     pub fn allowed(&self, url: &Url) -> bool {
         self.robot.as_ref().is_none_or(|r| r.allowed(url.as_str()))
     }

@@ -22,6 +22,7 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The scope of the site whose homepage is `start`.
     pub fn new(start: &Url) -> Self {
         Scope {
             base_host: bare_host(start),
@@ -70,6 +71,7 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Whether `url` is http or https.
 pub fn is_http(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https")
 }

@@ -6,7 +6,7 @@
 //! without scanning the archive. The JSON values are strings, as
 //! `cdxj-indexer` writes them.
 
-use super::warc::WarcError;
+use super::warc_error::WarcError;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -26,6 +26,7 @@ pub mod screenshot;
 pub mod snapshot;
 pub mod verify;
 pub mod warc;
+mod warc_error;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};
 pub use read::{

@@ -20,12 +20,12 @@
 //! or none of it. Runs a killed process left `running` are closed as
 //! `incomplete` by [`History::mark_incomplete_stale_runs`].
 
+mod error;
 mod queries;
 mod schema;
 #[cfg(test)]
 mod tests;
 
-use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 use std::ffi::OsString;
@@ -33,6 +33,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use url::Url;
+
+pub use error::HistoryError;
+use error::Result;
 
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -64,6 +67,7 @@ pub enum RunState {
 }
 
 impl RunState {
+    /// The state as stored (`running`, `complete`, `incomplete`).
     pub fn as_str(self) -> &'static str {
         match self {
             RunState::Running => "running",
@@ -90,9 +94,13 @@ pub struct RunRow {
     /// The run directory, as the caller names it (store one canonical
     /// form: [`History::run_by_dir`] matches the text exactly).
     pub run_dir: String,
+    /// The campaign's name.
     pub campaign: String,
+    /// The rubric's id and version.
     pub rubric_version: String,
+    /// The govcheck version that ran it.
     pub tool_version: String,
+    /// When the run started.
     pub started: DateTime<Utc>,
     /// Set by [`History::finish_run`]; ignored by `begin_run`.
     pub finished: Option<DateTime<Utc>>,
@@ -103,9 +111,11 @@ pub struct RunRow {
 /// One county site as a run checked it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SiteRow {
+    /// The county.
     pub county: String,
     /// The site's start URL.
     pub url: String,
+    /// Documents fetched.
     pub pages_fetched: u32,
     /// The crawl outcome, serialized by the caller.
     pub outcome_json: String,
@@ -122,11 +132,13 @@ pub struct FindingRow {
     pub reason_code: String,
     /// A sentence for the evaluator.
     pub reason: String,
+    /// The evidence's URL.
     pub evidence_url: Option<String>,
     /// sha256 of the evidence body, lowercase hex.
     pub evidence_sha256: Option<String>,
     /// The evidence's publish date as the page stated it.
     pub published: Option<String>,
+    /// When the evidence was fetched.
     pub fetched_at: Option<DateTime<Utc>>,
     /// Snapshot path, relative to the run directory.
     pub snapshot: Option<String>,
@@ -136,9 +148,11 @@ pub struct FindingRow {
     pub warc_record_id: Option<String>,
     /// Offset and length of that record's gzip member in `warc_file`.
     pub warc_offset: Option<u64>,
+    /// Length of that gzip member.
     pub warc_length: Option<u64>,
     /// Validators of the evidence response, for a conditional refetch.
     pub etag: Option<String>,
+    /// `Last-Modified` of the evidence response.
     pub last_modified: Option<String>,
     /// The evidence's title (for an attachment, its link text).
     pub evidence_title: Option<String>,
@@ -151,13 +165,19 @@ pub struct FindingRow {
 pub struct OverrideRow {
     /// Assigned by [`History::add_override`]; ignored on input.
     pub id: i64,
+    /// The county.
     pub county: String,
+    /// The rubric item id.
     pub item: String,
     /// `pass` or `fail`.
     pub status: String,
+    /// Why the evaluator decided so.
     pub note: String,
+    /// The evidence's URL.
     pub evidence_url: Option<String>,
+    /// Who decided.
     pub who: String,
+    /// When it was recorded.
     pub created: DateTime<Utc>,
     /// When it was removed (or superseded); `None` while in force.
     pub removed: Option<DateTime<Utc>>,
@@ -167,9 +187,13 @@ pub struct OverrideRow {
 /// `before`/`after` is `None` where that run has no finding for it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Change {
+    /// The county.
     pub county: String,
+    /// The rubric item id.
     pub item: String,
+    /// The finding in the earlier run.
     pub before: Option<FindingRow>,
+    /// The finding in the later run.
     pub after: Option<FindingRow>,
 }
 
@@ -191,7 +215,9 @@ pub fn regressions(changes: &[Change]) -> usize {
 /// One county × item across the complete runs, oldest to newest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ItemHistory {
+    /// The county.
     pub county: String,
+    /// The rubric item id.
     pub item: String,
     /// Start time of the first run where it passed.
     pub first_pass: Option<DateTime<Utc>>,
@@ -218,25 +244,32 @@ impl History {
     /// directories, and brings its schema up to date.
     pub fn open(path: &Path) -> Result<History> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| HistoryError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        let context = || format!("cannot open the history database {}", path.display());
-        let mut conn = Connection::open(path).with_context(context)?;
-        conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
-        let mode = wal_journal(&conn).with_context(context)?;
-        anyhow::ensure!(
-            mode.eq_ignore_ascii_case("wal"),
-            "the history database {} cannot use a WAL journal (got {mode})",
-            path.display()
-        );
+        let opening = |source: HistoryError| HistoryError::Open {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        };
+        let mut conn = Connection::open(path).map_err(|e| opening(e.into()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| opening(e.into()))?;
+        let mode = wal_journal(&conn).map_err(|e| opening(e.into()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(HistoryError::NoWal {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
         // WAL + NORMAL survives a killed process; only a power cut may lose
         // the last transactions.
         conn.pragma_update(None, "synchronous", "NORMAL")
-            .with_context(context)?;
+            .map_err(|e| opening(e.into()))?;
         conn.pragma_update(None, "foreign_keys", "ON")
-            .with_context(context)?;
-        schema::migrate(&mut conn).with_context(context)?;
+            .map_err(|e| opening(e.into()))?;
+        schema::migrate(&mut conn).map_err(opening)?;
         Ok(History {
             conn: Mutex::new(conn),
         })

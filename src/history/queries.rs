@@ -1,11 +1,11 @@
 //! What the commands ask of the history: recording a run as it goes, and
 //! reading runs back for a recheck, a diff, the item history and overrides.
 
+use super::error::{HistoryError, Result};
 use super::{
     parse_ts, site_key, ts, Change, FindingRow, History, ItemHistory, OverrideRow, RunRow,
     RunState, SiteRow,
 };
-use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use std::collections::BTreeMap;
@@ -103,7 +103,7 @@ impl History {
             .optional()?;
         let id = match existing {
             Some((_, state)) if state == RunState::Complete.as_str() => {
-                bail!("run {} is already complete", run.run_dir)
+                return Err(HistoryError::RunComplete(run.run_dir))
             }
             Some((id, _)) => {
                 tx.execute(
@@ -155,7 +155,11 @@ impl History {
                 ],
                 |r| r.get(0),
             )
-            .with_context(|| format!("cannot record {} in run {run_id}", site.county))?;
+            .map_err(|source| HistoryError::RecordSite {
+                county: site.county.clone(),
+                run_id,
+                source,
+            })?;
         tx.execute("DELETE FROM findings WHERE site_id = ?1", [site_id])?;
         {
             let mut insert = tx.prepare(
@@ -188,11 +192,11 @@ impl History {
                         f.warc_offset,
                         f.warc_length
                     ])
-                    .with_context(|| {
-                        format!(
-                            "cannot record item {} ({}) of {}",
-                            f.item, f.status, site.county
-                        )
+                    .map_err(|source| HistoryError::RecordFinding {
+                        item: f.item.clone(),
+                        status: f.status.clone(),
+                        county: site.county.clone(),
+                        source: Box::new(source),
                     })?;
             }
         }
@@ -213,7 +217,7 @@ impl History {
             params![ts(&finished), state.as_str(), run_id],
         )?;
         if n == 0 {
-            bail!("no run {run_id} in the history");
+            return Err(HistoryError::NoSuchRun(run_id));
         }
         Ok(())
     }
@@ -433,7 +437,7 @@ impl History {
     /// the same county × item is superseded (marked removed by `who`).
     pub fn add_override(&self, o: OverrideRow) -> Result<i64> {
         if o.status != "pass" && o.status != "fail" {
-            bail!("an override is pass or fail, not {:?}", o.status);
+            return Err(HistoryError::OverrideStatus(o.status));
         }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -9,7 +9,7 @@
 //! Append to `MIGRATIONS`, never edit a step that has shipped: databases in
 //! the field have already run it.
 
-use anyhow::{bail, Context, Result};
+use super::error::{HistoryError, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
@@ -111,17 +111,19 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         // Read under the write lock: another process may have just migrated.
         let current = version(&tx)?;
         if current > LATEST {
-            bail!(
-                "the history database has schema version {current}, newer than this \
-                 govcheck understands (version {LATEST}); upgrade govcheck or use \
-                 another --db"
-            );
+            return Err(HistoryError::NewerSchema {
+                found: current,
+                latest: LATEST,
+            });
         }
         if current == LATEST {
             return Ok(());
         }
         tx.execute_batch(MIGRATIONS[current as usize])
-            .with_context(|| format!("history schema migration {} failed", current + 1))?;
+            .map_err(|source| HistoryError::Migration {
+                number: current + 1,
+                source,
+            })?;
         tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }

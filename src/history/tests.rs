@@ -116,7 +116,7 @@ fn migrations_apply_once_and_a_newer_database_is_refused() {
         .unwrap();
     let err = format!(
         "{:#}",
-        History::open(&path).err().expect("newer schema refused")
+        anyhow::Error::from(History::open(&path).err().expect("newer schema refused"))
     );
     assert!(err.contains("newer than this govcheck"), "{err}");
 }

@@ -16,7 +16,9 @@ pub const EXIT_CODE: i32 = 130;
 /// Why a run stopped before its end: the error `run_campaign` returns.
 #[derive(Debug)]
 pub struct Interrupted {
+    /// The signal that stopped the run (`SIGINT`, `SIGTERM`).
     pub signal: &'static str,
+    /// The run directory, for `crawl --resume --out`.
     pub out: PathBuf,
 }
 

@@ -3,19 +3,21 @@
 //! the process ends, even by SIGKILL, so a killed run never leaves a stale
 //! lock behind.
 
-use anyhow::{bail, Context, Result};
+use super::error::RunError;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 
+/// The lock file in a run directory.
 pub const LOCK_FILE: &str = ".govcheck.lock";
 
+/// A held lock; released when dropped (or when the process ends).
 pub struct RunLock {
     _file: File,
 }
 
 impl RunLock {
     /// Lock a run directory.
-    pub fn acquire(dir: &Path) -> Result<RunLock> {
+    pub fn acquire(dir: &Path) -> Result<RunLock, RunError> {
         RunLock::acquire_file(
             &dir.join(LOCK_FILE),
             &format!("{} (choose another --out)", dir.display()),
@@ -23,7 +25,7 @@ impl RunLock {
     }
 
     /// Lock the history database at `db` (through `<db>.lock`).
-    pub fn acquire_db(db: &Path) -> Result<RunLock> {
+    pub fn acquire_db(db: &Path) -> Result<RunLock, RunError> {
         let mut name = db.as_os_str().to_owned();
         name.push(".lock");
         RunLock::acquire_file(
@@ -35,26 +37,32 @@ impl RunLock {
         )
     }
 
-    fn acquire_file(path: &Path, what: &str) -> Result<RunLock> {
+    fn acquire_file(path: &Path, what: &str) -> Result<RunLock, RunError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|source| RunError::LockDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(path)
-            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+            .map_err(|source| RunError::LockFile {
+                path: path.to_path_buf(),
+                source,
+            })?;
         match file.try_lock() {
             Ok(()) => Ok(RunLock { _file: file }),
-            Err(TryLockError::WouldBlock) => bail!(
-                "another govcheck run is using {what}: lock {} is held; wait for it to finish",
-                path.display()
-            ),
-            Err(TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("cannot lock {}", path.display()))
-            }
+            Err(TryLockError::WouldBlock) => Err(RunError::Busy {
+                what: what.to_string(),
+                path: path.to_path_buf(),
+            }),
+            Err(TryLockError::Error(source)) => Err(RunError::Lock {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 }

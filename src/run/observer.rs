@@ -27,6 +27,7 @@ pub struct CrawlLog {
 }
 
 impl CrawlLog {
+    /// Create both logs in the run directory `dir` (appending on a resume).
     pub fn create(dir: &Path) -> Result<CrawlLog> {
         let open = |name: &str| -> Result<Mutex<BufWriter<File>>> {
             let path = dir.join(name);
@@ -49,6 +50,7 @@ impl CrawlLog {
         }
     }
 
+    /// Write out what is buffered.
     pub fn flush(&self) -> Result<()> {
         for target in [&self.pages, &self.skipped] {
             target
@@ -70,13 +72,22 @@ enum Capture {
 /// WARC records of a site's responses, by final URL.
 pub type Records = Arc<Mutex<HashMap<String, RecordRef>>>;
 
+/// The crawler's observer for one site: scores links for the audit, archives
+/// each response and feeds it to the site's audit.
 pub struct AuditObserver {
+    /// The county.
     pub county: String,
+    /// The site's audit, fed each visit.
     pub audit: SiteAudit,
+    /// The site's progress bar.
     pub bar: ProgressBar,
+    /// The run's crawl log.
     pub log: Arc<CrawlLog>,
+    /// The run's web archive.
     pub warc: WarcHandle,
+    /// The User-Agent the requests were sent with (recorded in the archive).
     pub user_agent: String,
+    /// Where each response went in the archive.
     pub records: Records,
     /// Archive writes still in flight.
     pub pending: JoinSet<()>,

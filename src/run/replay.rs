@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use url::Url;
 
+/// The responses an interrupted run archived, by URL, to replay on resume.
 #[derive(Debug, Default)]
 pub struct ArchiveReplay {
     by_url: HashMap<String, (Fetched, RecordRef)>,
@@ -51,6 +52,7 @@ impl ArchiveReplay {
         Ok(ArchiveReplay { by_url })
     }
 
+    /// How many responses can be replayed.
     pub fn len(&self) -> usize {
         self.by_url.len()
     }

@@ -71,10 +71,12 @@ impl EarlierEvidence {
         EarlierEvidence { by_url }
     }
 
+    /// How many earlier captures there are.
     pub fn len(&self) -> usize {
         self.by_url.len()
     }
 
+    /// No earlier capture to revalidate.
     pub fn is_empty(&self) -> bool {
         self.by_url.is_empty()
     }

@@ -12,12 +12,11 @@
 //! files and rolls them over, and `task` puts the one writer of a run on
 //! its own thread behind cloneable handles.
 
-mod error;
 mod record;
 mod task;
 mod writer;
 
-pub use error::WarcError;
+pub use super::warc_error::WarcError;
 pub use record::{http_request_block, http_response_block, sha256_hex};
 pub use task::WarcHandle;
 pub use writer::WarcWriter;

@@ -1,4 +1,5 @@
-//! What can go wrong while archiving.
+//! What can go wrong while archiving: the WARC writer's and the CDXJ
+//! index's errors, in a leaf so the index needs nothing from the writer.
 //!
 //! Each error carries its cause in its message (`creating …: File exists`),
 //! because callers log WARC errors as they are, without walking a source

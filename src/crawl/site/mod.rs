@@ -1,0 +1,181 @@
+//! The crawl of one site, start to finish.
+//!
+//! robots.txt → homepage (scheme fallback; a homepage that redirects to
+//! another host moves the site there, and that host's robots.txt is read)
+//! → soft-404 probe → homepage visit → sitemaps → the priority loop, until
+//! the observer has what it needs, the budget is spent, the frontier is
+//! empty or the host starts answering with challenges. Every decision that
+//! could make a missing disclosure look absent (robots, budget, challenge,
+//! errors) is reported to the observer or in the [`CrawlOutcome`], never
+//! swallowed.
+//!
+//! One [`Site`] value carries the crawl's state; its methods live by job:
+//! `start` (homepage, scheme fallback, a moved host), `robots_txt` (reading
+//! robots.txt and its Crawl-delay), `probe` (soft-404 detection),
+//! `sitemaps`, and `walk` (the frontier loop and each visit).
+
+mod probe;
+mod robots_txt;
+mod sitemaps;
+mod start;
+mod walk;
+
+use super::frontier::{Frontier, Queued};
+use super::politeness::Politeness;
+use super::robots::Robots;
+use super::scope::{dedup_key, is_http, normalise, Scope, TrapGuard};
+use super::transport::Transport;
+use super::{
+    CrawlConfig, CrawlOutcome, FetchError, FetchErrorClass, Fetched, SiteObserver, SiteStart,
+    SkipReason,
+};
+use crate::types::{Link, Page};
+use probe::SoftSignature;
+use std::collections::{BTreeMap, BTreeSet};
+use url::Url;
+
+/// The page parser: `crate::page::parse` in production, a stand-in in tests.
+pub(crate) type ParseFn = fn(&Url, u16, Option<&str>, &[u8]) -> Page;
+
+/// Crawl one site from `start`, handing every document to `observer`.
+pub async fn crawl_site(
+    start: Url,
+    config: &CrawlConfig,
+    politeness: &Politeness,
+    observer: &mut dyn SiteObserver,
+) -> CrawlOutcome {
+    crawl_site_with(start, config, politeness, observer, crate::page::parse).await
+}
+
+/// [`crawl_site`] with the parser given, so the loop is testable before and
+/// apart from the real parser.
+pub(crate) async fn crawl_site_with(
+    start: Url,
+    config: &CrawlConfig,
+    politeness: &Politeness,
+    observer: &mut dyn SiteObserver,
+    parse: ParseFn,
+) -> CrawlOutcome {
+    let start = normalise(&start);
+    let mut outcome = CrawlOutcome {
+        start: SiteStart::RobotsDisallowed,
+        moved_to: None,
+        pages_fetched: 0,
+        pages_not_modified: 0,
+        errors: BTreeMap::new(),
+        budget_exhausted: false,
+        blocked_midway: false,
+        blocked_sections: Vec::new(),
+        soft_404_host: false,
+        crawl_delay: None,
+        crawl_delay_requested: None,
+        robots_ignored: config.ignore_robots,
+        stopped_early: false,
+    };
+    let transport = match Transport::new(config, politeness, &start) {
+        Ok(t) => t,
+        Err(e) => {
+            outcome.start = SiteStart::Unreachable {
+                class: e.class,
+                message: e.message,
+            };
+            return outcome;
+        }
+    };
+    let mut site = Site {
+        config,
+        politeness,
+        transport,
+        scope: Scope::new(&start),
+        observer,
+        parse,
+        robots: Robots::default(),
+        robots_from: None,
+        frontier: Frontier::default(),
+        traps: TrapGuard::default(),
+        skipped: BTreeSet::new(),
+        preferred_scheme: None,
+        soft: None,
+        attempts: 0,
+        outcome,
+    };
+    match site.begin(&start).await {
+        Ok(home) => {
+            site.outcome.start = SiteStart::Reached {
+                homepage: home.final_url.clone(),
+            };
+            site.crawl(&start, home).await;
+        }
+        Err(start) => site.outcome.start = start,
+    }
+    site.outcome
+}
+
+/// Everything one site's crawl keeps between fetches.
+struct Site<'a> {
+    config: &'a CrawlConfig,
+    politeness: &'a Politeness,
+    transport: Transport<'a>,
+    scope: Scope,
+    observer: &'a mut dyn SiteObserver,
+    parse: ParseFn,
+    robots: Robots,
+    /// The URL robots.txt was read from (after redirects).
+    robots_from: Option<Url>,
+    frontier: Frontier,
+    traps: TrapGuard,
+    /// (reason, dedup key) already reported through `on_skip`.
+    skipped: BTreeSet<(SkipReason, String)>,
+    /// The scheme that answered last, tried first next time.
+    preferred_scheme: Option<String>,
+    soft: Option<SoftSignature>,
+    /// Documents fetched or attempted; what the page budget counts.
+    attempts: usize,
+    outcome: CrawlOutcome,
+}
+
+/// Parse off the async threads (a free function: the site holds the
+/// observer, which is `Send` but not `Sync`).
+async fn parse_page(parse: ParseFn, f: &Fetched) -> Page {
+    let url = f.final_url.clone();
+    let status = f.status;
+    let content_type = f.header("content-type").map(str::to_string);
+    let body = f.body.clone();
+    let job =
+        tokio::task::spawn_blocking(move || parse(&url, status, content_type.as_deref(), &body));
+    match job.await {
+        Ok(page) => page,
+        Err(e) => {
+            tracing::warn!(url = %f.final_url, error = %e, "page parser failed");
+            parse(&f.final_url, f.status, None, &[])
+        }
+    }
+}
+
+impl Site<'_> {
+    fn fetch_error(&mut self, item: &Queued, e: &FetchError) {
+        tracing::debug!(url = %item.link.url, error = %e, "fetch failed");
+        self.count_error(e.class);
+        self.observer.on_fetch_error(&item.link, &item.parent, e);
+    }
+
+    fn count_error(&mut self, class: FetchErrorClass) {
+        *self
+            .outcome
+            .errors
+            .entry(class.as_str().to_string())
+            .or_default() += 1;
+    }
+
+    /// Report a skip once per URL and reason.
+    fn skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
+        let key = if is_http(&link.url) {
+            dedup_key(&link.url)
+        } else {
+            link.url.to_string()
+        };
+        if self.skipped.insert((reason, key)) {
+            self.observer.on_skip(link, parent, reason);
+        }
+    }
+}

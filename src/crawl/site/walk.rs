@@ -1,0 +1,298 @@
+//! The frontier loop: after the homepage, queued links are visited highest
+//! priority first until the observer stops, the budget is spent, the
+//! frontier is empty or the host starts answering with challenges.
+
+use super::{parse_page, Site};
+use crate::crawl::challenge::detect_challenge;
+use crate::crawl::frontier::Queued;
+use crate::crawl::scope::{is_http, is_non_document, normalise};
+use crate::crawl::Flow;
+use crate::types::{
+    FetchError, FetchErrorClass, Fetched, Link, LinkOrigin, Page, SkipReason, Visit,
+};
+use url::Url;
+
+impl Site<'_> {
+    /// The homepage visit, the probe, sitemaps and the priority loop.
+    pub(super) async fn crawl(&mut self, start: &Url, home: Fetched) {
+        let Some(page) = self.visit_home(start, home).await else {
+            return;
+        };
+        self.enqueue_links(&page, 1);
+        self.queue_seeds(&page.url);
+        drop(page);
+        self.read_sitemaps().await;
+        self.walk_frontier().await;
+    }
+
+    /// Probe for soft 404s and hand the homepage on; its page, unless the
+    /// observer already has all it needs.
+    async fn visit_home(&mut self, start: &Url, home: Fetched) -> Option<Page> {
+        self.frontier.mark_visited(start);
+        self.frontier.mark_visited(&home.final_url);
+        self.attempts += 1;
+        self.probe_soft_404(&home).await;
+        let page = parse_page(self.parse, &home).await;
+        self.outcome.pages_fetched += 1;
+        let visit = Visit {
+            fetched: home,
+            page,
+            depth: 0,
+            found_via: None,
+            parent: None,
+            soft_404: false,
+        };
+        if self.observer.on_visit(&visit) == Flow::Stop {
+            self.outcome.stopped_early = true;
+            return None;
+        }
+        let Visit { fetched, page, .. } = visit;
+        drop(fetched);
+        Some(page)
+    }
+
+    /// Evidence of an earlier run (a recheck): looked at before anything
+    /// else, under the name its link gave it then.
+    fn queue_seeds(&mut self, home: &Url) {
+        for seed in self.config.seeds.clone() {
+            let url = normalise(&seed.url);
+            if is_http(&url) && self.scope.contains(&url) {
+                self.frontier.push(Queued {
+                    link: Link { url, ..seed },
+                    parent: home.clone(),
+                    depth: 1,
+                    priority: f32::MAX,
+                });
+            }
+        }
+    }
+
+    /// Visit queued links, best first, until the frontier is empty, the
+    /// budget is spent or a visit ends the site.
+    async fn walk_frontier(&mut self) {
+        while let Some(item) = self.frontier.pop() {
+            if !self.observer.still_wanted(&item.link) {
+                continue;
+            }
+            if self.in_blocked_section(&item.link.url) {
+                self.skip(&item.link, &item.parent, SkipReason::Blocked);
+                continue;
+            }
+            if !self.robots.allowed(&item.link.url) {
+                self.skip(&item.link, &item.parent, SkipReason::Robots);
+                continue;
+            }
+            if self.attempts >= self.config.max_pages {
+                self.skip(&item.link, &item.parent, SkipReason::Budget);
+                self.outcome.budget_exhausted = true;
+                for rest in self.frontier.drain() {
+                    let reason = if self.robots.allowed(&rest.link.url) {
+                        SkipReason::Budget
+                    } else {
+                        SkipReason::Robots
+                    };
+                    self.skip(&rest.link, &rest.parent, reason);
+                }
+                break;
+            }
+            if self.visit(item).await == Flow::Stop {
+                break;
+            }
+        }
+    }
+
+    /// Fetch and hand on one queued link. `Stop` ends the site.
+    async fn visit(&mut self, item: Queued) -> Flow {
+        self.attempts += 1;
+        let fetched = match self.fetch_queued(&item).await {
+            Ok(f) => f,
+            Err(e) => {
+                self.fetch_error(&item, &e);
+                return Flow::Continue;
+            }
+        };
+        if let Some(message) = detect_challenge(fetched.status, &fetched.body) {
+            return self.challenged(&item, &fetched.final_url, &message);
+        }
+        if fetched.status >= 500 || fetched.status == 429 {
+            let e = FetchError {
+                class: FetchErrorClass::ServerError,
+                message: format!("HTTP {} after retries", fetched.status),
+                url: fetched.final_url.clone(),
+            };
+            self.fetch_error(&item, &e);
+            return Flow::Continue;
+        }
+        self.frontier.mark_visited(&fetched.final_url);
+        let page = parse_page(self.parse, &fetched).await;
+        let soft_404 = self.is_soft_404(&fetched, &page);
+        self.outcome.pages_fetched += 1;
+        if fetched.revisit.is_some() {
+            self.outcome.pages_not_modified += 1;
+        }
+        let success = (200..300).contains(&fetched.status);
+        let visit = Visit {
+            fetched,
+            page,
+            depth: item.depth,
+            found_via: Some(item.link),
+            parent: Some(item.parent),
+            soft_404,
+        };
+        if self.observer.on_visit(&visit) == Flow::Stop {
+            self.outcome.stopped_early = true;
+            return Flow::Stop;
+        }
+        let Visit { fetched, page, .. } = visit;
+        drop(fetched);
+        if success {
+            self.enqueue_links(&page, item.depth + 1);
+        }
+        Flow::Continue
+    }
+
+    /// A queued link's response: replayed (a resume), revalidated (an
+    /// earlier run's evidence) or fetched.
+    async fn fetch_queued(&mut self, item: &Queued) -> Result<Fetched, FetchError> {
+        let scope = self.scope.clone();
+        let allow = move |u: &Url| scope.contains(u);
+        let replayed = self
+            .config
+            .replay
+            .as_ref()
+            .and_then(|r| r.lookup(&item.link.url));
+        match replayed {
+            Some(f) => Ok(f),
+            None if item.link.origin == LinkOrigin::Evidence => {
+                self.revalidate(&item.link.url, &allow).await
+            }
+            None => {
+                self.transport
+                    .fetch(&item.link.url, &allow, self.config.retries)
+                    .await
+            }
+        }
+    }
+
+    /// A challenge mid-crawl. A section behind its own guard (an
+    /// application under /zwgk/fdzdgk/) is left alone; a page at the top,
+    /// or a third guarded section, means the host guards everything and
+    /// the site ends (`Stop`).
+    fn challenged(&mut self, item: &Queued, url: &Url, message: &str) -> Flow {
+        let section = section_of(url);
+        let room = self.outcome.blocked_sections.len() < MAX_BLOCKED_SECTIONS;
+        if let Some(section) = section.filter(|_| room) {
+            tracing::warn!(%url, %message, %section, "challenge mid-crawl; leaving the section");
+            self.outcome.blocked_sections.push(section);
+            self.skip(&item.link, &item.parent, SkipReason::Blocked);
+            return Flow::Continue;
+        }
+        tracing::warn!(%url, %message, "challenge mid-crawl; leaving the host");
+        self.outcome.blocked_midway = true;
+        self.skip(&item.link, &item.parent, SkipReason::Blocked);
+        for rest in self.frontier.drain() {
+            self.skip(&rest.link, &rest.parent, SkipReason::Blocked);
+        }
+        Flow::Stop
+    }
+
+    fn in_blocked_section(&self, url: &Url) -> bool {
+        let path = url.path();
+        self.outcome
+            .blocked_sections
+            .iter()
+            .any(|section| path.starts_with(section.as_str()))
+    }
+
+    /// An earlier run's evidence: a conditional GET when the earlier
+    /// capture has validators; a 304 stands for the earlier response when
+    /// that can be read back, else the page is fetched again in full.
+    async fn revalidate(
+        &mut self,
+        url: &Url,
+        allow: &(dyn Fn(&Url) -> bool + Sync),
+    ) -> Result<Fetched, FetchError> {
+        let retries = self.config.retries;
+        let Some(earlier) = self.config.revalidate.clone() else {
+            return self.transport.fetch(url, allow, retries).await;
+        };
+        let conditions = earlier.conditions(url);
+        if conditions.is_empty() {
+            return self.transport.fetch(url, allow, retries).await;
+        }
+        let answer = self
+            .transport
+            .fetch_with(url, &conditions, allow, retries)
+            .await?;
+        if answer.status != 304 {
+            return Ok(answer);
+        }
+        match earlier.unchanged(url, &answer) {
+            Some(unchanged) => Ok(unchanged),
+            None => {
+                tracing::info!(%url, "304 but the earlier capture cannot be read back; fetching in full");
+                self.attempts += 1;
+                self.transport.fetch(url, allow, retries).await
+            }
+        }
+    }
+
+    fn enqueue_links(&mut self, page: &Page, depth: u32) {
+        for link in &page.links {
+            self.consider(link, page, depth);
+        }
+    }
+
+    /// Decide what to do with one discovered link.
+    pub(super) fn consider(&mut self, link: &Link, parent: &Page, depth: u32) {
+        let url = normalise(&link.url);
+        if !is_http(&url) {
+            self.skip(link, &parent.url, SkipReason::Scheme);
+            return;
+        }
+        if is_non_document(&url) {
+            return;
+        }
+        if !self.scope.contains(&url) {
+            self.skip(link, &parent.url, SkipReason::OutOfScope);
+            return;
+        }
+        // A URL seen before passed these checks then: only a higher
+        // priority changes anything.
+        if !self.frontier.is_known(&url) {
+            if depth > self.config.max_depth {
+                self.skip(link, &parent.url, SkipReason::Depth);
+                return;
+            }
+            if let Some(reason) = self.traps.check(&url) {
+                self.skip(link, &parent.url, reason);
+                return;
+            }
+        } else if depth > self.config.max_depth {
+            return;
+        }
+        let priority = self.observer.priority(link, parent);
+        self.frontier.push(Queued {
+            link: Link {
+                url,
+                ..link.clone()
+            },
+            parent: parent.url.clone(),
+            depth,
+            priority,
+        });
+    }
+}
+
+/// Sections answering with a challenge before the whole host is taken to
+/// be guarded.
+const MAX_BLOCKED_SECTIONS: usize = 2;
+
+/// The directory of a URL's path (`/zwgk/fdzdgk/` of
+/// `/zwgk/fdzdgk/list.aspx?cid=3`); `None` for a page at the top of the
+/// site.
+fn section_of(url: &Url) -> Option<String> {
+    let path = url.path();
+    let dir = &path[..=path.rfind('/')?];
+    (dir.len() > 1).then(|| dir.to_string())
+}
