@@ -163,6 +163,11 @@ pub struct DocumentVocabulary {
     pub home_crumbs: Vec<String>,
     /// What an empty column says (暂无信息, 正在建设).
     pub empty_column: Vec<String>,
+    /// What may follow a section's name in a homepage link to that section
+    /// itself (政务公开专栏, 信息公开平台), as opposed to one of its
+    /// sub-columns (基层政务公开).
+    #[serde(default)]
+    pub section_suffixes: Vec<String>,
 }
 
 /// What sort of evidence an item needs; picks the detector.

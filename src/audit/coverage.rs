@@ -33,6 +33,7 @@ impl SiteAudit {
             }
             SkipReason::Trap | SkipReason::Scheme => return,
         };
+        self.note_hub_unread(link, code, "it was not fetched");
         self.note_uncovered(link, parent, code);
     }
 
@@ -44,7 +45,8 @@ impl SiteAudit {
     /// A relevant link that could not be fetched (network, TLS, timeout)
     /// keeps the items it points at from failing, as unreachable.
     pub fn note_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {
-        let _ = error;
+        let what = format!("fetching it failed: {error}");
+        self.note_hub_unread(link, ReasonCode::Unreachable, &what);
         self.note_uncovered(link, parent, ReasonCode::Unreachable);
     }
 

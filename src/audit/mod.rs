@@ -13,6 +13,7 @@ mod coverage;
 mod detect;
 mod document;
 mod issuer;
+mod readability;
 mod relevance;
 mod steering;
 mod text;
@@ -54,6 +55,9 @@ pub struct SiteAudit {
     template_links: HashSet<String>,
     /// Homepage links that name the disclosure column (item 7.column).
     column_links: HashMap<String, String>,
+    /// Homepage links to the disclosure section itself (政务公开, not
+    /// 基层政务公开): the hub that holds most items.
+    hub_links: HashMap<String, String>,
     parents: HashMap<String, ParentFacts>,
     candidates: Vec<Candidate>,
     passed: HashSet<String>,
@@ -74,6 +78,8 @@ pub struct SiteAudit {
     /// A recheck: follow only links that point at an undecided item (and
     /// the homepage's own), not the whole site.
     focused: bool,
+    /// What kept the site or its disclosure section from being read.
+    unread: readability::Unread,
 }
 
 impl SiteAudit {
@@ -86,6 +92,7 @@ impl SiteAudit {
             window,
             template_links: HashSet::new(),
             column_links: HashMap::new(),
+            hub_links: HashMap::new(),
             parents: HashMap::new(),
             candidates: Vec::new(),
             passed: HashSet::new(),
@@ -94,6 +101,7 @@ impl SiteAudit {
             adcode: None,
             declared_domain: None,
             focused: false,
+            unread: readability::Unread::default(),
         }
     }
 
@@ -153,6 +161,7 @@ impl SiteAudit {
             sha256,
         };
         let found = detect::all(&doc, visit, &ctx);
+        self.check_readability(visit, &doc.title);
         if page.status < 400 && !visit.soft_404 {
             self.parents.insert(
                 page.url.to_string(),
@@ -237,6 +246,14 @@ impl SiteAudit {
                     self.column_links
                         .insert(document::link_key(&link.url), link.text.clone());
                 }
+                if readability::names_the_section(
+                    &link.text,
+                    &item.topic,
+                    &self.rubric.document.section_suffixes,
+                ) {
+                    self.hub_links
+                        .insert(document::link_key(&link.url), link.text.clone());
+                }
             }
         }
         self.adcode = page
@@ -271,6 +288,7 @@ impl SiteAudit {
             self.candidates,
             &self.not_covered,
             &self.unread_generic,
+            &self.unread,
             outcome,
         )
     }

@@ -7,6 +7,7 @@
 //! item `inconclusive`. Only then is it `fail`, with the most telling
 //! near-miss as its reason.
 
+use super::readability::{hub_reason, Unread};
 use super::{Candidate, Finding, Status};
 use crate::rubric::Rubric;
 use crate::types::{CrawlOutcome, ReasonCode, SiteStart};
@@ -62,6 +63,7 @@ pub fn decide(
     candidates: Vec<Candidate>,
     not_covered: &HashMap<String, Vec<(ReasonCode, String)>>,
     unread_generic: &HashMap<String, Vec<String>>,
+    unread: &Unread,
     outcome: &CrawlOutcome,
 ) -> Vec<Finding> {
     let mut by_item: HashMap<&str, Vec<&Candidate>> = HashMap::new();
@@ -98,6 +100,9 @@ pub fn decide(
             if let Some((code, why)) = &blocker {
                 return finding(Status::Inconclusive, *code, why.clone(), None);
             }
+            if let Some(why) = &unread.homepage {
+                return finding(Status::Inconclusive, ReasonCode::HomepageUnreadable, why.clone(), None);
+            }
             if outcome.blocked_midway {
                 return finding(
                     Status::Inconclusive,
@@ -109,6 +114,9 @@ pub fn decide(
             if let Some(c) = found.iter().find(|c| c.status == Status::Inconclusive) {
                 return finding(Status::Inconclusive, c.reason_code, c.note.clone(), Some(c));
             }
+            if let Some(hub) = unread.hubs.first() {
+                return finding(Status::Inconclusive, hub.code, hub_reason(hub), None);
+            }
             if let Some(missed) = not_covered.get(&item.id) {
                 for code in [
                     ReasonCode::RobotsDisallowed,
@@ -116,6 +124,7 @@ pub fn decide(
                     ReasonCode::Blocked,
                     ReasonCode::BudgetExhausted,
                     ReasonCode::ScriptList,
+                    ReasonCode::Unreadable,
                     ReasonCode::OutOfScope,
                 ] {
                     let urls: Vec<&str> = missed
@@ -129,6 +138,7 @@ pub fn decide(
                             ReasonCode::Unreachable => "fetching failed for",
                             ReasonCode::Blocked => "an anti-bot challenge stopped the crawl before",
                             ReasonCode::OutOfScope => "another host of the county's domain (not crawled) holds",
+                            ReasonCode::Unreadable => "only part of the body could be read of",
                             _ => "the page budget ran out before",
                         };
                         let reason = if code == ReasonCode::ScriptList {

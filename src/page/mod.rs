@@ -34,9 +34,14 @@ pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
 pub use links::strip_session_id;
 
-use crate::types::{Page, PageKind};
+use crate::types::{BodyCut, Page, PageKind};
 
 use url::Url;
+
+/// The most HTML the parser reads of one body. Real county pages are well
+/// under 1 MiB; a DOM built from tens of megabytes costs gigabytes, so a
+/// longer body is read only up to here and the page says it was cut.
+pub const MAX_PARSED_HTML: usize = 8 * 1024 * 1024;
 
 /// Parse one response body into a [`Page`]. Never panics; an undecodable or
 /// unparsable body yields a page with what could be read.
@@ -45,6 +50,10 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut page = Page::empty(url, status, kind);
         match kind {
+            PageKind::Html if body.len() > MAX_PARSED_HTML => {
+                html::fill(&mut page, content_type, &body[..MAX_PARSED_HTML]);
+                page.cut = Some(BodyCut::ParseLimit);
+            }
             PageKind::Html => html::fill(&mut page, content_type, body),
             PageKind::Json => lists::json::fill(&mut page, content_type, body),
             PageKind::Pdf => pdf::fill(&mut page, body),

@@ -17,5 +17,5 @@ pub use capture::{EarlierCapture, FetchError, FetchErrorClass, Fetched, Hop, Rev
 pub use finding::{Candidate, Evidence, Finding, Status};
 pub use hosts::{bare_host, registered_domain, sibling_hosts};
 pub use outcome::{CrawlOutcome, SiteStart, SkipReason, Visit};
-pub use page::{DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
+pub use page::{BodyCut, DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
 pub use reason::{ReasonCode, UnknownReasonCode};

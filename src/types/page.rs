@@ -149,6 +149,33 @@ pub struct Page {
     /// External scripts of the site's own (libraries left out), which may
     /// fill the page in a browser.
     pub app_scripts: Vec<Url>,
+    /// Only part of the body was read, and why: what the page holds
+    /// beyond the cut was never seen.
+    pub cut: Option<BodyCut>,
+}
+
+/// Why only part of a body was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyCut {
+    /// The body was longer than the transfer cap and was cut on the wire.
+    BodyTooLarge,
+    /// Undoing gzip/deflate produced more than the decompression cap.
+    DecompressionLimit,
+    /// The HTML was longer than the parser's size cap; only its head was
+    /// parsed.
+    ParseLimit,
+}
+
+impl BodyCut {
+    /// The cut as written in reasons (`body_too_large`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyCut::BodyTooLarge => "body_too_large",
+            BodyCut::DecompressionLimit => "decompression_limit",
+            BodyCut::ParseLimit => "parse_limit",
+        }
+    }
 }
 
 impl Page {
@@ -176,6 +203,7 @@ impl Page {
             unfollowable_pages: None,
             drawn_by_script: false,
             app_scripts: Vec::new(),
+            cut: None,
         }
     }
 }

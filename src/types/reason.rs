@@ -73,6 +73,12 @@ reason_codes! {
     ProvinceSystemFrontPage => "province_system_front_page",
     /// An evaluator's decision replaces the machine verdict.
     Override => "override",
+    /// The homepage could not be read as a site (cut, not HTML, no links
+    /// into the site): nothing can be claimed absent.
+    HomepageUnreadable => "homepage_unreadable",
+    /// A relevant page was read only in part (cut on the wire, in
+    /// decompression or at the parser's cap).
+    Unreadable => "unreadable",
 }
 
 impl fmt::Display for ReasonCode {

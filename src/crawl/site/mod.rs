@@ -29,7 +29,7 @@ use super::{
     CrawlConfig, CrawlOutcome, FetchError, FetchErrorClass, Fetched, SiteObserver, SiteStart,
     SkipReason,
 };
-use crate::types::{Link, Page};
+use crate::types::{BodyCut, Link, Page};
 use probe::SoftSignature;
 use std::collections::{BTreeMap, BTreeSet};
 use url::Url;
@@ -143,12 +143,30 @@ async fn parse_page(parse: ParseFn, f: &Fetched) -> Page {
     let body = f.body.clone();
     let job =
         tokio::task::spawn_blocking(move || parse(&url, status, content_type.as_deref(), &body));
-    match job.await {
+    let mut page = match job.await {
         Ok(page) => page,
         Err(e) => {
             tracing::warn!(url = %f.final_url, error = %e, "page parser failed");
             parse(&f.final_url, f.status, None, &[])
         }
+    };
+    if f.truncated {
+        page.cut = Some(transfer_cut(f));
+    }
+    page
+}
+
+/// Which cap cut a truncated body: a compressed body is cut when undoing
+/// it passes the decompression cap (its wire form stays far smaller), a
+/// plain one on the wire.
+fn transfer_cut(f: &Fetched) -> BodyCut {
+    let encoded = f
+        .header("content-encoding")
+        .is_some_and(|e| !e.trim().is_empty() && !e.trim().eq_ignore_ascii_case("identity"));
+    if encoded {
+        BodyCut::DecompressionLimit
+    } else {
+        BodyCut::BodyTooLarge
     }
 }
 

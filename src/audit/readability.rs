@@ -1,0 +1,145 @@
+//! Whether the site was read at all.
+//!
+//! `fail` claims the county's site was read and the item is not there. That
+//! needs a homepage that parsed as HTML, whole, with links into the site,
+//! and a disclosure section (the 政务公开 page the homepage links) that was
+//! reached and read. A site whose homepage is cut, binary or without links
+//! keeps every row open (`homepage_unreadable`); a disclosure section that
+//! could not be fetched or read keeps open every item it could hold. A
+//! relevant page read only in part keeps its own items open (`unreadable`).
+
+use super::document::link_key;
+use super::SiteAudit;
+use crate::types::{bare_host, Link, LinkOrigin, PageKind, ReasonCode, Visit};
+
+/// What kept the site, or its disclosure section, from being read.
+#[derive(Debug, Default)]
+pub(super) struct Unread {
+    /// Why the homepage cannot stand for a read site (`no_links: …`).
+    pub homepage: Option<String>,
+    /// Disclosure sections the homepage links that were not read.
+    pub hubs: Vec<UnreadHub>,
+}
+
+/// A disclosure section the homepage links that was not read, and why.
+#[derive(Debug)]
+pub(super) struct UnreadHub {
+    /// What stopped it (`unreachable`, `budget_exhausted`, `unreadable`, …).
+    pub code: ReasonCode,
+    /// The section's URL.
+    pub url: String,
+    /// The homepage link's text (政务公开).
+    pub text: String,
+    /// What happened, for the reason sentence.
+    pub what: String,
+}
+
+/// A link text that names the disclosure section itself: one of its names
+/// (`topic`), alone or with a section suffix (专栏), spaces aside.
+pub(super) fn names_the_section(text: &str, topic: &[String], suffixes: &[String]) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    topic.iter().any(|name| {
+        text.strip_prefix(name.as_str())
+            .is_some_and(|rest| rest.is_empty() || suffixes.iter().any(|s| s == rest))
+    })
+}
+
+/// Why the homepage of `visit` cannot show that the site was read, or
+/// `None` when it can.
+pub(super) fn homepage_problem(visit: &Visit) -> Option<String> {
+    let page = &visit.page;
+    if let Some(cut) = page.cut {
+        return Some(format!(
+            "{}: the homepage ({} bytes captured) could not be read whole, so its links are not all known",
+            cut.as_str(),
+            visit.fetched.body.len()
+        ));
+    }
+    if page.kind != PageKind::Html {
+        let declared = visit
+            .fetched
+            .header("content-type")
+            .unwrap_or("no Content-Type");
+        return Some(format!(
+            "not_html: the homepage answered {declared}, not an HTML page"
+        ));
+    }
+    if page.status >= 400 {
+        return Some(format!(
+            "http_error: the homepage answered HTTP {}",
+            page.status
+        ));
+    }
+    let home = bare_host(&page.url);
+    let into_site = page
+        .links
+        .iter()
+        .any(|l| matches!(l.url.scheme(), "http" | "https") && bare_host(&l.url) == home);
+    if !into_site {
+        return Some(
+            "no_links: the homepage has no link into the site, so no section of it could be reached"
+                .to_string(),
+        );
+    }
+    None
+}
+
+impl SiteAudit {
+    /// A homepage link to the disclosure section (政务公开) that was not
+    /// read: every item the section could hold stays open.
+    pub(super) fn note_hub_unread(&mut self, link: &Link, code: ReasonCode, what: &str) {
+        if let Some(text) = self.hub_links.get(&link_key(&link.url)) {
+            self.unread.hubs.push(UnreadHub {
+                code,
+                url: link.url.to_string(),
+                text: text.clone(),
+                what: what.to_string(),
+            });
+        }
+    }
+
+    /// After a visit: the homepage gate, a disclosure section that answered
+    /// but could not be read, and any relevant page read only in part.
+    pub(super) fn check_readability(&mut self, visit: &Visit, title: &str) {
+        let page = &visit.page;
+        if visit.depth == 0 && visit.parent.is_none() {
+            self.unread.homepage = homepage_problem(visit);
+        }
+        let hub_link = visit.found_via.as_ref().filter(|l| {
+            self.hub_links.contains_key(&link_key(&l.url))
+                || self.hub_links.contains_key(&link_key(&page.url))
+        });
+        if let Some(link) = hub_link.cloned() {
+            // 404 and 410 say the section is gone (a broken link, judged by
+            // 7.column); other errors say only that it was not served.
+            let refused = page.status >= 400 && !matches!(page.status, 404 | 410);
+            if let Some(cut) = page.cut {
+                let what = format!("it was read only in part ({})", cut.as_str());
+                self.note_hub_unread(&link, ReasonCode::Unreadable, &what);
+            } else if refused {
+                let what = format!("it answered HTTP {}", page.status);
+                self.note_hub_unread(&link, ReasonCode::Unreachable, &what);
+            }
+        }
+        if page.kind == PageKind::Html && page.cut.is_some() {
+            let partial = Link {
+                url: page.url.clone(),
+                text: title.to_string(),
+                context: String::new(),
+                section: page.meta.get("columnname").cloned().unwrap_or_default(),
+                date: None,
+                origin: LinkOrigin::Anchor,
+            };
+            self.note_uncovered(&partial, &page.url, ReasonCode::Unreadable);
+        }
+    }
+}
+
+/// The reason sentence for an item kept open by an unread disclosure
+/// section.
+pub(super) fn hub_reason(hub: &UnreadHub) -> String {
+    format!(
+        "the disclosure section 「{}」 ({}) linked from the homepage was not read ({}): every item it could hold stays open",
+        hub.text, hub.url, hub.what
+    )
+}
