@@ -42,6 +42,13 @@ fn visit(page: Page, parent: Option<&str>) -> Visit {
     }
 }
 
+/// A homepage as a site has one: HTML with a link into the site.
+fn homepage() -> Page {
+    let mut home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    home.links = vec![link("http://www.hljba.gov.cn/xwzx/", "新闻中心")];
+    home
+}
+
 fn link(url: &str, text: &str) -> Link {
     Link {
         url: Url::parse(url).unwrap(),
@@ -81,7 +88,7 @@ fn verdict<'a>(findings: &'a [Finding], item: &str) -> (&'a Status, &'a str) {
 #[test]
 fn a_sibling_host_of_the_county_domain_is_not_covered_another_domain_is() {
     let mut audit = audit();
-    let mut home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    let mut home = homepage();
     home.title = "北安市人民政府".into();
     audit.observe(&visit(home, None), "00");
     let parent = Url::parse(HOME).unwrap();
@@ -111,7 +118,7 @@ fn a_sibling_host_of_the_county_domain_is_not_covered_another_domain_is() {
 #[test]
 fn a_list_filled_by_an_unreproducible_request_is_not_covered() {
     let mut audit = audit();
-    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    let home = homepage();
     audit.observe(&visit(home, None), "00");
     let url = Url::parse("http://www.hljba.gov.cn/bas/c100752/list.shtml").unwrap();
     let mut list = Page::empty(&url, 200, PageKind::Html);
@@ -130,7 +137,7 @@ fn a_list_filled_by_an_unreproducible_request_is_not_covered() {
 #[test]
 fn an_iframe_list_sits_in_its_parents_column() {
     let mut audit = audit();
-    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    let home = homepage();
     audit.observe(&visit(home, None), "00");
     let column_url = "http://www.hljba.gov.cn/zdly/zdjc/index.html";
     let mut column = Page::empty(&Url::parse(column_url).unwrap(), 200, PageKind::Html);
@@ -200,7 +207,7 @@ fn a_failed_list_page_keeps_open_only_the_items_its_list_is_named_for() {
 /// An audit that has seen the homepage and one column page under 政务公开.
 fn audit_after_column(path: &str, title: &str) -> (SiteAudit, Url) {
     let mut audit = audit();
-    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    let home = homepage();
     audit.observe(&visit(home, None), "00");
     let url = Url::parse(&format!("http://www.hljba.gov.cn/xxgk/{path}/index.html")).unwrap();
     let mut page = Page::empty(&url, 200, PageKind::Html);
@@ -217,6 +224,7 @@ fn a_site_served_under_another_name_knows_its_domain_from_site_domain() {
     let mut home = Page::empty(&Url::parse(mirror).unwrap(), 200, PageKind::Html);
     home.meta
         .insert("sitedomain".into(), "www.hljba.gov.cn".into());
+    home.links = vec![link("http://127.0.0.1:8080/xwzx/", "新闻中心")];
     audit.observe(&visit(home, None), "00");
     let parent = Url::parse(mirror).unwrap();
     audit.note_skip(
@@ -243,7 +251,7 @@ fn a_site_served_under_another_name_knows_its_domain_from_site_domain() {
 #[test]
 fn a_disclosure_page_drawn_by_script_keeps_open_only_items_without_a_verdict_of_their_own() {
     let mut audit = audit();
-    let home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    let home = homepage();
     audit.observe(&visit(home, None), "00");
     let shell_url = "http://www.hljba.gov.cn/zwgk/";
     let mut shell = Page::empty(&Url::parse(shell_url).unwrap(), 200, PageKind::Html);
@@ -270,4 +278,71 @@ fn a_disclosure_page_drawn_by_script_keeps_open_only_items_without_a_verdict_of_
         verdict(&findings, "9"),
         (&Status::Inconclusive, "script_list")
     );
+}
+
+#[test]
+fn a_homepage_without_links_into_the_site_keeps_every_row_open() {
+    let mut audit = audit();
+    let mut home = Page::empty(&Url::parse(HOME).unwrap(), 200, PageKind::Html);
+    home.links = vec![link("http://www.heihe.gov.cn/", "黑河市人民政府")];
+    audit.observe(&visit(home, None), "00");
+    let findings = audit.finish(&outcome(1));
+    assert!(findings.iter().all(|f| f.status == Status::Inconclusive
+        && f.reason.starts_with("homepage_unreadable: no_links")));
+}
+
+#[test]
+fn a_homepage_read_in_part_keeps_every_row_open() {
+    let mut audit = audit();
+    let mut home = homepage();
+    home.cut = Some(crate::types::BodyCut::BodyTooLarge);
+    audit.observe(&visit(home, None), "00");
+    let findings = audit.finish(&outcome(1));
+    assert!(findings.iter().all(|f| f.status == Status::Inconclusive
+        && f.reason.starts_with("homepage_unreadable: body_too_large")));
+}
+
+#[test]
+fn an_unread_disclosure_section_keeps_open_what_it_could_hold_but_a_sub_column_does_not() {
+    let mut audit = audit();
+    let mut home = homepage();
+    home.links
+        .push(link("http://www.hljba.gov.cn/zwgk/", "政务公开"));
+    home.links
+        .push(link("http://www.hljba.gov.cn/jczwgk/", "基层政务公开"));
+    audit.observe(&visit(home, None), "00");
+    let parent = Url::parse(HOME).unwrap();
+    // A sub-column whose name holds the section's is not the section.
+    audit.note_skip(
+        &link("http://www.hljba.gov.cn/jczwgk/", "基层政务公开"),
+        &parent,
+        SkipReason::Budget,
+    );
+    let findings = audit.finish(&outcome(1));
+    assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
+
+    let mut audit = audit_with_home();
+    audit.note_skip(
+        &link("http://www.hljba.gov.cn/zwgk/", "政务公开"),
+        &parent,
+        SkipReason::Budget,
+    );
+    let findings = audit.finish(&outcome(1));
+    for item in ["3", "4", "7.guide", "9", "10.education", "21.debt"] {
+        assert_eq!(
+            verdict(&findings, item),
+            (&Status::Inconclusive, "budget_exhausted")
+        );
+    }
+    let reason = &findings.iter().find(|f| f.item == "9").unwrap().reason;
+    assert!(reason.contains("「政务公开」"), "{reason}");
+}
+
+fn audit_with_home() -> SiteAudit {
+    let mut audit = audit();
+    let mut home = homepage();
+    home.links
+        .push(link("http://www.hljba.gov.cn/zwgk/", "政务公开"));
+    audit.observe(&visit(home, None), "00");
+    audit
 }

@@ -125,7 +125,9 @@ pub(super) fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> Page
             PageKind::Json
         }
         _ if mime.is_empty() || mime == "application/octet-stream" => {
-            if body.is_empty()
+            if has_binary_bytes(start) {
+                PageKind::Other
+            } else if body.is_empty()
                 || ext.is_empty()
                 || matches!(
                     ext.as_str(),
@@ -139,6 +141,14 @@ pub(super) fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> Page
         }
         _ => PageKind::Other,
     }
+}
+
+/// Bytes no text document holds (the WHATWG sniffing rule's "binary data
+/// bytes"): a body that has them is not a page, whatever its URL says.
+fn has_binary_bytes(start: &[u8]) -> bool {
+    start
+        .iter()
+        .any(|&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
 }
 
 #[cfg(test)]
@@ -162,6 +172,15 @@ mod tests {
                 PageKind::Json
             );
         }
+        // Random bytes sent as octet-stream are no page.
+        assert_eq!(
+            kind(
+                "http://x.gov.cn/",
+                Some("application/octet-stream"),
+                b"\x89\x01\x02<a>"
+            ),
+            PageKind::Other
+        );
         // Not JSON after all: left as it was.
         assert_eq!(
             kind(

@@ -1,0 +1,302 @@
+//! Broken and hostile county sites, served from loopback, crawled as one
+//! campaign by the built binary: a site that could not be read is never
+//! failed. Each fault is one small raw-HTTP server, so a test can send what
+//! no well-behaved server would (a 200 MB body, a gzip bomb, random bytes).
+//! The measured bounds (time, memory) are in docs/reliability.md.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What one fault site answers for a path.
+#[derive(Clone)]
+enum Answer {
+    /// A complete response: status, content type, extra headers, body.
+    Whole(u16, &'static str, Vec<(&'static str, String)>, Arc<Vec<u8>>),
+    /// `len` bytes of HTML filler with an honest Content-Length, written
+    /// until the client stops reading.
+    Endless(usize),
+}
+
+type Routes = HashMap<&'static str, Answer>;
+
+fn html(status: u16, body: &str) -> Answer {
+    Answer::Whole(
+        status,
+        "text/html; charset=utf-8",
+        vec![],
+        Arc::new(body.as_bytes().to_vec()),
+    )
+}
+
+/// Serve `routes` (anything else: 404) on a fresh loopback port.
+async fn serve(routes: Routes) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let routes = Arc::new(routes);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(answer(stream, routes.clone()));
+        }
+    });
+    url
+}
+
+async fn answer(mut stream: TcpStream, routes: Arc<Routes>) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let reply = routes
+        .get(path.as_str())
+        .cloned()
+        .unwrap_or_else(|| html(404, "<html><title>404</title>not found</html>"));
+    let _ = match reply {
+        Answer::Whole(status, ctype, extra, body) => {
+            let mut out = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n",
+                body.len()
+            );
+            for (k, v) in extra {
+                out.push_str(&format!("{k}: {v}\r\n"));
+            }
+            out.push_str("\r\n");
+            let _ = stream.write_all(out.as_bytes()).await;
+            stream.write_all(&body).await
+        }
+        Answer::Endless(len) => {
+            let out = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {len}\r\nconnection: close\r\n\r\n<html><body>"
+            );
+            let _ = stream.write_all(out.as_bytes()).await;
+            let chunk = "<p>政务公开 filler</p>\n".repeat(2048).into_bytes();
+            let mut sent = 0;
+            while sent < len {
+                if stream.write_all(&chunk).await.is_err() {
+                    break;
+                }
+                sent += chunk.len();
+            }
+            Ok(())
+        }
+    };
+}
+
+const HOME: &str = r#"<html><head><meta charset="utf-8"><title>某县人民政府</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a><a href="/xwzx/">新闻中心</a></div>
+<p>某县人民政府门户网站</p></body></html>"#;
+
+const SECTION: &str = r#"<html><head><meta charset="utf-8"><title>政务公开_某县人民政府</title></head><body>
+<div class="nav"><a href="/">首页</a></div><h2>政务公开</h2>
+<ul><li><a href="/zwgk/a1.html">关于印发某县2023年重点工作的通知</a><span>2023-02-01</span></li></ul>
+</body></html>"#;
+
+const ARTICLE: &str = r#"<html><head><meta charset="utf-8"><title>关于印发某县2023年重点工作的通知</title></head><body>
+<h1>关于印发某县2023年重点工作的通知</h1><p>发布日期：2023-02-01</p><p>各乡镇人民政府……</p></body></html>"#;
+
+/// A small healthy site: homepage, disclosure section, one article.
+fn healthy() -> Routes {
+    HashMap::from([
+        ("/", html(200, HOME)),
+        ("/zwgk/", html(200, SECTION)),
+        ("/zwgk/a1.html", html(200, ARTICLE)),
+        (
+            "/xwzx/",
+            html(200, "<html><body><a href='/'>首页</a>新闻</body></html>"),
+        ),
+    ])
+}
+
+fn gzip_of_zeros(len: usize) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..len >> 20 {
+        gz.write_all(&zeros).unwrap();
+    }
+    gz.finish().unwrap()
+}
+
+fn random_bytes(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x2545_f491;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+/// Crawl `sites` (county name → URL) as one campaign with the built
+/// binary; the matrix rows by county: (item, status, reason).
+fn crawl(
+    dir: &Path,
+    sites: &[(&str, &str)],
+    extra: &[&str],
+) -> HashMap<String, Vec<(String, String, String)>> {
+    let mut targets = String::from(
+        "[campaign]\nname = \"faults\"\nwindow_start = \"2022-07-01\"\nwindow_end = \"2023-06-30\"\n",
+    );
+    for (name, url) in sites {
+        targets.push_str(&format!(
+            "\n[[county]]\nname = \"{name}\"\nurl = \"{url}\"\n"
+        ));
+    }
+    let targets_file = dir.join("targets.toml");
+    std::fs::write(&targets_file, targets).unwrap();
+    let out = dir.join("run");
+    let run = Command::new(env!("CARGO_BIN_EXE_govcheck"))
+        .arg("crawl")
+        .arg("--targets")
+        .arg(&targets_file)
+        .arg("--out")
+        .arg(&out)
+        .arg("--db")
+        .arg(dir.join("history.sqlite"))
+        .args(["--rate", "0", "--quiet"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(run.status.code(), Some(0 | 2)),
+        "{:?}: {}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut rows: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    let mut reader = csv::Reader::from_path(out.join("matrix.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .unwrap()
+    };
+    let (county, item, status, reason) = (col("county"), col("item"), col("status"), col("reason"));
+    for record in reader.records() {
+        let r = record.unwrap();
+        rows.entry(r[county].to_string()).or_default().push((
+            r[item].to_string(),
+            r[status].to_string(),
+            r[reason].to_string(),
+        ));
+    }
+    rows
+}
+
+fn assert_all_open(rows: &[(String, String, String)], reason_start: &str) {
+    assert_eq!(rows.len(), 17, "{rows:?}");
+    for (item, status, reason) in rows {
+        assert_eq!(status, "inconclusive", "{item}: {reason}");
+        assert!(
+            reason.starts_with(reason_start),
+            "{item}: {reason} (expected {reason_start})"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_homepage_or_section_keeps_every_row_open() {
+    let big = serve(HashMap::from([("/", Answer::Endless(200 << 20))])).await;
+    let bomb = serve(HashMap::from([(
+        "/",
+        Answer::Whole(
+            200,
+            "text/html",
+            vec![("content-encoding", "gzip".to_string())],
+            Arc::new(gzip_of_zeros(96 << 20)),
+        ),
+    )]))
+    .await;
+    let binary = serve(HashMap::from([(
+        "/",
+        Answer::Whole(
+            200,
+            "application/octet-stream",
+            vec![],
+            Arc::new(random_bytes(65536)),
+        ),
+    )]))
+    .await;
+    let no_links = serve(HashMap::from([(
+        "/",
+        html(200, "<html><body><p>网站维护中</p></body></html>"),
+    )]))
+    .await;
+    let mut refused_section = healthy();
+    refused_section.insert(
+        "/zwgk/",
+        html(431, "<html>Request Header Fields Too Large</html>"),
+    );
+    let refused_section = serve(refused_section).await;
+    let control = serve(healthy()).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let sites = [
+        ("大文件县", big.as_str()),
+        ("压缩炸弹县", bomb.as_str()),
+        ("二进制县", binary.as_str()),
+        ("无链接县", no_links.as_str()),
+        ("栏目拒绝县", refused_section.as_str()),
+        ("对照县", control.as_str()),
+    ];
+    let rows = tokio::task::spawn_blocking({
+        let path = dir.path().to_path_buf();
+        let sites: Vec<(&'static str, String)> =
+            sites.iter().map(|(n, u)| (*n, u.to_string())).collect();
+        move || {
+            let sites: Vec<(&str, &str)> = sites.iter().map(|(n, u)| (*n, u.as_str())).collect();
+            crawl(&path, &sites, &[])
+        }
+    })
+    .await
+    .unwrap();
+
+    assert_all_open(&rows["大文件县"], "homepage_unreadable: body_too_large");
+    assert_all_open(
+        &rows["压缩炸弹县"],
+        "homepage_unreadable: decompression_limit",
+    );
+    assert_all_open(&rows["二进制县"], "homepage_unreadable: not_html");
+    assert_all_open(&rows["无链接县"], "homepage_unreadable: no_links");
+    assert_all_open(
+        &rows["栏目拒绝县"],
+        "unreachable: the disclosure section 「政务公开」",
+    );
+    // The healthy site is judged: its section passes, missing items fail.
+    let control = &rows["对照县"];
+    assert!(
+        control
+            .iter()
+            .any(|(i, s, _)| i == "7.column" && s == "pass"),
+        "{control:?}"
+    );
+    assert!(control.iter().any(|(_, s, _)| s == "fail"), "{control:?}");
+    assert!(control
+        .iter()
+        .all(|(_, _, r)| !r.starts_with("homepage_unreadable")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_budget_that_stops_before_the_section_fails_nothing() {
+    let site = serve(healthy()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let rows = tokio::task::spawn_blocking(move || {
+        crawl(&path, &[("预算县", site.as_str())], &["--max-pages", "1"])
+    })
+    .await
+    .unwrap();
+    assert_all_open(&rows["预算县"], "budget_exhausted");
+}
