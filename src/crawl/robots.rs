@@ -36,6 +36,7 @@ impl Robots {
     /// Parse a robots.txt body. A body that is HTML (a soft-404 host
     /// answering with its homepage) or does not parse restricts nothing.
     pub fn parse(body: &[u8]) -> Self {
+        let body = within_parse_limit(body);
         let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
         let head = head.trim_start_matches('\u{feff}').trim_start();
         if head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<?xml") {
@@ -77,6 +78,23 @@ impl Robots {
     /// `Sitemap:` URLs, as written.
     pub fn sitemaps(&self) -> &[String] {
         self.robot.as_ref().map_or(&[], |r| r.sitemaps.as_slice())
+    }
+}
+
+/// How much of a robots.txt is read: RFC 9309 asks crawlers to parse at
+/// least 500 KiB and lets them ignore the rest, which keeps a file of a
+/// million rules from costing gigabytes.
+pub const MAX_ROBOTS_BYTES: usize = 500 * 1024;
+
+/// `body` up to [`MAX_ROBOTS_BYTES`], cut after the last whole line.
+fn within_parse_limit(body: &[u8]) -> &[u8] {
+    if body.len() <= MAX_ROBOTS_BYTES {
+        return body;
+    }
+    let head = &body[..MAX_ROBOTS_BYTES];
+    match head.iter().rposition(|&b| b == b'\n') {
+        Some(end) => &head[..=end],
+        None => head,
     }
 }
 
@@ -125,6 +143,20 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn only_the_first_500_kib_are_read() {
+        let mut body = b"User-agent: *\nDisallow: /early/\n".to_vec();
+        while body.len() < MAX_ROBOTS_BYTES {
+            body.extend_from_slice(b"Disallow: /filler/path/segment/\n");
+        }
+        body.extend_from_slice(b"Disallow: /late/\n");
+        let r = Robots::parse(&body);
+        assert!(!r.allowed(&url("http://a.cn/early/x")));
+        assert!(r.allowed(&url("http://a.cn/late/x")));
+        assert!(within_parse_limit(&body).ends_with(b"\n"));
+        assert!(within_parse_limit(&body).len() <= MAX_ROBOTS_BYTES);
     }
 
     #[test]

@@ -8,12 +8,14 @@
 //! decompression drops the headers the evidence needs. Retries are for
 //! transient failures only, and every request goes through [`Politeness`].
 
+mod cookies;
+
 use super::politeness::Politeness;
 use super::scope::{is_http, is_loopback, normalise};
 use super::{CrawlConfig, FetchError, FetchErrorClass, Fetched, Hop};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use reqwest::cookie::Jar;
+use cookies::BrowserJar;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE};
 use reqwest::{redirect, Client};
 use std::collections::{HashMap, HashSet};
@@ -101,7 +103,7 @@ impl<'p> Transport<'p> {
         politeness: &'p Politeness,
         start: &Url,
     ) -> Result<Self, FetchError> {
-        let jar = Arc::new(Jar::default());
+        let jar = Arc::new(BrowserJar::default());
         let loopback = is_loopback(start);
         let build = |accept_invalid: bool| {
             let mut headers = HeaderMap::new();
