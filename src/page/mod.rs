@@ -27,6 +27,7 @@ mod html;
 mod kind;
 mod links;
 mod lists;
+mod nesting;
 mod pdf;
 mod redirects;
 
@@ -50,11 +51,21 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut page = Page::empty(url, status, kind);
         match kind {
-            PageKind::Html if body.len() > MAX_PARSED_HTML => {
-                html::fill(&mut page, content_type, &body[..MAX_PARSED_HTML]);
-                page.cut = Some(BodyCut::ParseLimit);
+            PageKind::Html => {
+                let head = &body[..body.len().min(MAX_PARSED_HTML)];
+                match nesting::too_deep_at(head, nesting::MAX_NESTING) {
+                    Some(at) => {
+                        html::fill(&mut page, content_type, &head[..at]);
+                        page.cut = Some(BodyCut::NestingLimit);
+                    }
+                    None => {
+                        html::fill(&mut page, content_type, head);
+                        if head.len() < body.len() {
+                            page.cut = Some(BodyCut::ParseLimit);
+                        }
+                    }
+                }
             }
-            PageKind::Html => html::fill(&mut page, content_type, body),
             PageKind::Json => lists::json::fill(&mut page, content_type, body),
             PageKind::Pdf => pdf::fill(&mut page, body),
             PageKind::OtherAttachment => docx::fill(&mut page, content_type, body),

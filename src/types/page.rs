@@ -165,6 +165,9 @@ pub enum BodyCut {
     /// The HTML was longer than the parser's size cap; only its head was
     /// parsed.
     ParseLimit,
+    /// The HTML nested deeper than any real page; only what came before
+    /// was parsed.
+    NestingLimit,
 }
 
 impl BodyCut {
@@ -174,6 +177,7 @@ impl BodyCut {
             BodyCut::BodyTooLarge => "body_too_large",
             BodyCut::DecompressionLimit => "decompression_limit",
             BodyCut::ParseLimit => "parse_limit",
+            BodyCut::NestingLimit => "nesting_limit",
         }
     }
 }

@@ -1,0 +1,142 @@
+//! A linear bound on how deep an HTML page nests.
+//!
+//! The HTML parser checks "is this element in scope" by walking the stack
+//! of open elements, so a page of N nested elements costs N² steps: 100,000
+//! nested `<div>`s took over a minute, a million more than ten. Real pages
+//! nest a few dozen deep. One pass over the bytes finds where a page passes
+//! [`MAX_NESTING`]; only what comes before is parsed, and the page says it
+//! was cut. Tags are ASCII in every charset county sites use (GBK's second
+//! bytes are never `<`), so the bytes can be scanned before decoding.
+
+/// Open elements a page may nest before the rest of it is left unread.
+pub const MAX_NESTING: usize = 4096;
+
+/// Elements that never hold others (void) or whose end tag is optional
+/// and often left out (`<p>`, `<li>`, `<td>`): they are not counted, so a
+/// sloppy page of unclosed list items does not look deep.
+const NOT_COUNTED: &[&[u8]] = &[
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"param",
+    b"source",
+    b"track",
+    b"wbr",
+    b"p",
+    b"li",
+    b"dt",
+    b"dd",
+    b"tr",
+    b"td",
+    b"th",
+    b"option",
+    b"optgroup",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"colgroup",
+    b"caption",
+    b"html",
+    b"head",
+    b"body",
+    b"rb",
+    b"rt",
+    b"rtc",
+    b"rp",
+];
+
+/// Elements whose content is text, not markup: skipped to their end tag.
+const RAW_TEXT: &[&[u8]] = &[b"script", b"style", b"textarea", b"title", b"xmp"];
+
+/// The byte offset of the start tag that opens element number
+/// `max_depth + 1` of one nesting chain, or `None` when the page stays
+/// within `max_depth`.
+pub fn too_deep_at(body: &[u8], max_depth: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(found) = find(body, b"<", i) {
+        let at = found;
+        let rest = &body[at + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(body, b"-->", at + 4).map_or(body.len(), |end| end + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = at + 1 + usize::from(closing);
+        let name_len = body[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            i = at + 1;
+            continue;
+        }
+        let name = body[name_start..name_start + name_len].to_ascii_lowercase();
+        let tag_end = find(body, b">", name_start + name_len).unwrap_or(body.len());
+        i = tag_end + 1;
+        if NOT_COUNTED.contains(&name.as_slice()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if RAW_TEXT.contains(&name.as_slice()) {
+            let mut end_tag = b"</".to_vec();
+            end_tag.extend_from_slice(&name);
+            i = find_ignore_case(body, &end_tag, i).unwrap_or(body.len());
+        } else if body.get(tag_end.wrapping_sub(1)) != Some(&b'/') {
+            depth += 1;
+            if depth > max_depth {
+                return Some(at);
+            }
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_cut_where_it_passes_the_bound() {
+        let body = "<div>".repeat(10_000);
+        assert_eq!(too_deep_at(body.as_bytes(), 100), Some(100 * 5));
+        let closed = "<div><span>x</span></div>".repeat(10_000);
+        assert_eq!(too_deep_at(closed.as_bytes(), 100), None);
+    }
+
+    #[test]
+    fn sloppy_pages_scripts_and_comments_do_not_count() {
+        let sloppy = "<ul>".to_string() + &"<li><p>item<br>".repeat(20_000) + "</ul>";
+        assert_eq!(too_deep_at(sloppy.as_bytes(), 100), None);
+        let script = format!("<script>{}</script><div></div>", "<div>".repeat(500));
+        assert_eq!(too_deep_at(script.as_bytes(), 100), None);
+        let comment = format!("<!--{}--><img src=a.png/>", "<div>".repeat(500));
+        assert_eq!(too_deep_at(comment.as_bytes(), 100), None);
+        let self_closed = "<div/>".repeat(500);
+        assert_eq!(too_deep_at(self_closed.as_bytes(), 100), None);
+    }
+}
