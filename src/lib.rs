@@ -13,7 +13,6 @@ pub mod crawl;
 pub mod emit;
 pub mod evidence;
 pub mod history;
-pub mod history_cli;
 pub mod page;
 pub mod rubric;
 pub mod run;

@@ -25,7 +25,10 @@ fn main() {
     };
     let code = match runtime.block_on(govcheck::cli::main(cli)) {
         Ok(code) => code,
-        Err(e) => match e.downcast_ref::<govcheck::run::interrupt::Interrupted>() {
+        Err(e) => match e
+            .downcast_ref::<govcheck::run::RunError>()
+            .and_then(govcheck::run::RunError::interrupted)
+        {
             Some(interrupted) => {
                 eprintln!("{interrupted}");
                 govcheck::run::interrupt::EXIT_CODE

@@ -1,9 +1,9 @@
 //! `govcheck demo`: the bundled fixture sites served on 127.0.0.1, as a
 //! campaign, so a complete run needs no internet.
 
+use super::error::RunError;
 use crate::campaign::{Campaign, County};
 use crate::serve::SiteServer;
-use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use url::Url;
 
@@ -18,15 +18,18 @@ pub struct Demo {
 impl Demo {
     /// Serve every fixture site under `root` (directories with a
     /// `_site.toml`).
-    pub async fn start(root: &Path) -> Result<Demo> {
-        let servers = crate::serve::start_all(root)
-            .await
-            .with_context(|| format!("cannot serve the fixture sites in {}", root.display()))?;
+    pub async fn start(root: &Path) -> Result<Demo, RunError> {
+        let servers =
+            crate::serve::start_all(root)
+                .await
+                .map_err(|source| RunError::ServeFixtures {
+                    root: root.to_path_buf(),
+                    source,
+                })?;
         if servers.is_empty() {
-            bail!(
-                "no fixture sites (directories with _site.toml) in {}",
-                root.display()
-            );
+            return Err(RunError::NoFixtureSites {
+                root: root.to_path_buf(),
+            });
         }
         let campaign = Campaign {
             name: "govcheck demo (bundled fixture sites on 127.0.0.1)".into(),
@@ -37,10 +40,10 @@ impl Demo {
                 .map(|s| {
                     Ok(County {
                         name: s.name.clone(),
-                        url: Url::parse(&s.url())?,
+                        url: Url::parse(&s.url()).map_err(RunError::FixtureUrl)?,
                     })
                 })
-                .collect::<Result<_>>()?,
+                .collect::<Result<_, RunError>>()?,
         };
         Ok(Demo {
             campaign,

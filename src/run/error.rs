@@ -1,9 +1,27 @@
-//! What stops a run before it starts: a run directory that cannot be made,
-//! or a run directory or history database another run holds.
+//! What stops a run, as types: a run directory that cannot be made or is
+//! locked, a history, archive or output that fails, input that names no
+//! site to check, and Ctrl-C.
+//!
+//! `RunError` is the one error the run's public functions return; the
+//! stages' own errors are wrapped as they are (their message unchanged) or
+//! under the sentence the run adds, so `{:#}` at the command line's edge
+//! prints the same `context: cause` text as before. `OutputError` is the
+//! job of writing the run directory's tables, kept apart so `RunError`
+//! stays readable. [`Chain`] prints a cause chain the same way for the
+//! errors the run only logs.
 
+use super::interrupt::Interrupted;
+use crate::campaign::CampaignError;
+use crate::emit::EmitError;
+use crate::evidence::archive::ArchiveError;
+use crate::evidence::WarcError;
+use crate::history::HistoryError;
+use crate::types::UnknownReasonCode;
+use crate::util::atomic::WriteError;
+use std::fmt;
 use std::path::PathBuf;
 
-/// A run that cannot start.
+/// Why a run could not start, went wrong, or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The run directory could not be created.
@@ -50,4 +68,176 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+    /// `--resume` without `--out`, and the history has no unfinished run.
+    #[error("no unfinished run in {} to resume", .db.display())]
+    NothingToResume {
+        /// The history database.
+        db: PathBuf,
+    },
+    /// The history database failed.
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    /// The targets file could not be read.
+    #[error(transparent)]
+    Campaign(#[from] CampaignError),
+    /// `check` needs the evaluation window, and the targets file is missing.
+    #[error("the evaluation window comes from the targets file; pass --targets")]
+    NoTargets(#[source] CampaignError),
+    /// The site to check is not a URL.
+    #[error("`{url}` is not a URL")]
+    NotAUrl {
+        /// The text given.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The site to check is a URL, but not http(s).
+    #[error("`{0}` is not an http(s) URL")]
+    NotHttp(String),
+    /// The site to check has no name and the targets file does not know it.
+    #[error("{url} is not in {}; name its county with --name", .targets.display())]
+    UnnamedSite {
+        /// The site's URL.
+        url: String,
+        /// The targets file searched.
+        targets: PathBuf,
+    },
+    /// The fixture sites of `demo` could not be served.
+    #[error("cannot serve the fixture sites in {}", .root.display())]
+    ServeFixtures {
+        /// The fixtures directory.
+        root: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The fixtures directory of `demo` holds no site.
+    #[error("no fixture sites (directories with _site.toml) in {}", .root.display())]
+    NoFixtureSites {
+        /// The fixtures directory.
+        root: PathBuf,
+    },
+    /// A served fixture site's address is not a URL.
+    #[error(transparent)]
+    FixtureUrl(url::ParseError),
+    /// The web archive could not be started.
+    #[error("cannot start the web archive in {}", .out.display())]
+    StartArchive {
+        /// The run directory.
+        out: PathBuf,
+        /// Why.
+        #[source]
+        source: WarcError,
+    },
+    /// The web archive could not be finished.
+    #[error("cannot finish the web archive")]
+    FinishArchive(#[source] WarcError),
+    /// The archive of an interrupted run could not be repaired, replayed
+    /// or indexed.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// A crawl log (`pages.jsonl`, `skipped.jsonl`) could not be created.
+    #[error("cannot create {}", .path.display())]
+    CrawlLog {
+        /// The log file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The crawl logs could not be written out.
+    #[error(transparent)]
+    FlushLog(std::io::Error),
+    /// A site's task panicked or was cancelled.
+    #[error("a site task failed")]
+    SiteTask(#[source] tokio::task::JoinError),
+    /// A resumed run cannot read a finished site's recorded crawl outcome.
+    #[error("the recorded crawl outcome of {county} is unreadable")]
+    RecordedOutcome {
+        /// The county.
+        county: String,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A resumed run cannot read a finished site's recorded finding.
+    #[error("the recorded finding {item} of {county} is unreadable")]
+    RecordedFinding {
+        /// The rubric item.
+        item: String,
+        /// The county.
+        county: String,
+        /// Why.
+        #[source]
+        source: UnknownReasonCode,
+    },
+    /// The run directory's outputs could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Ctrl-C or SIGTERM stopped the run; it can be resumed.
+    #[error(transparent)]
+    Interrupted(Interrupted),
+}
+
+impl RunError {
+    /// The interruption, when a signal stopped the run: the command line
+    /// exits with [`super::interrupt::EXIT_CODE`] on it.
+    pub fn interrupted(&self) -> Option<&Interrupted> {
+        match self {
+            RunError::Interrupted(interrupted) => Some(interrupted),
+            _ => None,
+        }
+    }
+}
+
+/// The run directory's tables, report and manifest could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A table could not be made.
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// `run.json` could not be serialised.
+    #[error(transparent)]
+    RunJson(#[from] serde_json::Error),
+    /// A directory of the run directory could not be listed.
+    #[error("cannot list {}", .path.display())]
+    List {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An entry of a listed directory could not be read.
+    #[error(transparent)]
+    Entry(std::io::Error),
+    /// A file could not be read for the manifest.
+    #[error("cannot read {}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// An error and its causes as one line, `error: cause: cause`, the way
+/// the command line prints them: for errors the run logs and goes on.
+pub(super) struct Chain<'a>(pub(super) &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
 }

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// The process exit code of an interrupted run (128 + SIGINT, as shells do).
 pub const EXIT_CODE: i32 = 130;
 
-/// Why a run stopped before its end: the error `run_campaign` returns.
+/// Why a run stopped before its end: what `run_campaign` returns in
+/// `RunError::Interrupted`.
 #[derive(Debug)]
 pub struct Interrupted {
     /// The signal that stopped the run (`SIGINT`, `SIGTERM`).

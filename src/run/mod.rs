@@ -29,7 +29,6 @@ use crate::history::History;
 use crate::rubric::Rubric;
 use crate::types::CrawlOutcome;
 use crate::types::{Finding, Status};
-use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,7 +36,7 @@ use std::sync::Arc;
 use url::Url;
 
 pub use demo::{bundled_fixtures, Demo};
-pub use error::RunError;
+pub use error::{OutputError, RunError};
 pub use outputs::{item_table, summary_table};
 pub use phases::run_campaign;
 pub use recheck::{one_site_campaign, recheck, Recheck};
@@ -115,13 +114,15 @@ impl RunOptions {
     /// `--resume`: continue an interrupted run. Without an explicit `--out`
     /// (`out_given`) the run directory is the history's newest unfinished
     /// run.
-    pub fn resume_interrupted_run(&mut self, out_given: bool) -> Result<()> {
+    pub fn resume_interrupted_run(&mut self, out_given: bool) -> Result<(), RunError> {
         self.resume = true;
         if !out_given {
             let history = History::open(&self.db)?;
             let run = history
                 .last_unfinished_run()?
-                .ok_or_else(|| anyhow!("no unfinished run in {} to resume", self.db.display()))?;
+                .ok_or_else(|| RunError::NothingToResume {
+                    db: self.db.clone(),
+                })?;
             self.out = PathBuf::from(run.run_dir);
         }
         Ok(())

@@ -2,12 +2,12 @@
 //! vocabulary, archives every response, feeds each visit to the audit and
 //! logs what was fetched and what was not.
 
+use super::error::RunError;
 use crate::audit::SiteAudit;
 use crate::crawl::{Flow, SiteObserver};
 use crate::evidence::{EarlierRecord, Exchange, RecordRef, RevisitExchange, WarcHandle};
 use crate::types::{FetchError, SkipReason, Visit};
 use crate::types::{Link, Page};
-use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -28,11 +28,13 @@ pub struct CrawlLog {
 
 impl CrawlLog {
     /// Create both logs in the run directory `dir` (appending on a resume).
-    pub fn create(dir: &Path) -> Result<CrawlLog> {
-        let open = |name: &str| -> Result<Mutex<BufWriter<File>>> {
+    pub fn create(dir: &Path) -> Result<CrawlLog, RunError> {
+        let open = |name: &str| -> Result<Mutex<BufWriter<File>>, RunError> {
             let path = dir.join(name);
-            let file =
-                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            let file = File::create(&path).map_err(|source| RunError::CrawlLog {
+                path: path.clone(),
+                source,
+            })?;
             Ok(Mutex::new(BufWriter::new(file)))
         };
         Ok(CrawlLog {
@@ -51,7 +53,7 @@ impl CrawlLog {
     }
 
     /// Write out what is buffered.
-    pub fn flush(&self) -> Result<()> {
+    pub fn flush(&self) -> std::io::Result<()> {
         for target in [&self.pages, &self.skipped] {
             target
                 .lock()

@@ -3,6 +3,7 @@
 //! manifest of every other file's sha256 so `govcheck verify` can prove
 //! nothing changed.
 
+use super::error::OutputError;
 use super::{RunReport, SiteReport};
 use crate::campaign::Campaign;
 use crate::crawl::CrawlConfig;
@@ -13,8 +14,9 @@ use crate::rubric::Rubric;
 use crate::score::{score_run, ScoredRun, SiteFindings};
 use crate::types::SiteStart;
 use crate::util::write_atomic;
-use anyhow::{Context, Result};
 use std::path::Path;
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// The name of the manifest's own file, which it cannot list.
 const RUN_JSON: &str = "run.json";
@@ -111,10 +113,12 @@ fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current)
-            .with_context(|| format!("cannot list {}", current.display()))?
-        {
-            let path = entry?.path();
+        let entries = std::fs::read_dir(&current).map_err(|source| OutputError::List {
+            path: current.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let path = entry.map_err(OutputError::Entry)?.path();
             if path.is_dir() {
                 stack.push(path);
                 continue;
@@ -129,8 +133,10 @@ fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
             if relative == RUN_JSON || relative.starts_with('.') {
                 continue;
             }
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = std::fs::read(&path).map_err(|source| OutputError::Read {
+                path: path.clone(),
+                source,
+            })?;
             files.push((relative, bytes.len(), sha256_hex(&bytes)));
         }
     }

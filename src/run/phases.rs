@@ -3,7 +3,7 @@
 //! finished, crawl the rest, then close the archive and write the outputs
 //! — or, on Ctrl-C, close what is open and say how to resume.
 
-use super::error::RunError;
+use super::error::{Chain, RunError};
 use super::lock::RunLock;
 use super::observer::CrawlLog;
 use super::sites::{crawl_sites, Shared};
@@ -12,11 +12,12 @@ use crate::campaign::Campaign;
 use crate::crawl::Politeness;
 use crate::evidence::{WarcHandle, WarcInfo, WarcWriter};
 use crate::history::{History, RunRow, RunState};
-use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use indicatif::MultiProgress;
 use std::path::Path;
 use std::sync::Arc;
+
+type Result<T, E = RunError> = std::result::Result<T, E>;
 
 /// Crawl and audit every county, then write the run directory.
 pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<RunReport> {
@@ -193,7 +194,7 @@ impl OpenRun {
 
     /// An interrupted run: close the archive, mark the run incomplete in
     /// the history, and return the error that says how to resume.
-    async fn abandon(self, signal: &'static str, options: &RunOptions) -> anyhow::Error {
+    async fn abandon(self, signal: &'static str, options: &RunOptions) -> RunError {
         let OpenRun {
             shared,
             warc,
@@ -209,11 +210,10 @@ impl OpenRun {
                 None => Ok(()),
             });
         match closed {
-            Ok(()) => interrupt::Interrupted {
+            Ok(()) => RunError::Interrupted(interrupt::Interrupted {
                 signal,
                 out: options.out.clone(),
-            }
-            .into(),
+            }),
             Err(e) => e,
         }
     }
@@ -222,11 +222,9 @@ impl OpenRun {
 /// Flush the crawl log and close the web archive (the site tasks' handles
 /// on it go with `shared`).
 async fn close_archive(shared: Arc<Shared>, warc: WarcHandle) -> Result<()> {
-    shared.log.flush()?;
+    shared.log.flush().map_err(RunError::FlushLog)?;
     drop(shared);
-    warc.finish()
-        .await
-        .context("cannot finish the web archive")?;
+    warc.finish().await.map_err(RunError::FinishArchive)?;
     Ok(())
 }
 
@@ -255,7 +253,10 @@ fn start_archive(
             extra: vec![],
         },
     )
-    .with_context(|| format!("cannot start the web archive in {}", options.out.display()))?
+    .map_err(|source| RunError::StartArchive {
+        out: options.out.clone(),
+        source,
+    })?
     .spawn())
 }
 
@@ -281,7 +282,10 @@ impl Memory {
         match Memory::open(&options.db) {
             Ok(memory) => Ok(Some(memory)),
             Err(e) if !options.resume => {
-                eprintln!("warning: this run is not recorded in the history: {e:#}");
+                eprintln!(
+                    "warning: this run is not recorded in the history: {}",
+                    Chain(&e)
+                );
                 Ok(None)
             }
             Err(e) => Err(e),

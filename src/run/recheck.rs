@@ -6,16 +6,18 @@
 //! towards items that evidence does not confirm. A site the history has
 //! never seen gets a plain first check.
 
+use super::error::{Chain, RunError};
 use super::revalidate::EarlierEvidence;
 use super::{outputs, run_campaign, RunOptions, RunReport};
 use crate::campaign::{Campaign, County};
 use crate::history::{FindingRow, History, RunRow};
 use crate::types::{Link, LinkOrigin};
-use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use std::path::Path;
 use std::sync::Arc;
 use url::Url;
+
+type Result<T, E = RunError> = std::result::Result<T, E>;
 
 /// The result of [`recheck`]: the one-site run and the earlier run it was
 /// checked against, if any.
@@ -57,24 +59,24 @@ impl Recheck {
 /// The campaign of one site: the site at `url`, named `name` or as the
 /// targets file names it, within the targets file's evaluation window.
 pub fn one_site_campaign(url: &str, name: Option<String>, targets: &Path) -> Result<Campaign> {
-    let url = Url::parse(url).with_context(|| format!("`{url}` is not a URL"))?;
+    let url = Url::parse(url).map_err(|source| RunError::NotAUrl {
+        url: url.to_string(),
+        source,
+    })?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        bail!("`{url}` is not an http(s) URL");
+        return Err(RunError::NotHttp(url.to_string()));
     }
     let mut campaign = match Campaign::load(targets) {
         Ok(c) => c,
-        Err(e) if !targets.exists() => {
-            return Err(anyhow::Error::from(e)
-                .context("the evaluation window comes from the targets file; pass --targets"))
-        }
+        Err(e) if !targets.exists() => return Err(RunError::NoTargets(e)),
         Err(e) => return Err(e.into()),
     };
-    let name = name.or_else(|| county_of(&campaign, &url)).ok_or_else(|| {
-        anyhow!(
-            "{url} is not in {}; name its county with --name",
-            targets.display()
-        )
-    })?;
+    let name =
+        name.or_else(|| county_of(&campaign, &url))
+            .ok_or_else(|| RunError::UnnamedSite {
+                url: url.to_string(),
+                targets: targets.to_path_buf(),
+            })?;
     campaign.counties = vec![County { name, url }];
     Ok(campaign)
 }
@@ -112,8 +114,7 @@ fn previous_run(db: &Path, url: &Url) -> Result<Option<(RunRow, Vec<FindingRow>)
     match History::open(db) {
         Ok(history) => Ok(history.last_findings_for_url(url.as_str())?),
         Err(e) => {
-            let e = anyhow::Error::from(e);
-            tracing::warn!("no history to recheck against: {e:#}");
+            tracing::warn!("no history to recheck against: {}", Chain(&e));
             Ok(None)
         }
     }

@@ -2,6 +2,7 @@
 //! database, recorded as each site finishes so an interrupted run keeps
 //! what it completed.
 
+use super::error::RunError;
 use super::replay::ArchiveReplay;
 use super::SiteReport;
 use crate::campaign::County;
@@ -10,7 +11,6 @@ use crate::history::{FindingRow, SiteRow};
 use crate::rubric::Rubric;
 use crate::types::{DateFact, DateSource};
 use crate::types::{Evidence, Finding, Status};
-use anyhow::{Context, Result};
 use std::collections::HashMap;
 
 /// The site as the history database keeps it.
@@ -66,23 +66,24 @@ pub fn site_from_history(
     rows: &[FindingRow],
     rubric: &Rubric,
     replay: &ArchiveReplay,
-) -> Result<SiteReport> {
-    let outcome = serde_json::from_str(&site.outcome_json).with_context(|| {
-        format!(
-            "the recorded crawl outcome of {} is unreadable",
-            site.county
-        )
-    })?;
+) -> Result<SiteReport, RunError> {
+    let outcome =
+        serde_json::from_str(&site.outcome_json).map_err(|source| RunError::RecordedOutcome {
+            county: site.county.clone(),
+            source,
+        })?;
     let mut evidence = HashMap::new();
     let findings = rows
         .iter()
-        .map(|row| -> Result<Finding> {
-            let reason_code = row.reason_code.parse().with_context(|| {
-                format!(
-                    "the recorded finding {} of {} is unreadable",
-                    row.item, site.county
-                )
-            })?;
+        .map(|row| -> Result<Finding, RunError> {
+            let reason_code =
+                row.reason_code
+                    .parse()
+                    .map_err(|source| RunError::RecordedFinding {
+                        item: row.item.clone(),
+                        county: site.county.clone(),
+                        source,
+                    })?;
             let url = row
                 .evidence_url
                 .as_deref()
@@ -138,7 +139,7 @@ pub fn site_from_history(
                 }),
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(SiteReport {
         county: county.name.clone(),
         url: county.url.clone(),

@@ -3,10 +3,10 @@
 //! twice.
 
 use crate::crawl::Replay;
+use crate::evidence::archive::ArchiveError;
 use crate::evidence::archive::{captured, repair};
 use crate::evidence::RecordRef;
 use crate::types::Fetched;
-use anyhow::Result;
 use std::collections::HashMap;
 use std::path::Path;
 use url::Url;
@@ -20,7 +20,7 @@ pub struct ArchiveReplay {
 impl ArchiveReplay {
     /// Cut a file the killed writer left half-written back to its last
     /// complete record, then load every captured response.
-    pub fn load(run_dir: &Path) -> Result<ArchiveReplay> {
+    pub fn load(run_dir: &Path) -> Result<ArchiveReplay, ArchiveError> {
         let dropped = repair(run_dir)?;
         if dropped > 0 {
             tracing::warn!(

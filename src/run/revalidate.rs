@@ -7,8 +7,9 @@
 //! bytes, read back from the earlier run's WARC and checked against the
 //! digest the history recorded, never trusted blindly.
 
+use super::error::Chain;
 use crate::crawl::Revalidate;
-use crate::evidence::{read_record, RecordRef};
+use crate::evidence::{read_record, ReadError, RecordRef};
 use crate::history::{FindingRow, RunRow};
 use crate::types::{EarlierCapture, Fetched, Revisit};
 use chrono::{DateTime, Utc};
@@ -18,6 +19,24 @@ use url::Url;
 
 /// Headers a 304 may update on the stored response (RFC 9111, 4.3.4).
 const UPDATED_BY_304: &[&str] = &["etag", "last-modified", "date", "expires", "cache-control"];
+
+/// Why an earlier capture cannot stand for a 304: the recheck then
+/// fetches the page in full, so this is only logged.
+#[derive(Debug, thiserror::Error)]
+enum StaleCapture {
+    /// The record could not be read back.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The file holds another record at that offset.
+    #[error("{file} no longer holds record {record_id}")]
+    OtherRecord { file: String, record_id: String },
+    /// The record is not a response.
+    #[error("record {0} is not a response")]
+    NotResponse(String),
+    /// The body is not the one the history recorded.
+    #[error("the archived body hashes to {found}, the history recorded {recorded}")]
+    Digest { found: String, recorded: String },
+}
 
 /// One piece of earlier evidence.
 #[derive(Debug, Clone)]
@@ -102,7 +121,11 @@ impl Revalidate for EarlierEvidence {
         match read_back(earlier, url, not_modified, self.conditions(url)) {
             Ok(fetched) => Some(fetched),
             Err(e) => {
-                tracing::warn!(%url, "the earlier capture cannot stand for the 304: {e:#}");
+                tracing::warn!(
+                    %url,
+                    "the earlier capture cannot stand for the 304: {}",
+                    Chain(&e)
+                );
                 None
             }
         }
@@ -116,25 +139,24 @@ fn read_back(
     url: &Url,
     not_modified: &Fetched,
     conditions: Vec<(String, String)>,
-) -> anyhow::Result<Fetched> {
+) -> Result<Fetched, StaleCapture> {
     let record = read_record(&earlier.run_dir, &earlier.record)?;
     if record.header("WARC-Record-ID") != Some(earlier.record.record_id.as_str()) {
-        anyhow::bail!(
-            "{} no longer holds record {}",
-            earlier.record.file,
-            earlier.record.record_id
-        );
+        return Err(StaleCapture::OtherRecord {
+            file: earlier.record.file.clone(),
+            record_id: earlier.record.record_id.clone(),
+        });
     }
     if record.header("WARC-Type") != Some("response") {
-        anyhow::bail!("record {} is not a response", earlier.record.record_id);
+        return Err(StaleCapture::NotResponse(earlier.record.record_id.clone()));
     }
     let (status, mut headers, body) = record.http_response()?;
     let sha = crate::evidence::warc::sha256_hex(body);
     if sha != earlier.record.payload_sha256 {
-        anyhow::bail!(
-            "the archived body hashes to {sha}, the history recorded {}",
-            earlier.record.payload_sha256
-        );
+        return Err(StaleCapture::Digest {
+            found: sha,
+            recorded: earlier.record.payload_sha256.clone(),
+        });
     }
     for (name, value) in &not_modified.headers {
         if UPDATED_BY_304.contains(&name.as_str()) {

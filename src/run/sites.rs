@@ -2,6 +2,7 @@
 //! concurrently, then a second pass for sites that failed for a transient
 //! reason.
 
+use super::error::{Chain, RunError};
 use super::observer::{AuditObserver, CrawlLog};
 use super::{record, replay, snapshots, SiteReport};
 use crate::audit::SiteAudit;
@@ -11,7 +12,6 @@ use crate::evidence::{RecordRef, StoredEvidence, WarcHandle};
 use crate::history::History;
 use crate::rubric::Rubric;
 use crate::types::{Finding, Status};
-use anyhow::{Context, Result};
 use chrono::{NaiveDate, Utc};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ pub(super) async fn crawl_sites(
     shared: &Arc<Shared>,
     bars: &MultiProgress,
     mut sites: Vec<Option<SiteReport>>,
-) -> Result<Vec<Option<SiteReport>>> {
+) -> Result<Vec<Option<SiteReport>>, RunError> {
     let style = ProgressStyle::with_template("{spinner} {prefix:<8} {pos:>5} pages  {wide_msg}")
         .expect("static template");
     let mut tasks = tokio::task::JoinSet::new();
@@ -69,7 +69,7 @@ pub(super) async fn crawl_sites(
         tasks.spawn(async move { (index, task.await) });
     }
     while let Some(joined) = tasks.join_next().await {
-        let (index, report) = joined.context("a site task failed")?;
+        let (index, report) = joined.map_err(RunError::SiteTask)?;
         sites[index] = Some(report);
     }
     second_pass(campaign, shared, bars, &style, &mut sites).await?;
@@ -85,7 +85,7 @@ async fn second_pass(
     bars: &MultiProgress,
     style: &ProgressStyle,
     sites: &mut [Option<SiteReport>],
-) -> Result<()> {
+) -> Result<(), RunError> {
     let mut retries = tokio::task::JoinSet::new();
     for (index, site) in sites.iter().enumerate() {
         if site.as_ref().is_some_and(needs_second_pass) {
@@ -100,7 +100,7 @@ async fn second_pass(
         }
     }
     while let Some(joined) = retries.join_next().await {
-        let (index, mut retry) = joined.context("a site task failed")?;
+        let (index, mut retry) = joined.map_err(RunError::SiteTask)?;
         retry.second_pass = true;
         let first = sites[index].take();
         let inconclusive = |s: &SiteReport| {
@@ -218,10 +218,10 @@ fn record_in_history(shared: &Shared, report: &SiteReport) {
     if let Some((history, id)) = &shared.history {
         let rows = record::finding_rows(report);
         if let Err(e) = history.record_site(*id, record::site_row(report), &rows) {
-            let e = anyhow::Error::from(e);
             tracing::error!(
-                "cannot record {} in the history database: {e:#}",
-                report.county
+                "cannot record {} in the history database: {}",
+                report.county,
+                Chain(&e)
             );
         }
     }

@@ -1,16 +1,38 @@
 //! Stamped snapshots for a site's findings, built from the archived
 //! responses (never refetched), one file per matrix row with evidence.
 
+use super::error::Chain;
+use crate::evidence::screenshot::ScreenshotError;
 use crate::evidence::snapshot::{html_snapshot, text_snapshot, Stamp};
-use crate::evidence::{read_capture, RecordRef, StoredEvidence};
+use crate::evidence::{read_capture, ReadError, RecordRef, StoredEvidence};
 use crate::page::{self};
 use crate::types::Finding;
 use crate::types::PageKind;
+use crate::util::atomic::WriteError;
 use crate::util::write_atomic;
-use anyhow::Result;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// Why a finding has no snapshot or no picture: the row keeps its WARC
+/// record, so this is only logged.
+#[derive(Debug, thiserror::Error)]
+enum SnapshotError {
+    /// The archived response could not be read back.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A file or directory could not be made or read.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The snapshot or the captured file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// Chromium made no picture.
+    #[error(transparent)]
+    Screenshot(#[from] ScreenshotError),
+}
+
+type Result<T, E = SnapshotError> = std::result::Result<T, E>;
 
 /// The snapshots' directory inside the run directory.
 pub const SNAPSHOT_DIR: &str = "snapshots";
@@ -43,7 +65,7 @@ pub fn store(
         let snapshot = match build(out, county, finding, record) {
             Ok(path) => Some(path),
             Err(e) => {
-                tracing::warn!("no snapshot for {county} {}: {e:#}", finding.item);
+                tracing::warn!("no snapshot for {county} {}: {}", finding.item, Chain(&e));
                 None
             }
         };
@@ -155,13 +177,13 @@ pub async fn picture(
             (out.join(&snapshot), out.join(&png), chromium.to_path_buf());
         let rendered = tokio::task::spawn_blocking(move || {
             crate::evidence::screenshot::render(&browser, &html_path, &png_path)?;
-            Ok::<_, anyhow::Error>(std::fs::read(&png_path)?)
+            Ok::<_, SnapshotError>(std::fs::read(&png_path)?)
         })
         .await;
         let bytes = match rendered {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(e)) => {
-                tracing::warn!("no screenshot of {snapshot}: {e:#}");
+                tracing::warn!("no screenshot of {snapshot}: {}", Chain(&e));
                 continue;
             }
             Err(e) => {

@@ -1,5 +1,11 @@
 //! The command line: `crawl`, `check` and `demo`, their flags, and the exit
 //! codes a scheduler reads.
+//!
+//! This is the binary's edge: the library's typed errors become `anyhow`
+//! here (and only here, with `src/main.rs`), which prints them as
+//! `context: cause`. The history subcommands' bodies are in `history`.
+
+mod history;
 
 use crate::campaign::{Campaign, DEFAULT_TARGETS};
 use crate::crawl::{default_user_agent, CrawlConfig, Rate};
@@ -232,11 +238,9 @@ pub async fn main(cli: Cli) -> Result<i32> {
             targets,
             common,
         } => check(&url, name, &targets, &common).await,
-        Command::Diff { before, after, db } => {
-            crate::history_cli::diff(&db_path(db), before, after)
-        }
+        Command::Diff { before, after, db } => history::diff(&db_path(db), before, after),
         Command::History { county, item, db } => {
-            crate::history_cli::history(&db_path(db), county.as_deref(), item.as_deref())
+            history::history(&db_path(db), county.as_deref(), item.as_deref())
         }
         Command::Override {
             county,
@@ -253,12 +257,10 @@ pub async fn main(cli: Cli) -> Result<i32> {
                 .unwrap_or_else(|| "unknown".into());
             let db = db_path(db);
             if remove {
-                crate::history_cli::remove_override(&db, &county, &item, &who)
+                history::remove_override(&db, &county, &item, &who)
             } else {
                 let (status, note) = (status.unwrap_or_default(), note.unwrap_or_default());
-                crate::history_cli::add_override(
-                    &db, &county, &item, &status, &note, evidence, &who,
-                )
+                history::add_override(&db, &county, &item, &status, &note, evidence, &who)
             }
         }
         Command::Export {

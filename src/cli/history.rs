@@ -1,6 +1,10 @@
 //! The history commands: `diff`, `history` and `override`, reading and
 //! writing the history database and printing tables a scheduler or an
 //! evaluator can read.
+//!
+//! They are subcommand bodies (they print, and say what is wrong in the
+//! words of the command line's flags), so they live at the binary's edge
+//! with the rest of the CLI and report errors with `anyhow`.
 
 use crate::history::{regressions, Change, FindingRow, History, OverrideRow, RunRow};
 use anyhow::{anyhow, bail, Context, Result};
