@@ -20,6 +20,8 @@ enum Answer {
     /// `len` bytes of HTML filler with an honest Content-Length, written
     /// until the client stops reading.
     Endless(usize),
+    /// A 100 KB page sent ten bytes a second.
+    Trickle,
 }
 
 type Routes = HashMap<&'static str, Answer>;
@@ -86,6 +88,17 @@ async fn answer(mut stream: TcpStream, routes: Arc<Routes>) {
                     break;
                 }
                 sent += chunk.len();
+            }
+            Ok(())
+        }
+        Answer::Trickle => {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 100000\r\nconnection: close\r\n\r\n";
+            let _ = stream.write_all(head.as_bytes()).await;
+            for _ in 0..10_000 {
+                if stream.write_all(b"<p>slow</p>").await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
             Ok(())
         }
@@ -241,8 +254,10 @@ async fn an_unreadable_homepage_or_section_keeps_every_row_open() {
     );
     let refused_section = serve(refused_section).await;
     let control = serve(healthy()).await;
+    let trickle = serve(HashMap::from([("/", Answer::Trickle)])).await;
 
     let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
     let sites = [
         ("大文件县", big.as_str()),
         ("压缩炸弹县", bomb.as_str()),
@@ -250,6 +265,7 @@ async fn an_unreadable_homepage_or_section_keeps_every_row_open() {
         ("无链接县", no_links.as_str()),
         ("栏目拒绝县", refused_section.as_str()),
         ("对照县", control.as_str()),
+        ("慢速县", trickle.as_str()),
     ];
     let rows = tokio::task::spawn_blocking({
         let path = dir.path().to_path_buf();
@@ -273,6 +289,14 @@ async fn an_unreadable_homepage_or_section_keeps_every_row_open() {
     assert_all_open(
         &rows["栏目拒绝县"],
         "unreachable: the disclosure section 「政务公开」",
+    );
+    // A body trickling at 10 bytes/s is abandoned after the grace period,
+    // not read for the whole request deadline, four times over.
+    assert_all_open(&rows["慢速县"], "unreachable");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "the fault campaign took {:?}",
+        started.elapsed()
     );
     // The healthy site is judged: its section passes, missing items fail.
     let control = &rows["对照县"];

@@ -77,6 +77,7 @@ fn outcome(pages: usize) -> CrawlOutcome {
         crawl_delay_requested: None,
         robots_ignored: false,
         stopped_early: false,
+        timed_out: false,
     }
 }
 
@@ -345,4 +346,15 @@ fn audit_with_home() -> SiteAudit {
         .push(link("http://www.hljba.gov.cn/zwgk/", "政务公开"));
     audit.observe(&visit(home, None), "00");
     audit
+}
+
+#[test]
+fn a_site_whose_time_ran_out_keeps_its_open_rows_open() {
+    let audit = audit_with_home();
+    let mut crawled = outcome(40);
+    crawled.timed_out = true;
+    let findings = audit.finish(&crawled);
+    assert!(findings
+        .iter()
+        .all(|f| f.status == Status::Inconclusive && f.reason.starts_with("site_timeout: ")));
 }

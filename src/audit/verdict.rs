@@ -111,6 +111,17 @@ pub fn decide(
                     None,
                 );
             }
+            if outcome.timed_out {
+                return finding(
+                    Status::Inconclusive,
+                    ReasonCode::SiteTimeout,
+                    format!(
+                        "the site's time budget ran out after {} pages, before every relevant page was read",
+                        outcome.pages_fetched
+                    ),
+                    None,
+                );
+            }
             if let Some(c) = found.iter().find(|c| c.status == Status::Inconclusive) {
                 return finding(Status::Inconclusive, c.reason_code, c.note.clone(), Some(c));
             }

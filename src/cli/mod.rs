@@ -174,6 +174,13 @@ pub struct Common {
     /// Operator contact recorded in the web archive (who ran this crawl).
     #[arg(long, env = "GOVCHECK_OPERATOR")]
     operator: Option<String>,
+    /// Deadline of one request in seconds: connect, headers and body.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    request_timeout: u64,
+    /// Wall-clock budget of one site in minutes; its rows still open then
+    /// are `inconclusive` (`site_timeout`).
+    #[arg(long, default_value_t = 30, value_name = "MINUTES")]
+    site_timeout: u64,
 }
 
 /// `--rate`: a positive number, or 0 / `inf` for unlimited.
@@ -197,8 +204,18 @@ impl Common {
             Some(path) => Rubric::load(path)?,
             None => Rubric::default_rubric(),
         };
+        if let Some(agent) = &self.user_agent {
+            if reqwest::header::HeaderValue::from_str(agent).is_err() {
+                bail!("--user-agent must be one line of visible text (no control characters)");
+            }
+        }
+        if self.request_timeout == 0 || self.site_timeout == 0 {
+            bail!("--request-timeout and --site-timeout must be at least 1");
+        }
         let crawl = CrawlConfig {
             rate: parse_rate(&self.rate)?,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            site_timeout: std::time::Duration::from_secs(self.site_timeout.saturating_mul(60)),
             max_pages: self.max_pages.max(1),
             ignore_robots: self.ignore_robots,
             strict_tls: self.strict_tls,

@@ -51,8 +51,16 @@ pub struct CrawlConfig {
     pub strict_tls: bool,
     /// Timeout for opening a connection.
     pub connect_timeout: Duration,
-    /// Whole-request timeout (headers and body).
+    /// Whole-request deadline: connect, headers and body.
     pub request_timeout: Duration,
+    /// Slowest body transfer accepted, in bytes per second, once
+    /// [`SLOW_BODY_GRACE`] has passed: a slower body is abandoned (and not
+    /// retried), so a server that trickles cannot hold a request for its
+    /// whole deadline again and again.
+    pub min_transfer_rate: u64,
+    /// Wall-clock budget of one site: past it the crawl stops and the
+    /// site's open rows are `inconclusive` (`site_timeout`).
+    pub site_timeout: Duration,
     /// Retries after the first try, for transient errors only.
     pub retries: u32,
     /// Largest body read off the wire; longer bodies are cut and flagged.
@@ -85,7 +93,9 @@ impl Default for CrawlConfig {
             ignore_robots: false,
             strict_tls: false,
             connect_timeout: Duration::from_secs(15),
-            request_timeout: Duration::from_secs(45),
+            request_timeout: Duration::from_secs(30),
+            min_transfer_rate: 1024,
+            site_timeout: Duration::from_secs(30 * 60),
             retries: 3,
             max_body_bytes: 30 * 1024 * 1024,
             max_decoded_bytes: 60 * 1024 * 1024,
@@ -98,6 +108,10 @@ impl Default for CrawlConfig {
         }
     }
 }
+
+/// How long a body may arrive slower than the minimum transfer rate
+/// before it is abandoned: a slow start (a server warming up) is normal.
+pub const SLOW_BODY_GRACE: Duration = Duration::from_secs(5);
 
 /// The identifying User-Agent: product, version and a contact URL.
 pub fn default_user_agent() -> String {

@@ -840,6 +840,20 @@ async fn budget_skips_the_rest() {
 }
 
 #[tokio::test]
+async fn a_site_past_its_time_budget_stops_and_says_so() {
+    let server = Server::start(vec![("/", links(&["/1", "/2"])), ("*", html("p"))]).await;
+    let cfg = CrawlConfig {
+        site_timeout: Duration::ZERO,
+        ..config()
+    };
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &cfg, &mut obs).await;
+    assert_eq!(obs.visited(), ["/"]);
+    assert!(out.timed_out && out.stopped_early);
+    assert!(!out.budget_exhausted);
+}
+
+#[tokio::test]
 async fn soft_404_host_is_recognised() {
     const HOME: &str = "<html><head><title>Site Home</title></head><body>\
         <a href=\"/real.html\">r</a><a href=\"/missing.html\">m</a>\

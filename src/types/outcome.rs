@@ -112,4 +112,7 @@ pub struct CrawlOutcome {
     pub robots_ignored: bool,
     /// The crawl stopped before its frontier was empty (every item decided, or interrupted).
     pub stopped_early: bool,
+    /// The site's wall-clock budget ran out before the crawl was done.
+    #[serde(default)]
+    pub timed_out: bool,
 }

@@ -79,6 +79,8 @@ reason_codes! {
     /// A relevant page was read only in part (cut on the wire, in
     /// decompression or at the parser's cap).
     Unreadable => "unreadable",
+    /// The site's wall-clock budget ran out before its crawl was done.
+    SiteTimeout => "site_timeout",
 }
 
 impl fmt::Display for ReasonCode {

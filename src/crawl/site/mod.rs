@@ -71,6 +71,7 @@ pub(crate) async fn crawl_site_with(
         crawl_delay_requested: None,
         robots_ignored: config.ignore_robots,
         stopped_early: false,
+        timed_out: false,
     };
     let transport = match Transport::new(config, politeness, &start) {
         Ok(t) => t,
@@ -97,6 +98,7 @@ pub(crate) async fn crawl_site_with(
         preferred_scheme: None,
         soft: None,
         attempts: 0,
+        started: std::time::Instant::now(),
         outcome,
     };
     match site.begin(&start).await {
@@ -131,6 +133,8 @@ struct Site<'a> {
     soft: Option<SoftSignature>,
     /// Documents fetched or attempted; what the page budget counts.
     attempts: usize,
+    /// When the site's crawl began, for its wall-clock budget.
+    started: std::time::Instant,
     outcome: CrawlOutcome,
 }
 

@@ -74,6 +74,16 @@ impl Site<'_> {
             if !self.observer.still_wanted(&item.link) {
                 continue;
             }
+            if self.started.elapsed() >= self.config.site_timeout {
+                tracing::warn!(
+                    minutes = self.config.site_timeout.as_secs_f64() / 60.0,
+                    pages = self.outcome.pages_fetched,
+                    "the site's time budget ran out; its open rows stay inconclusive"
+                );
+                self.outcome.timed_out = true;
+                self.outcome.stopped_early = true;
+                break;
+            }
             if self.in_blocked_section(&item.link.url) {
                 self.skip(&item.link, &item.parent, SkipReason::Blocked);
                 continue;

@@ -12,7 +12,7 @@ mod cookies;
 
 use super::politeness::Politeness;
 use super::scope::{is_http, is_loopback, normalise};
-use super::{CrawlConfig, FetchError, FetchErrorClass, Fetched, Hop};
+use super::{CrawlConfig, FetchError, FetchErrorClass, Fetched, Hop, SLOW_BODY_GRACE};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use cookies::BrowserJar;
@@ -39,6 +39,7 @@ pub struct Transport<'p> {
     strict_tls: bool,
     max_body_bytes: usize,
     max_decoded_bytes: usize,
+    min_transfer_rate: u64,
     max_retry_after: Duration,
     max_redirects: u32,
     /// First backoff wait; doubled on each retry.
@@ -141,6 +142,7 @@ impl<'p> Transport<'p> {
             strict_tls: config.strict_tls,
             max_body_bytes: config.max_body_bytes,
             max_decoded_bytes: config.max_decoded_bytes,
+            min_transfer_rate: config.min_transfer_rate,
             max_retry_after: config.max_retry_after,
             max_redirects: config.max_redirects,
             backoff_base: if politeness.is_unlimited() {
@@ -339,6 +341,7 @@ impl<'p> Transport<'p> {
             return Ok(raw);
         }
         let mut body = Vec::new();
+        let transfer_started = std::time::Instant::now();
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
@@ -349,6 +352,9 @@ impl<'p> Transport<'p> {
                         break;
                     }
                     body.extend_from_slice(&chunk);
+                    if let Some(slow) = self.too_slow(body.len(), transfer_started.elapsed()) {
+                        return Err(slow);
+                    }
                 }
                 Ok(None) => break,
                 Err(e) => {
@@ -364,6 +370,27 @@ impl<'p> Transport<'p> {
         raw.body = body;
         raw.truncated |= cut;
         Ok(raw)
+    }
+}
+
+impl Transport<'_> {
+    /// A body that, past the grace period, arrives slower than the minimum
+    /// rate: abandoned as a body error (not retried: the server is
+    /// answering, only too slowly to be read).
+    fn too_slow(&self, received: usize, elapsed: Duration) -> Option<Failure> {
+        if elapsed < SLOW_BODY_GRACE || self.min_transfer_rate == 0 {
+            return None;
+        }
+        let rate = received as f64 / elapsed.as_secs_f64();
+        (rate < self.min_transfer_rate as f64).then(|| Failure {
+            class: FetchErrorClass::Body,
+            message: format!(
+                "the body arrived at {rate:.0} bytes/s, slower than {} bytes/s; abandoned after {} bytes",
+                self.min_transfer_rate, received
+            ),
+            transient: false,
+            certificate: false,
+        })
     }
 }
 
