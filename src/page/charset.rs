@@ -48,6 +48,25 @@ pub fn decode(content_type: Option<&str>, body: &[u8]) -> (String, String) {
     (text.into_owned(), name(encoding))
 }
 
+/// The charset `body` declares (Content-Type header first, then `<meta>`),
+/// lower-case, when it is not `used`: a page whose declaration could not
+/// be what its bytes are, recorded so the mismatch can be seen.
+pub fn overruled_declaration(
+    content_type: Option<&str>,
+    body: &[u8],
+    used: &str,
+) -> Option<String> {
+    if Encoding::for_bom(body).is_some() {
+        return None;
+    }
+    [content_type.and_then(header_charset), meta_charset(body)]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(name)
+        .filter(|declared| declared != used)
+}
+
 fn is_multibyte_utf8(body: &[u8]) -> bool {
     !body.is_ascii() && std::str::from_utf8(body).is_ok()
 }
@@ -110,6 +129,22 @@ fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gbk_declaration_on_utf8_bytes_is_read_as_utf8_and_noted() {
+        let body = "<meta charset=\"gbk\"><p>政府信息公开工作年度报告</p>".as_bytes();
+        let (text, used) = decode(None, body);
+        assert!(text.contains("政府信息公开工作年度报告"));
+        assert_eq!(used, "utf-8");
+        assert_eq!(
+            overruled_declaration(None, body, &used).as_deref(),
+            Some("gb18030")
+        );
+        assert_eq!(
+            overruled_declaration(Some("text/html; charset=utf-8"), body, &used),
+            None
+        );
+    }
 
     fn gbk(text: &str) -> Vec<u8> {
         encoding_rs::GBK.encode(text).0.into_owned()

@@ -155,6 +155,8 @@ impl AuditObserver {
             "tls_unverified": fetched.tls_unverified,
             "soft_404": visit.soft_404,
             "title": visit.page.title,
+            "charset": visit.page.charset,
+            "declared_charset": visit.page.declared_charset,
             "not_modified": fetched.revisit.as_ref().map(|r| serde_json::json!({
                 "earlier_record_id": r.earlier.record_id,
                 "earlier_captured_at": r.earlier.captured_at,

@@ -104,6 +104,9 @@ pub struct Page {
     pub kind: PageKind,
     /// Charset the body was decoded with (`utf-8`, `gb18030`, …).
     pub charset: String,
+    /// The charset the page declared, when its bytes could not be that and
+    /// were read as `charset` instead (a GBK template over UTF-8 text).
+    pub declared_charset: Option<String>,
     /// The document's own title: `ArticleTitle` meta, else the main heading,
     /// else `<title>` with a trailing site name (`_北安市人民政府`) removed.
     /// For attachments, the PDF or DOCX title metadata if meaningful, else
@@ -190,6 +193,7 @@ impl Page {
             status,
             kind,
             charset: String::new(),
+            declared_charset: None,
             title: String::new(),
             html_title: String::new(),
             headings: vec![],

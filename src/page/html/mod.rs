@@ -51,6 +51,7 @@ const MAX_CONTAINER_CANDIDATES: usize = 20;
 /// Parse an HTML body into `page`.
 pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     let (text, charset) = charset::decode(content_type, body);
+    page.declared_charset = charset::overruled_declaration(content_type, body, &charset);
     page.charset = charset;
     let text = jpage::unwrap_records(&text);
     let text = docwrite::expand(&text);
