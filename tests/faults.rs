@@ -22,6 +22,9 @@ enum Answer {
     Endless(usize),
     /// A 100 KB page sent ten bytes a second.
     Trickle,
+    /// A page of 6,000 links (more than are read from one page) to further
+    /// pages like it, new ones on every page.
+    Generator,
 }
 
 type Routes = HashMap<&'static str, Answer>;
@@ -61,6 +64,7 @@ async fn answer(mut stream: TcpStream, routes: Arc<Routes>) {
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     let reply = routes
         .get(path.as_str())
+        .or_else(|| routes.get("*"))
         .cloned()
         .unwrap_or_else(|| html(404, "<html><title>404</title>not found</html>"));
     let _ = match reply {
@@ -90,6 +94,20 @@ async fn answer(mut stream: TcpStream, routes: Arc<Routes>) {
                 sent += chunk.len();
             }
             Ok(())
+        }
+        Answer::Generator => {
+            let mut body = HOME.replace("</body></html>", "");
+            let seed = path.len() * 31 + path.bytes().map(usize::from).sum::<usize>();
+            for i in 0..6_000 {
+                body.push_str(&format!("<a href=\"/g/{seed}/{i}.html\">第{i}页</a>\n"));
+            }
+            body.push_str("</body></html>");
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes()).await;
+            stream.write_all(body.as_bytes()).await
         }
         Answer::Trickle => {
             let head = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 100000\r\nconnection: close\r\n\r\n";
@@ -323,4 +341,23 @@ async fn a_budget_that_stops_before_the_section_fails_nothing() {
     .await
     .unwrap();
     assert_all_open(&rows["预算县"], "budget_exhausted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_generating_links_without_end_is_bounded_and_not_failed() {
+    let site = serve(HashMap::from([("*", Answer::Generator)])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let rows = tokio::task::spawn_blocking(move || {
+        crawl(&path, &[("链接县", site.as_str())], &["--max-pages", "5"])
+    })
+    .await
+    .unwrap();
+    for (item, status, reason) in &rows["链接县"] {
+        assert_ne!(status, "fail", "{item}: {reason}");
+    }
+    let skipped = std::fs::read_to_string(dir.path().join("run/skipped.jsonl")).unwrap();
+    let lines = skipped.lines().count();
+    assert!(lines <= 10_000 + 10, "{lines} lines in skipped.jsonl");
+    assert!(skipped.contains("more_not_listed"), "no summary line");
 }

@@ -110,6 +110,11 @@ impl Frontier {
         self.visited.insert(dedup_key(url));
     }
 
+    /// How many distinct URLs wait in the queue.
+    pub fn queued_count(&self) -> usize {
+        self.queued.len()
+    }
+
     /// The URL was visited or is queued.
     pub fn is_known(&self, url: &Url) -> bool {
         let key = dedup_key(url);

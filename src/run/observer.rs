@@ -95,9 +95,47 @@ pub struct AuditObserver {
     pub pending: JoinSet<()>,
     /// Captures of the interrupted run this one resumes.
     pub replay: Option<Arc<super::replay::ArchiveReplay>>,
+    /// Lines this site wrote to `skipped.jsonl`, and the skips past
+    /// [`MAX_SKIP_LINES_PER_SITE`] counted by reason instead.
+    pub skips: SkipCount,
+}
+
+/// Lines of `skipped.jsonl` one site writes at most; past that, skips are
+/// counted by reason and summarised in one line each when the site ends,
+/// so a site that generates links without end cannot fill the disk.
+pub const MAX_SKIP_LINES_PER_SITE: usize = 10_000;
+
+/// How many skips a site logged one by one, and how many by reason past the
+/// cap.
+#[derive(Debug, Default)]
+pub struct SkipCount {
+    written: usize,
+    beyond_cap: std::collections::BTreeMap<String, u64>,
 }
 
 impl AuditObserver {
+    /// One line of `skipped.jsonl`, or a count once the site's lines reach
+    /// the cap.
+    fn log_skip(&mut self, line: serde_json::Value) {
+        if self.skips.written < MAX_SKIP_LINES_PER_SITE {
+            self.skips.written += 1;
+            CrawlLog::append(&self.log.skipped, line);
+        } else {
+            let reason = line["reason"].as_str().unwrap_or("other").to_string();
+            *self.skips.beyond_cap.entry(reason).or_default() += 1;
+        }
+    }
+
+    /// When the site ends: one line per reason for the skips past the cap.
+    pub fn summarise_skips(&self) {
+        for (reason, count) in &self.skips.beyond_cap {
+            CrawlLog::append(
+                &self.log.skipped,
+                serde_json::json!({"county": self.county, "reason": reason, "more_not_listed": count}),
+            );
+        }
+    }
+
     /// Hand the response to the WARC writer; when it is written, log the
     /// page with its record.
     fn archive(&mut self, visit: &Visit, sha256: String) {
@@ -219,18 +257,14 @@ impl SiteObserver for AuditObserver {
     }
 
     fn on_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
-        CrawlLog::append(
-            &self.log.skipped,
-            serde_json::json!({"county": self.county, "url": link.url, "reason": reason, "parent": parent, "text": link.text}),
-        );
+        let line = serde_json::json!({"county": self.county, "url": link.url, "reason": reason, "parent": parent, "text": link.text});
+        self.log_skip(line);
         self.audit.note_skip(link, parent, reason);
     }
 
     fn on_fetch_error(&mut self, link: &Link, parent: &Url, error: &FetchError) {
-        CrawlLog::append(
-            &self.log.skipped,
-            serde_json::json!({"county": self.county, "url": link.url, "reason": "error", "error": error.class, "message": error.message, "parent": parent, "text": link.text}),
-        );
+        let line = serde_json::json!({"county": self.county, "url": link.url, "reason": "error", "error": error.class, "message": error.message, "parent": parent, "text": link.text});
+        self.log_skip(line);
         self.audit.note_error(link, parent, error);
     }
 }

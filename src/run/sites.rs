@@ -157,6 +157,7 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         records: records.clone(),
         pending: tokio::task::JoinSet::new(),
         replay: shared.replay.clone(),
+        skips: Default::default(),
     };
     let outcome = crawl_site(
         county.url.clone(),
@@ -165,6 +166,7 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         &mut observer,
     )
     .await;
+    observer.summarise_skips();
     let AuditObserver {
         audit,
         bar,

@@ -157,7 +157,7 @@ pub struct Page {
     pub cut: Option<BodyCut>,
 }
 
-/// Why only part of a body was read.
+/// Why only part of a page was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyCut {
@@ -171,6 +171,9 @@ pub enum BodyCut {
     /// The HTML nested deeper than any real page; only what came before
     /// was parsed.
     NestingLimit,
+    /// The page had more links than are read from one page; the rest
+    /// were not looked at.
+    LinkLimit,
 }
 
 impl BodyCut {
@@ -181,6 +184,7 @@ impl BodyCut {
             BodyCut::DecompressionLimit => "decompression_limit",
             BodyCut::ParseLimit => "parse_limit",
             BodyCut::NestingLimit => "nesting_limit",
+            BodyCut::LinkLimit => "link_limit",
         }
     }
 }

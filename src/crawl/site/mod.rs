@@ -157,8 +157,18 @@ async fn parse_page(parse: ParseFn, f: &Fetched) -> Page {
     if f.truncated {
         page.cut = Some(transfer_cut(f));
     }
+    if page.links.len() > MAX_LINKS_PER_PAGE {
+        page.links.truncate(MAX_LINKS_PER_PAGE);
+        page.cut.get_or_insert(BodyCut::LinkLimit);
+    }
     page
 }
+
+/// Links read from one page at most. Real list pages hold a few hundred;
+/// a page of tens of thousands is a generator, and following all of them
+/// from every page would fill memory. A page cut here says so, and keeps
+/// open the items it could hold.
+const MAX_LINKS_PER_PAGE: usize = 5_000;
 
 /// Which cap cut a truncated body: a compressed body is cut when undoing
 /// it passes the decompression cap (its wire form stays far smaller), a

@@ -281,6 +281,12 @@ impl Site<'_> {
         } else if depth > self.config.max_depth {
             return;
         }
+        if !self.frontier.is_known(&url) && self.frontier.queued_count() >= MAX_QUEUED_LINKS {
+            // More links wait than any page budget could visit: a page
+            // generating links without end. Reported like the budget.
+            self.skip(link, &parent.url, SkipReason::Budget);
+            return;
+        }
         let priority = self.observer.priority(link, parent);
         self.frontier.push(Queued {
             link: Link {
@@ -293,6 +299,11 @@ impl Site<'_> {
         });
     }
 }
+
+/// Links waiting in one site's queue at most: far more than any page
+/// budget visits, few enough that a site generating links without end
+/// cannot fill memory.
+const MAX_QUEUED_LINKS: usize = 100_000;
 
 /// Sections answering with a challenge before the whole host is taken to
 /// be guarded.
