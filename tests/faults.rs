@@ -361,3 +361,91 @@ async fn a_site_generating_links_without_end_is_bounded_and_not_failed() {
     assert!(lines <= 10_000 + 10, "{lines} lines in skipped.jsonl");
     assert!(skipped.contains("more_not_listed"), "no summary line");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_cannot_send_the_crawler_to_internal_addresses() {
+    // The "internal service": another port on this machine, which the
+    // county site (served under a public-looking name) redirects to.
+    let internal_hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let internal = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let internal_port = internal.local_addr().unwrap().port();
+    let hits = internal_hits.clone();
+    tokio::spawn(async move {
+        while let Ok((_stream, _)) = internal.accept().await {
+            hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let redirect = |to: String| {
+        Answer::Whole(
+            302,
+            "text/html",
+            vec![("location", to)],
+            Arc::new(Vec::new()),
+        )
+    };
+    // One site's homepage redirects to the internal service by address,
+    // another's robots.txt to a name that resolves to a private address.
+    let by_address = serve(HashMap::from([(
+        "/",
+        redirect(format!(
+            "http://127.0.0.1:{internal_port}/latest/meta-data/"
+        )),
+    )]))
+    .await;
+    let by_name = serve(HashMap::from([(
+        "/robots.txt",
+        redirect("http://intranet.test/robots.txt".to_string()),
+    )]))
+    .await;
+    let port = |url: &str| {
+        url.rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string()
+    };
+    let a = format!("http://county-a.test:{}/", port(&by_address));
+    let b = format!("http://county-b.test:{}/", port(&by_name));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let rows = tokio::task::spawn_blocking(move || {
+        crawl(
+            &path,
+            &[("地址县", a.as_str()), ("域名县", b.as_str())],
+            &[
+                "--resolve",
+                "county-a.test=127.0.0.1",
+                "--resolve",
+                "county-b.test=127.0.0.1",
+                "--resolve",
+                "intranet.test=10.0.0.5",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    for county in ["地址县", "域名县"] {
+        assert_all_open(&rows[county], "");
+        for (item, _, reason) in &rows[county] {
+            assert!(
+                reason.contains("not fetched (only public addresses"),
+                "{county} {item}: {reason}"
+            );
+        }
+    }
+    assert!(
+        rows["地址县"][0].2.starts_with("unreachable"),
+        "{:?}",
+        rows["地址县"][0]
+    );
+    assert!(
+        rows["域名县"][0].2.contains("private address"),
+        "{:?}",
+        rows["域名县"][0]
+    );
+    assert_eq!(
+        internal_hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the internal service was contacted"
+    );
+}

@@ -181,6 +181,23 @@ pub struct Common {
     /// are `inconclusive` (`site_timeout`).
     #[arg(long, default_value_t = 30, value_name = "MINUTES")]
     site_timeout: u64,
+    /// Resolve HOST to ADDR instead of asking DNS, like curl's --resolve
+    /// (a mirror, a test). Repeatable.
+    #[arg(long, value_name = "HOST=ADDR", value_parser = parse_resolve)]
+    resolve: Vec<(String, std::net::IpAddr)>,
+}
+
+/// `--resolve HOST=ADDR`.
+fn parse_resolve(value: &str) -> Result<(String, std::net::IpAddr), String> {
+    let (host, addr) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}` is not HOST=ADDR"))?;
+    let addr = addr
+        .trim()
+        .trim_matches(|c| c == '[' || c == ']')
+        .parse()
+        .map_err(|_| format!("`{addr}` is not an IP address"))?;
+    Ok((host.trim().to_ascii_lowercase(), addr))
 }
 
 /// `--rate`: a positive number, or 0 / `inf` for unlimited.
@@ -216,6 +233,7 @@ impl Common {
             rate: parse_rate(&self.rate)?,
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
             site_timeout: std::time::Duration::from_secs(self.site_timeout.saturating_mul(60)),
+            resolve: self.resolve.clone(),
             max_pages: self.max_pages.max(1),
             ignore_robots: self.ignore_robots,
             strict_tls: self.strict_tls,

@@ -61,6 +61,9 @@ pub struct CrawlConfig {
     /// Wall-clock budget of one site: past it the crawl stops and the
     /// site's open rows are `inconclusive` (`site_timeout`).
     pub site_timeout: Duration,
+    /// Names resolved to these addresses instead of asking DNS
+    /// (`--resolve HOST=ADDR`, as curl's `--resolve`).
+    pub resolve: Vec<(String, std::net::IpAddr)>,
     /// Retries after the first try, for transient errors only.
     pub retries: u32,
     /// Largest body read off the wire; longer bodies are cut and flagged.
@@ -96,6 +99,7 @@ impl Default for CrawlConfig {
             request_timeout: Duration::from_secs(30),
             min_transfer_rate: 1024,
             site_timeout: Duration::from_secs(30 * 60),
+            resolve: Vec::new(),
             retries: 3,
             max_body_bytes: 30 * 1024 * 1024,
             max_decoded_bytes: 60 * 1024 * 1024,

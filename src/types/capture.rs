@@ -110,6 +110,10 @@ pub enum FetchErrorClass {
     RedirectOutOfScope,
     /// The body could not be read whole (cut connection, bad encoding).
     Body,
+    /// The address is not one a county site may send the crawler to (a
+    /// private, loopback or link-local address that is not the campaign's
+    /// own host).
+    ForbiddenAddress,
     /// Anything else.
     Other,
 }
@@ -126,6 +130,7 @@ impl FetchErrorClass {
             FetchErrorClass::TooManyRedirects => "too_many_redirects",
             FetchErrorClass::RedirectOutOfScope => "redirect_out_of_scope",
             FetchErrorClass::Body => "body",
+            FetchErrorClass::ForbiddenAddress => "forbidden_address",
             FetchErrorClass::Other => "other",
         }
     }

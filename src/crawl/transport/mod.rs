@@ -8,11 +8,13 @@
 //! decompression drops the headers the evidence needs. Retries are for
 //! transient failures only, and every request goes through [`Politeness`].
 
+mod address_guard;
 mod cookies;
 
 use super::politeness::Politeness;
 use super::scope::{is_http, is_loopback, normalise};
 use super::{CrawlConfig, FetchError, FetchErrorClass, Fetched, Hop, SLOW_BODY_GRACE};
+use address_guard::{AddressGuard, ForbiddenAddress};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use cookies::BrowserJar;
@@ -42,6 +44,8 @@ pub struct Transport<'p> {
     min_transfer_rate: u64,
     max_retry_after: Duration,
     max_redirects: u32,
+    /// The addresses this site's crawl may reach.
+    guard: AddressGuard,
     /// First backoff wait; doubled on each retry.
     backoff_base: Duration,
     /// Hosts whose certificate did not verify: go straight to `lenient`.
@@ -105,6 +109,7 @@ impl<'p> Transport<'p> {
         start: &Url,
     ) -> Result<Self, FetchError> {
         let jar = Arc::new(BrowserJar::default());
+        let guard = AddressGuard::new(start, &config.resolve);
         let loopback = is_loopback(start);
         let build = |accept_invalid: bool| {
             let mut headers = HeaderMap::new();
@@ -120,6 +125,7 @@ impl<'p> Transport<'p> {
                 .user_agent(config.user_agent.clone())
                 .default_headers(headers)
                 .cookie_provider(jar.clone())
+                .dns_resolver(Arc::new(guard.clone()))
                 .redirect(redirect::Policy::none())
                 .connect_timeout(config.connect_timeout)
                 .timeout(config.request_timeout)
@@ -145,6 +151,7 @@ impl<'p> Transport<'p> {
             min_transfer_rate: config.min_transfer_rate,
             max_retry_after: config.max_retry_after,
             max_redirects: config.max_redirects,
+            guard,
             backoff_base: if politeness.is_unlimited() {
                 Duration::from_millis(10)
             } else {
@@ -181,6 +188,13 @@ impl<'p> Transport<'p> {
         let mut seen: HashMap<String, u32> = HashMap::from([(current.to_string(), 1)]);
         let mut tls_unverified = false;
         loop {
+            if let Err(refused) = self.guard.check_url(&current) {
+                return Err(error(
+                    FetchErrorClass::ForbiddenAddress,
+                    refused.to_string(),
+                    &current,
+                ));
+            }
             let extra = if hops.is_empty() { headers } else { &[] };
             let (raw, unverified) = self
                 .request(&current, extra, retries)
@@ -456,8 +470,10 @@ fn classify(e: reqwest::Error) -> Failure {
     let e = e.without_url();
     let mut parts = Vec::new();
     let mut io_kind = None;
+    let mut forbidden = false;
     let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(s) = src {
+        forbidden |= s.downcast_ref::<ForbiddenAddress>().is_some();
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             io_kind.get_or_insert(io.kind());
         }
@@ -468,55 +484,58 @@ fn classify(e: reqwest::Error) -> Failure {
     let message = parts.join(": ");
     let lower = message.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
-    let (class, transient) =
-        if e.is_timeout() || io_kind == Some(ErrorKind::TimedOut) || has(&["timed out", "timeout"])
-        {
-            (FetchErrorClass::Timeout, true)
-        } else if has(&[
-            "dns error",
-            "failed to lookup",
-            "name or service not known",
-            "no address associated",
-            "nodename nor servname",
-            "resolve",
-        ]) {
-            (FetchErrorClass::Dns, false)
-        } else if io_kind == Some(ErrorKind::ConnectionRefused) || has(&["connection refused"]) {
-            (FetchErrorClass::Connect, false)
-        } else if has(&[
-            "certificate",
-            "tls",
-            "ssl",
-            "handshake",
-            "rustls",
-            "corrupt message",
-            "invalidcontenttype",
-            "peer sent",
-            "alert",
-        ]) {
-            (FetchErrorClass::Tls, false)
-        } else if matches!(
-            io_kind,
-            Some(
-                ErrorKind::ConnectionReset
-                    | ErrorKind::ConnectionAborted
-                    | ErrorKind::BrokenPipe
-                    | ErrorKind::UnexpectedEof
-            )
-        ) || has(&[
-            "reset",
-            "connection closed",
-            "incomplete message",
-            "broken pipe",
-        ]) {
-            (FetchErrorClass::Connect, true)
-        } else if e.is_connect() {
-            (FetchErrorClass::Connect, false)
-        } else if e.is_body() || e.is_decode() {
-            (FetchErrorClass::Body, false)
-        } else {
-            (FetchErrorClass::Other, false)
-        };
+    let (class, transient) = if forbidden {
+        (FetchErrorClass::ForbiddenAddress, false)
+    } else if e.is_timeout()
+        || io_kind == Some(ErrorKind::TimedOut)
+        || has(&["timed out", "timeout"])
+    {
+        (FetchErrorClass::Timeout, true)
+    } else if has(&[
+        "dns error",
+        "failed to lookup",
+        "name or service not known",
+        "no address associated",
+        "nodename nor servname",
+        "resolve",
+    ]) {
+        (FetchErrorClass::Dns, false)
+    } else if io_kind == Some(ErrorKind::ConnectionRefused) || has(&["connection refused"]) {
+        (FetchErrorClass::Connect, false)
+    } else if has(&[
+        "certificate",
+        "tls",
+        "ssl",
+        "handshake",
+        "rustls",
+        "corrupt message",
+        "invalidcontenttype",
+        "peer sent",
+        "alert",
+    ]) {
+        (FetchErrorClass::Tls, false)
+    } else if matches!(
+        io_kind,
+        Some(
+            ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof
+        )
+    ) || has(&[
+        "reset",
+        "connection closed",
+        "incomplete message",
+        "broken pipe",
+    ]) {
+        (FetchErrorClass::Connect, true)
+    } else if e.is_connect() {
+        (FetchErrorClass::Connect, false)
+    } else if e.is_body() || e.is_decode() {
+        (FetchErrorClass::Body, false)
+    } else {
+        (FetchErrorClass::Other, false)
+    };
     let certificate = class == FetchErrorClass::Tls && has(&["certificate", "cert"]);
     Failure {
         class,
