@@ -102,7 +102,7 @@ impl Default for CrawlConfig {
             resolve: Vec::new(),
             retries: 3,
             max_body_bytes: 30 * 1024 * 1024,
-            max_decoded_bytes: 60 * 1024 * 1024,
+            max_decoded_bytes: 30 * 1024 * 1024,
             max_crawl_delay: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
             max_redirects: 10,

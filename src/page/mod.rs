@@ -42,7 +42,7 @@ use url::Url;
 /// The most HTML the parser reads of one body. Real county pages are well
 /// under 1 MiB; a DOM built from tens of megabytes costs gigabytes, so a
 /// longer body is read only up to here and the page says it was cut.
-pub const MAX_PARSED_HTML: usize = 8 * 1024 * 1024;
+pub const MAX_PARSED_HTML: usize = 4 * 1024 * 1024;
 
 /// Parse one response body into a [`Page`]. Never panics; an undecodable or
 /// unparsable body yields a page with what could be read.

@@ -281,7 +281,8 @@ impl Site<'_> {
         } else if depth > self.config.max_depth {
             return;
         }
-        if !self.frontier.is_known(&url) && self.frontier.queued_count() >= MAX_QUEUED_LINKS {
+        let queue_cap = MIN_QUEUE_CAP.max(QUEUE_PER_BUDGETED_PAGE * self.config.max_pages);
+        if !self.frontier.is_known(&url) && self.frontier.queued_count() >= queue_cap {
             // More links wait than any page budget could visit: a page
             // generating links without end. Reported like the budget.
             self.skip(link, &parent.url, SkipReason::Budget);
@@ -300,10 +301,11 @@ impl Site<'_> {
     }
 }
 
-/// Links waiting in one site's queue at most: far more than any page
-/// budget visits, few enough that a site generating links without end
-/// cannot fill memory.
-const MAX_QUEUED_LINKS: usize = 100_000;
+/// Links waiting in one site's queue at most: ten for every page the
+/// budget allows (at least 20,000), far more than the crawl visits and few
+/// enough that a site generating links without end cannot fill memory.
+const QUEUE_PER_BUDGETED_PAGE: usize = 10;
+const MIN_QUEUE_CAP: usize = 20_000;
 
 /// Sections answering with a challenge before the whole host is taken to
 /// be guarded.

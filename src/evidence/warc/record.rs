@@ -58,11 +58,20 @@ fn push_header(out: &mut Vec<u8>, name: &str, value: &str) {
 /// reason phrase is the canonical one (the HTTP client does not keep the
 /// server's).
 pub fn http_response_block(status: u16, headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
+    let mut out = http_response_head(status, headers, body.len());
+    out.extend_from_slice(body);
+    out
+}
+
+/// The status line and headers of [`http_response_block`], up to and with
+/// the blank line, for a body of `body_len` bytes: the writer streams the
+/// body after it instead of copying both into one buffer.
+pub fn http_response_head(status: u16, headers: &[(String, String)], body_len: usize) -> Vec<u8> {
     let reason = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");
-    let mut out = Vec::with_capacity(body.len() + 1024);
+    let mut out = Vec::with_capacity(1024);
     out.extend_from_slice(format!("HTTP/1.1 {status} {reason}\r\n").as_bytes());
     for (name, value) in headers {
         let framing = ["content-encoding", "content-length", "transfer-encoding"]
@@ -72,9 +81,8 @@ pub fn http_response_block(status: u16, headers: &[(String, String)], body: &[u8
             push_header(&mut out, name, value);
         }
     }
-    push_header(&mut out, "Content-Length", &body.len().to_string());
+    push_header(&mut out, "Content-Length", &body_len.to_string());
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(body);
     out
 }
 
@@ -116,6 +124,9 @@ pub(super) struct Record<'a> {
     headers: Vec<(&'static str, String)>,
     content_type: &'a str,
     block: &'a [u8],
+    /// More of the block after `block` (a response's body after its HTTP
+    /// head), kept apart so a large body is never copied.
+    tail: &'a [u8],
 }
 
 impl<'a> Record<'a> {
@@ -136,7 +147,14 @@ impl<'a> Record<'a> {
             ],
             content_type,
             block,
+            tail: &[],
         }
+    }
+
+    /// The block continues with `tail` (a response body after its head).
+    pub(super) fn then(mut self, tail: &'a [u8]) -> Self {
+        self.tail = tail;
+        self
     }
 
     /// Adds a header line.
@@ -155,31 +173,49 @@ impl<'a> Record<'a> {
 
     /// `WARC/1.1`, the headers, `WARC-Block-Digest`, `Content-Type`,
     /// `Content-Length`, blank line, block, and the two-CRLF trailer.
+    #[cfg(test)]
     pub(super) fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.block.len() + 1024);
-        out.extend_from_slice(b"WARC/1.1\r\n");
-        for (name, value) in &self.headers {
-            push_header(&mut out, name, value);
+        let mut out = Vec::new();
+        for part in self.parts() {
+            out.extend_from_slice(&part);
         }
-        let digest = format!("sha256:{}", sha256_hex(self.block));
-        push_header(&mut out, "WARC-Block-Digest", &digest);
-        push_header(&mut out, "Content-Type", self.content_type);
-        push_header(&mut out, "Content-Length", &self.block.len().to_string());
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(self.block);
-        out.extend_from_slice(b"\r\n\r\n");
         out
     }
-}
 
-/// `bytes` as one complete gzip member.
-pub(super) fn gzip_member(bytes: &[u8]) -> Result<Vec<u8>, WarcError> {
-    let mut gz = GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 3 + 64),
-        Compression::default(),
-    );
-    gz.write_all(bytes).map_err(WarcError::Compress)?;
-    gz.finish().map_err(WarcError::Compress)
+    /// The record as one gzip member, compressed piece by piece: the body
+    /// is read once and never copied.
+    pub(super) fn gzip_member(&self) -> Result<Vec<u8>, WarcError> {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        for part in self.parts() {
+            gz.write_all(&part).map_err(WarcError::Compress)?;
+        }
+        gz.finish().map_err(WarcError::Compress)
+    }
+
+    /// `WARC/1.1`, the headers, `WARC-Block-Digest`, `Content-Type`,
+    /// `Content-Length` and the blank line; the block; the trailer.
+    fn parts(&self) -> [std::borrow::Cow<'_, [u8]>; 4] {
+        let mut head = Vec::with_capacity(1024);
+        head.extend_from_slice(b"WARC/1.1\r\n");
+        for (name, value) in &self.headers {
+            push_header(&mut head, name, value);
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(self.block);
+        hasher.update(self.tail);
+        let digest = format!("sha256:{}", hex::encode(hasher.finalize()));
+        push_header(&mut head, "WARC-Block-Digest", &digest);
+        push_header(&mut head, "Content-Type", self.content_type);
+        let length = self.block.len() + self.tail.len();
+        push_header(&mut head, "Content-Length", &length.to_string());
+        head.extend_from_slice(b"\r\n");
+        [
+            head.into(),
+            self.block.into(),
+            self.tail.into(),
+            (&b"\r\n\r\n"[..]).into(),
+        ]
+    }
 }
 
 #[cfg(test)]

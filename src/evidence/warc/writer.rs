@@ -3,8 +3,8 @@
 //! keeps the CDXJ index of what it wrote.
 
 use super::record::{
-    gzip_member, http_request_block, http_response_block, new_record_id, sha256_hex, warc_date,
-    warc_fields, Record,
+    http_request_block, http_response_block, http_response_head, new_record_id, sha256_hex,
+    warc_date, warc_fields, Record,
 };
 use super::{
     Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcError, WarcInfo, ARCHIVE_DIR,
@@ -88,20 +88,21 @@ impl WarcWriter {
         let payload_digest = format!("sha256:{payload_sha256}");
         let ip = ex.ip_address.map(|ip| ip.to_string());
 
-        let block = http_response_block(ex.status, &ex.response_headers, &ex.body);
+        let head = http_response_head(ex.status, &ex.response_headers, ex.body.len());
         let response = Record::new(
             "response",
             &response_id,
             ex.fetched_at,
             "application/http;msgtype=response",
-            &block,
+            &head,
         )
+        .then(&ex.body)
         .header("WARC-Target-URI", ex.url.as_str())
         .header_opt("WARC-IP-Address", ip.clone())
         .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
         .header_opt("WARC-Truncated", ex.truncated.then_some("length"))
         .header("WARC-Payload-Digest", payload_digest.clone());
-        let (offset, length) = self.append(&response.to_bytes())?;
+        let (offset, length) = self.append(&response)?;
 
         let block = http_request_block(&ex.url, &ex.request_headers);
         let request = Record::new(
@@ -115,7 +116,7 @@ impl WarcWriter {
         .header_opt("WARC-IP-Address", ip)
         .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
         .header("WARC-Concurrent-To", response_id.clone());
-        self.append(&request.to_bytes())?;
+        self.append(&request)?;
 
         let content_type = ex
             .response_headers
@@ -169,7 +170,7 @@ impl WarcWriter {
         .header(REFERS_TO_OFFSET, earlier.offset.to_string())
         .header(REFERS_TO_LENGTH, earlier.length.to_string())
         .header(REFERS_TO_PAYLOAD_DIGEST, earlier_digest.clone());
-        let (offset, length) = self.append(&revisit.to_bytes())?;
+        let (offset, length) = self.append(&revisit)?;
 
         let block = http_request_block(&rv.url, &rv.request_headers);
         let request = Record::new(
@@ -183,7 +184,7 @@ impl WarcWriter {
         .header_opt("WARC-IP-Address", ip)
         .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
         .header("WARC-Concurrent-To", revisit_id.clone());
-        self.append(&request.to_bytes())?;
+        self.append(&request)?;
 
         self.index.insert(&CdxjEntry {
             url: rv.url.clone(),
@@ -208,7 +209,7 @@ impl WarcWriter {
             .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
             .header_opt("WARC-Refers-To", res.refers_to.clone())
             .header("WARC-Payload-Digest", format!("sha256:{sha}"));
-        let (offset, length) = self.append(&record.to_bytes())?;
+        let (offset, length) = self.append(&record)?;
         Ok(self.record_ref(offset, length, id, sha))
     }
 
@@ -222,7 +223,7 @@ impl WarcWriter {
             .header("WARC-Target-URI", meta.target_uri.as_str())
             .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
             .header_opt("WARC-Refers-To", meta.refers_to.clone());
-        let (offset, length) = self.append(&record.to_bytes())?;
+        let (offset, length) = self.append(&record)?;
         Ok(self.record_ref(offset, length, id, sha))
     }
 
@@ -272,7 +273,7 @@ impl WarcWriter {
     }
 
     /// Appends one record as a gzip member; returns its offset and length.
-    fn append(&mut self, record: &[u8]) -> Result<(u64, u64), WarcError> {
+    fn append(&mut self, record: &Record) -> Result<(u64, u64), WarcError> {
         let (offset, length) = append_member(&mut self.current, record)?;
         self.current.records += 1;
         Ok((offset, length))
@@ -308,8 +309,8 @@ fn relative_path(base: &Path, target: &Path) -> PathBuf {
 /// straight to the file, so nothing waits in a user-space buffer between
 /// records. On a failed write the file is cut back to where the member
 /// began, keeping every offset already handed out valid.
-fn append_member(out: &mut OpenFile, record: &[u8]) -> Result<(u64, u64), WarcError> {
-    let member = gzip_member(record)?;
+fn append_member(out: &mut OpenFile, record: &Record) -> Result<(u64, u64), WarcError> {
+    let member = record.gzip_member()?;
     let offset = out.len;
     if let Err(e) = out.file.write_all(&member) {
         let _ = out.file.set_len(offset);
@@ -367,7 +368,7 @@ fn open_file(
         records: 0,
         warcinfo_id,
     };
-    append_member(&mut open, &record.to_bytes())?;
+    append_member(&mut open, &record)?;
     Ok(open)
 }
 
