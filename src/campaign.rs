@@ -133,6 +133,13 @@ pub enum CampaignError {
         /// The URL given.
         url: String,
     },
+    /// A county URL carrying a user name or password, which would be
+    /// copied into every output.
+    #[error("{at}: the URL carries credentials (user:password@); give the site's public address")]
+    Credentials {
+        /// Where.
+        at: Place,
+    },
     /// A county URL without a host.
     #[error("{at}: `{url}` has no host")]
     NoHost {
@@ -255,6 +262,9 @@ impl Seen {
                 at: url_at(),
                 url: url.to_string(),
             });
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(CampaignError::Credentials { at: url_at() });
         }
         if url.host_str().is_none() {
             return Err(CampaignError::NoHost {
@@ -387,6 +397,20 @@ url = "http://www.hljba.gov.cn/"
         let text = GOOD.replace("http://www.hljba.gov.cn/", "ftp://www.hljba.gov.cn/");
         let err = Campaign::parse(&text, "t.toml").unwrap_err().to_string();
         assert!(err.contains("t.toml:12: field `county.url`"), "{err}");
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused_without_repeating_them() {
+        let text = GOOD.replace(
+            "http://www.hljba.gov.cn/",
+            "http://admin:s3cret@www.hljba.gov.cn/",
+        );
+        let err = Campaign::parse(&text, "t.toml").unwrap_err().to_string();
+        assert!(err.contains("t.toml:12: field `county.url`"), "{err}");
+        assert!(
+            err.contains("credentials") && !err.contains("s3cret"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -162,7 +162,11 @@ fn xlsx_bytes(matrix: &Table, scores: &Table, run_json: &str) -> Result<Vec<u8>,
             let col = c as u16;
             if Some(c) == status_col {
                 sheet.write_string_with_format(r, col, cell, &status_format(cell))?;
-            } else if link_cols.contains(&c) && !cell.is_empty() && is_linkable(cell) {
+            } else if link_cols.contains(&c)
+                && !cell.is_empty()
+                && is_linkable(cell)
+                && cell.len() <= MAX_EXCEL_URL
+            {
                 let target = if cell.starts_with("http") {
                     cell.clone()
                 } else {
@@ -201,6 +205,10 @@ fn xlsx_bytes(matrix: &Table, scores: &Table, run_json: &str) -> Result<Vec<u8>,
     }
     Ok(book.save_to_buffer()?)
 }
+
+/// The longest link Excel accepts (2,083 characters, counted here in bytes
+/// to stay safe): a longer evidence URL is written as plain text.
+const MAX_EXCEL_URL: usize = 2000;
 
 /// Web links and relative snapshot paths; nothing else becomes a hyperlink.
 fn is_linkable(cell: &str) -> bool {
@@ -249,6 +257,22 @@ mod tests {
         .unwrap();
         let bytes = std::fs::read(xlsx).unwrap();
         assert!(bytes.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn an_evidence_url_longer_than_excel_takes_is_plain_text() {
+        let dir = run_dir();
+        let long = format!("http://127.0.0.1/a.html?q={}", "x".repeat(3000));
+        let matrix = std::fs::read_to_string(dir.path().join("matrix.csv"))
+            .unwrap()
+            .replace("http://127.0.0.1/a.html", &long);
+        std::fs::write(dir.path().join("matrix.csv"), matrix).unwrap();
+        let xlsx = export(
+            dir.path(),
+            ExportFormat::Xlsx,
+            Some(dir.path().join("m.xlsx")),
+        );
+        assert!(xlsx.is_ok(), "{xlsx:?}");
     }
 
     #[test]

@@ -188,7 +188,9 @@ pub fn summary_table(rubric: &Rubric, report: &RunReport) -> String {
             site.county, s.pass, s.fail, s.inconclusive, s.total, s.max_total
         ));
     }
-    out
+    // Titles and reasons come from county pages: no escape sequence
+    // reaches the terminal.
+    crate::util::without_controls(&out).into_owned()
 }
 
 /// The table `check` prints: one line per item with, on a recheck, what
@@ -241,5 +243,7 @@ pub fn item_table(site: &SiteReport, previous: Option<&(RunRow, Vec<FindingRow>)
             out.push_str(&format!("{:<40} {}\n", "", e.url));
         }
     }
-    out
+    // Titles and reasons come from county pages: no escape sequence
+    // reaches the terminal.
+    crate::util::without_controls(&out).into_owned()
 }
