@@ -200,6 +200,29 @@ fn verify_catches_one_changed_byte() {
     let out = govcheck().arg("verify").arg(copy.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("MISMATCH"));
+
+    // Files govcheck did not write fail the check too, however
+    // self-consistent: a planted snapshot, a second report, a forged WARC.
+    let planted = tempfile::tempdir().unwrap();
+    copy_dir(dir, planted.path());
+    std::fs::write(
+        planted.path().join("snapshots/fake.html"),
+        "<script>alert(1)</script>",
+    )
+    .unwrap();
+    std::fs::write(planted.path().join("report2.html"), "<html></html>").unwrap();
+    let out = govcheck()
+        .arg("verify")
+        .arg(planted.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("snapshots/fake.html: not in the manifest"),
+        "{text}"
+    );
+    assert!(text.contains("report2.html: not in the manifest"), "{text}");
 }
 
 #[test]
@@ -284,7 +307,10 @@ fn report_and_snapshots_render_in_headless_chromium() {
     for text in ["北安市", "孙吴县", "Needs manual review", "inconclusive"] {
         assert!(dom.contains(text), "rendered report lacks {text}");
     }
-    let png = dir.join("report.png");
+    // The picture goes beside the run, not into it: the run directory
+    // holds only what govcheck wrote (verify checks that).
+    let pictures = tempfile::tempdir().unwrap();
+    let png = pictures.path().join("report.png");
     headless(
         &[
             &format!("--screenshot={}", png.display()),

@@ -59,6 +59,44 @@ impl Verification {
     }
 }
 
+/// Files under `dir` that the manifest does not list: a file added to a run
+/// directory (a forged WARC, a snapshot with script) must not pass as
+/// evidence. run.json itself, the top-level dot files (locks, temporary
+/// files) and `govcheck export`'s default outputs are not evidence and are
+/// left out.
+fn files_not_listed(
+    dir: &Path,
+    listed: &std::collections::HashSet<String>,
+) -> Result<Vec<String>, VerifyError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let not_evidence = relative == "run.json"
+                || relative.starts_with('.')
+                || matches!(
+                    relative.as_str(),
+                    "export.csv" | "export.xlsx" | "export.json"
+                );
+            if !not_evidence && !listed.contains(&relative) {
+                out.push(relative);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Re-hashes every file in run.json's manifest and every WARC record of
 /// the run directory `dir`.
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
@@ -78,6 +116,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         .and_then(|f| f.as_array())
         .ok_or_else(|| VerifyError::NoManifest { path: path() })?;
     let mut result = Verification::default();
+    let mut listed = std::collections::HashSet::new();
     for entry in files {
         let (Some(path), Some(expected)) = (entry["path"].as_str(), entry["sha256"].as_str())
         else {
@@ -93,6 +132,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             continue;
         }
         result.files_checked += 1;
+        listed.insert(path.to_string());
         match std::fs::read(dir.join(path)) {
             Ok(bytes) if sha256_hex(&bytes) == expected => {}
             Ok(_) => result
@@ -100,6 +140,11 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
                 .push(format!("{path}: sha256 differs from the manifest")),
             Err(e) => result.problems.push(format!("{path}: cannot read ({e})")),
         }
+    }
+    for unlisted in files_not_listed(dir, &listed)? {
+        result.problems.push(format!(
+            "{unlisted}: not in the manifest (govcheck did not write it)"
+        ));
     }
     let archive = dir.join(ARCHIVE_DIR);
     if archive.is_dir() {
