@@ -59,15 +59,12 @@ impl Verification {
     }
 }
 
-/// Files under `dir` that the manifest does not list: a file added to a run
-/// directory (a forged WARC, a snapshot with script) must not pass as
-/// evidence. run.json itself, the top-level dot files (locks, temporary
-/// files) and `govcheck export`'s default outputs are not evidence and are
-/// left out.
-fn files_not_listed(
-    dir: &Path,
-    listed: &std::collections::HashSet<String>,
-) -> Result<Vec<String>, VerifyError> {
+/// The files of the run directory `dir` that its manifest covers, as
+/// relative paths with `/`, sorted: every file but run.json (which cannot
+/// list itself) and the top-level dot files (locks, temporary files of
+/// atomic writes). The run writes the manifest from this list and `verify`
+/// checks the directory against it.
+pub fn run_files(dir: &Path) -> std::io::Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -82,19 +79,28 @@ fn files_not_listed(
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let not_evidence = relative == "run.json"
-                || relative.starts_with('.')
-                || matches!(
-                    relative.as_str(),
-                    "export.csv" | "export.xlsx" | "export.json"
-                );
-            if !not_evidence && !listed.contains(&relative) {
+            if relative != "run.json" && !relative.starts_with('.') {
                 out.push(relative);
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// Files of the run directory its manifest does not list: a file added to
+/// a run (a forged WARC, a snapshot with script) must not pass as
+/// evidence. `govcheck export`'s default outputs are derived, not
+/// evidence, and are left out.
+fn files_not_listed(
+    dir: &Path,
+    listed: &std::collections::HashSet<String>,
+) -> Result<Vec<String>, VerifyError> {
+    Ok(run_files(dir)?
+        .into_iter()
+        .filter(|f| !matches!(f.as_str(), "export.csv" | "export.xlsx" | "export.json"))
+        .filter(|f| !listed.contains(f))
+        .collect())
 }
 
 /// Re-hashes every file in run.json's manifest and every WARC record of

@@ -203,7 +203,7 @@ pub enum OutputError {
     /// `run.json` could not be serialised.
     #[error(transparent)]
     RunJson(#[from] serde_json::Error),
-    /// A directory of the run directory could not be listed.
+    /// The run directory (or a folder in it) could not be listed.
     #[error("cannot list {}", .path.display())]
     List {
         /// The directory.
@@ -212,9 +212,6 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
-    /// An entry of a listed directory could not be read.
-    #[error(transparent)]
-    Entry(std::io::Error),
     /// A file could not be read for the manifest.
     #[error("cannot read {}", .path.display())]
     Read {

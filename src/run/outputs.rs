@@ -110,41 +110,18 @@ fn run_json(
 
 /// Every file of the run directory but run.json, with its size and sha256.
 fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let entries = std::fs::read_dir(&current).map_err(|source| OutputError::List {
-            path: current.clone(),
-            source,
-        })?;
-        for entry in entries {
-            let path = entry.map_err(OutputError::Entry)?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let relative = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            // run.json cannot list itself; dot files are the lock and
-            // temporary files of atomic writes.
-            if relative == RUN_JSON || relative.starts_with('.') {
-                continue;
-            }
-            let bytes = std::fs::read(&path).map_err(|source| OutputError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            files.push((relative, bytes.len(), sha256_hex(&bytes)));
-        }
-    }
-    files.sort();
-    Ok(files
+    let files = crate::evidence::verify::run_files(dir).map_err(|source| OutputError::List {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    files
         .into_iter()
-        .map(|(path, bytes, sha256)| serde_json::json!({"path": path, "bytes": bytes, "sha256": sha256}))
-        .collect())
+        .map(|relative| {
+            let path = dir.join(&relative);
+            let bytes = std::fs::read(&path).map_err(|source| OutputError::Read { path, source })?;
+            Ok(serde_json::json!({"path": relative, "bytes": bytes.len(), "sha256": sha256_hex(&bytes)}))
+        })
+        .collect()
 }
 
 fn crawl_note(site: &SiteReport) -> String {
