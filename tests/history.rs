@@ -107,6 +107,17 @@ fn a_removed_report_is_a_regression_and_overrides_hold_across_runs() {
         "one flip recorded: {text}"
     );
 
+    // A county the history never checked takes no override (a typo would
+    // otherwise sit unused forever).
+    let unknown = govcheck(
+        &world,
+        &[
+            "override", "--county", "北安", "--item", "9", "--status", "pass", "--note", "x",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no complete run"));
+
     // The evaluator checked by hand and found the report elsewhere.
     let set = govcheck(
         &world,

@@ -148,6 +148,12 @@ pub fn add_override(
         bail!("`{item}` is not a rubric item id (3, 4, 7.column, …)");
     }
     let history = History::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    if history.item_history(Some(county), Some(item))?.is_empty() {
+        bail!(
+            "no complete run in {} checked `{county}`; an override attaches to a county the history knows (see `govcheck history`)",
+            db.display()
+        );
+    }
     history.add_override(OverrideRow {
         id: 0,
         county: county.to_string(),

@@ -20,6 +20,13 @@ pub enum EmitError {
     /// The finished file could not be put in place.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// `--output` names a file the run wrote: exporting over it would
+    /// destroy evidence.
+    #[error("{path} is part of the run directory; choose another --output (the default is export.<format> beside matrix.csv)")]
+    OutputIsEvidence {
+        /// The output asked for.
+        path: String,
+    },
     /// A run directory's table could not be read.
     #[error("cannot read {path}")]
     Read {

@@ -94,7 +94,15 @@ pub fn export(
             });
         }
     }
-    let output = output.unwrap_or_else(|| run_dir.join(format!("export.{}", format.extension())));
+    let default = run_dir.join(format!("export.{}", format.extension()));
+    if let Some(asked) = &output {
+        if asked != &default && overwrites_run_file(run_dir, asked) {
+            return Err(EmitError::OutputIsEvidence {
+                path: asked.display().to_string(),
+            });
+        }
+    }
+    let output = output.unwrap_or(default);
     let bytes = match format {
         ExportFormat::Csv => csv_bytes(&matrix)?,
         ExportFormat::Json => json_bytes(&matrix)?,
@@ -206,6 +214,15 @@ fn xlsx_bytes(matrix: &Table, scores: &Table, run_json: &str) -> Result<Vec<u8>,
     Ok(book.save_to_buffer()?)
 }
 
+/// `path` is an existing file of the run directory (run.json, the matrix,
+/// a snapshot, a WARC): overwriting it would destroy what `verify` checks.
+fn overwrites_run_file(run_dir: &Path, path: &Path) -> bool {
+    let (Ok(run), Ok(target)) = (run_dir.canonicalize(), path.canonicalize()) else {
+        return false;
+    };
+    target.starts_with(run) && target.is_file()
+}
+
 /// The longest link Excel accepts (2,083 characters, counted here in bytes
 /// to stay safe): a longer evidence URL is written as plain text.
 const MAX_EXCEL_URL: usize = 2000;
@@ -273,6 +290,27 @@ mod tests {
             Some(dir.path().join("m.xlsx")),
         );
         assert!(xlsx.is_ok(), "{xlsx:?}");
+    }
+
+    #[test]
+    fn an_export_never_overwrites_the_run() {
+        let dir = run_dir();
+        for victim in ["run.json", "matrix.csv"] {
+            let before = std::fs::read(dir.path().join(victim)).unwrap();
+            let err = export(
+                dir.path(),
+                ExportFormat::Json,
+                Some(dir.path().join(victim)),
+            );
+            assert!(
+                matches!(err, Err(EmitError::OutputIsEvidence { .. })),
+                "{err:?}"
+            );
+            assert_eq!(std::fs::read(dir.path().join(victim)).unwrap(), before);
+        }
+        // The default export and a new file beside the run are fine.
+        assert!(export(dir.path(), ExportFormat::Json, None).is_ok());
+        assert!(export(dir.path(), ExportFormat::Json, None).is_ok());
     }
 
     #[test]
