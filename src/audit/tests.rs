@@ -62,22 +62,10 @@ fn link(url: &str, text: &str) -> Link {
 
 fn outcome(pages: usize) -> CrawlOutcome {
     CrawlOutcome {
-        start: SiteStart::Reached {
-            homepage: Url::parse(HOME).unwrap(),
-        },
-        moved_to: None,
         pages_fetched: pages,
-        pages_not_modified: 0,
-        errors: Default::default(),
-        budget_exhausted: false,
-        blocked_midway: false,
-        blocked_sections: Vec::new(),
-        soft_404_host: false,
-        crawl_delay: None,
-        crawl_delay_requested: None,
-        robots_ignored: false,
-        stopped_early: false,
-        timed_out: false,
+        ..CrawlOutcome::starting(SiteStart::Reached {
+            homepage: Url::parse(HOME).unwrap(),
+        })
     }
 }
 

@@ -116,3 +116,26 @@ pub struct CrawlOutcome {
     #[serde(default)]
     pub timed_out: bool,
 }
+
+impl CrawlOutcome {
+    /// The outcome of a crawl that has done nothing yet beyond `start`:
+    /// no pages, no errors, no limits hit.
+    pub fn starting(start: SiteStart) -> CrawlOutcome {
+        CrawlOutcome {
+            start,
+            moved_to: None,
+            pages_fetched: 0,
+            pages_not_modified: 0,
+            errors: BTreeMap::new(),
+            budget_exhausted: false,
+            blocked_midway: false,
+            blocked_sections: Vec::new(),
+            soft_404_host: false,
+            crawl_delay: None,
+            crawl_delay_requested: None,
+            robots_ignored: false,
+            stopped_early: false,
+            timed_out: false,
+        }
+    }
+}

@@ -31,7 +31,7 @@ use super::{
 };
 use crate::types::{BodyCut, Link, Page};
 use probe::SoftSignature;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use url::Url;
 
 /// The page parser: `crate::page::parse` in production, a stand-in in tests.
@@ -58,20 +58,8 @@ pub(crate) async fn crawl_site_with(
 ) -> CrawlOutcome {
     let start = normalise(&start);
     let mut outcome = CrawlOutcome {
-        start: SiteStart::RobotsDisallowed,
-        moved_to: None,
-        pages_fetched: 0,
-        pages_not_modified: 0,
-        errors: BTreeMap::new(),
-        budget_exhausted: false,
-        blocked_midway: false,
-        blocked_sections: Vec::new(),
-        soft_404_host: false,
-        crawl_delay: None,
-        crawl_delay_requested: None,
         robots_ignored: config.ignore_robots,
-        stopped_early: false,
-        timed_out: false,
+        ..CrawlOutcome::starting(SiteStart::RobotsDisallowed)
     };
     let transport = match Transport::new(config, politeness, &start) {
         Ok(t) => t,
