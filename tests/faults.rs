@@ -449,3 +449,52 @@ async fn a_site_cannot_send_the_crawler_to_internal_addresses() {
         "the internal service was contacted"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_homepage_that_leaves_the_registered_domain_is_reported_not_adopted() {
+    // The county's homepage answers 302 to a healthy site under another
+    // registered domain: a new address or a hijack, the evaluator decides.
+    // (The county is named by its loopback address, so the address guard
+    // lets the redirect reach the other name on loopback.)
+    let elsewhere = serve(healthy()).await;
+    let port = |url: &str| {
+        url.rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string()
+    };
+    let target = format!("http://www.elsewhere.test:{}/", port(&elsewhere));
+    let moving = serve(HashMap::from([(
+        "/",
+        Answer::Whole(
+            302,
+            "text/html",
+            vec![("location", target.clone())],
+            Arc::new(Vec::new()),
+        ),
+    )]))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let rows = tokio::task::spawn_blocking(move || {
+        crawl(
+            &path,
+            &[("迁址县", moving.as_str())],
+            &["--resolve", "www.elsewhere.test=127.0.0.1"],
+        )
+    })
+    .await
+    .unwrap();
+    assert_all_open(&rows["迁址县"], "homepage_moved");
+    assert!(
+        rows["迁址县"][0].2.contains(&target),
+        "{:?}",
+        rows["迁址县"][0]
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("run/run.json")).unwrap()).unwrap();
+    let site = &run["sites"][0];
+    assert_eq!(site["crawl"]["moved_to"], target.as_str(), "{site}");
+    assert_eq!(site["crawl"]["pages_fetched"], 0, "{site}");
+}

@@ -53,6 +53,10 @@ fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
             format!("robots.txt could not be read ({message}); RFC 9309 says crawl nothing"),
         )),
         SiteStart::RobotsDisallowed => Some((ReasonCode::RobotsDisallowed, "robots.txt disallows the homepage".to_string())),
+        SiteStart::MovedAway { to } => Some((
+            ReasonCode::HomepageMoved,
+            format!("the homepage redirects to {to}, another registered domain; if that is the county's new site, put it in the targets file"),
+        )),
     }
 }
 

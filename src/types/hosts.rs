@@ -26,6 +26,17 @@ pub fn registered_domain(url: &Url) -> Option<String> {
     (n >= keep).then(|| labels[n - keep..].join("."))
 }
 
+/// `a` and `b` belong to one registered domain (for an IP address or a
+/// single label, the same host): a homepage that redirects across this
+/// line has left the county's domain.
+pub fn same_registered_domain(a: &Url, b: &Url) -> bool {
+    let domain = |u: &Url| {
+        registered_domain(u)
+            .unwrap_or_else(|| u.host_str().unwrap_or_default().to_ascii_lowercase())
+    };
+    domain(a) == domain(b)
+}
+
 /// `a` and `b` are different hosts of one registered domain
 /// (`www.hljba.gov.cn` and `xxgk.hljba.gov.cn`).
 pub fn sibling_hosts(a: &Url, b: &Url) -> bool {

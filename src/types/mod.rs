@@ -15,7 +15,7 @@ mod reason;
 
 pub use capture::{EarlierCapture, FetchError, FetchErrorClass, Fetched, Hop, Revisit};
 pub use finding::{Candidate, Evidence, Finding, Status};
-pub use hosts::{bare_host, registered_domain, sibling_hosts};
+pub use hosts::{bare_host, registered_domain, same_registered_domain, sibling_hosts};
 pub use outcome::{CrawlOutcome, SiteStart, SkipReason, Visit};
 pub use page::{BodyCut, DateFact, DateSource, Link, LinkOrigin, Page, PageKind};
 pub use reason::{ReasonCode, UnknownReasonCode};

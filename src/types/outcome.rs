@@ -74,6 +74,14 @@ pub enum SiteStart {
     },
     /// robots.txt disallows the homepage itself.
     RobotsDisallowed,
+    /// The homepage redirects to another registered domain. That may be
+    /// the county's new address or a hijacked site sending the crawler
+    /// elsewhere; either way the evaluator decides, so the site is not
+    /// crawled there.
+    MovedAway {
+        /// Where the homepage ended.
+        to: Url,
+    },
 }
 
 /// What the crawl of one site did; run.json reports it.

@@ -76,6 +76,8 @@ reason_codes! {
     /// The homepage could not be read as a site (cut, not HTML, no links
     /// into the site): nothing can be claimed absent.
     HomepageUnreadable => "homepage_unreadable",
+    /// The homepage redirects to another registered domain.
+    HomepageMoved => "homepage_moved",
     /// A relevant page was read only in part (cut on the wire, in
     /// decompression or at the parser's cap).
     Unreadable => "unreadable",

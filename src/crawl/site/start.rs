@@ -1,12 +1,13 @@
 //! How a site's crawl starts: robots.txt first, then the homepage with the
-//! scheme fallback (https, then http), and a homepage that redirects to
-//! another host moves the site's scope there.
+//! scheme fallback (https, then http). A homepage that redirects to
+//! another host of the same registered domain moves the site's scope
+//! there; one that leaves the registered domain stops the crawl.
 
 use super::Site;
 use crate::crawl::challenge::detect_challenge;
 use crate::crawl::robots::Robots;
 use crate::crawl::scope::Scope;
-use crate::types::{FetchError, FetchErrorClass, Fetched, SiteStart};
+use crate::types::{same_registered_domain, FetchError, FetchErrorClass, Fetched, SiteStart};
 use url::Url;
 
 impl Site<'_> {
@@ -43,6 +44,13 @@ impl Site<'_> {
         }
         match home.status {
             200..=299 => {
+                if !same_registered_domain(start, &home.final_url) {
+                    tracing::warn!(from = %start, to = %home.final_url, "the homepage redirects to another registered domain; the site is left for the evaluator");
+                    self.outcome.moved_to = Some(home.final_url.clone());
+                    return Err(SiteStart::MovedAway {
+                        to: home.final_url.clone(),
+                    });
+                }
                 if !self.scope.contains(&home.final_url) {
                     self.move_to(&home.final_url).await?;
                 }
