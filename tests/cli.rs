@@ -50,3 +50,60 @@ fn help_documents_exit_codes() {
     assert!(text.contains("Exit codes"), "{text}");
     assert!(text.contains("--rate"), "{text}");
 }
+
+/// A campaign of one unreachable loopback site: a crawl that ends at once.
+fn quick_targets(dir: &std::path::Path) -> std::path::PathBuf {
+    let targets = dir.join("t.toml");
+    std::fs::write(
+        &targets,
+        "[campaign]\nname = \"x\"\nwindow_start = \"2022-07-01\"\nwindow_end = \"2023-06-30\"\n[[county]]\nname = \"北安市\"\nurl = \"http://127.0.0.1:9/\"\n",
+    )
+    .unwrap();
+    targets
+}
+
+fn quick_crawl(dir: &std::path::Path, out: &std::path::Path, db: &str) -> std::process::Output {
+    govcheck()
+        .args(["crawl", "--quiet", "--targets"])
+        .arg(quick_targets(dir))
+        .arg("--out")
+        .arg(out)
+        .arg("--db")
+        .arg(dir.join(db))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_finished_run_is_never_overwritten_even_with_another_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let first = quick_crawl(dir.path(), &out, "a.sqlite");
+    assert!(
+        matches!(first.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let matrix = std::fs::read(out.join("matrix.csv")).unwrap();
+    let again = quick_crawl(dir.path(), &out, "b.sqlite");
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("holds a finished run"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("matrix.csv")).unwrap(), matrix);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_run_directory_is_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let out = dir.path().join("run");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("pages.jsonl")).unwrap();
+    let run = quick_crawl(dir.path(), &out, "h.sqlite");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("pages.jsonl"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}

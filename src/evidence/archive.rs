@@ -92,7 +92,7 @@ pub fn repair(run_dir: &Path) -> Result<u64> {
         let (_, good) = members(&path)?;
         let size = std::fs::metadata(&path)?.len();
         if good < size {
-            let file = std::fs::OpenOptions::new().write(true).open(&path)?;
+            let file = crate::util::nofollow::open_for_writing(&path)?;
             file.set_len(good)?;
             file.sync_all()?;
             dropped += size - good;

@@ -59,6 +59,13 @@ pub enum RunError {
         /// The lock file.
         path: PathBuf,
     },
+    /// The run directory holds a finished run (its `run.json`): evidence,
+    /// never overwritten, whichever history the new run records into.
+    #[error("{} holds a finished run (it has run.json); a finished run's evidence is never overwritten: give another --out", .path.display())]
+    FinishedRun {
+        /// The run directory.
+        path: PathBuf,
+    },
     /// The lock file could not be locked.
     #[error("cannot lock {}", .path.display())]
     Lock {

@@ -4,7 +4,7 @@
 //! lock behind.
 
 use super::error::RunError;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::Path;
 
 /// The lock file in a run directory.
@@ -44,12 +44,8 @@ impl RunLock {
                 source,
             })?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(|source| RunError::LockFile {
+        let file =
+            crate::util::nofollow::open_or_create(path).map_err(|source| RunError::LockFile {
                 path: path.to_path_buf(),
                 source,
             })?;

@@ -31,10 +31,11 @@ impl CrawlLog {
     pub fn create(dir: &Path) -> Result<CrawlLog, RunError> {
         let open = |name: &str| -> Result<Mutex<BufWriter<File>>, RunError> {
             let path = dir.join(name);
-            let file = File::create(&path).map_err(|source| RunError::CrawlLog {
-                path: path.clone(),
-                source,
-            })?;
+            let file =
+                crate::util::nofollow::create_file(&path).map_err(|source| RunError::CrawlLog {
+                    path: path.clone(),
+                    source,
+                })?;
             Ok(Mutex::new(BufWriter::new(file)))
         };
         Ok(CrawlLog {

@@ -19,7 +19,7 @@ use std::path::Path;
 type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// The name of the manifest's own file, which it cannot list.
-const RUN_JSON: &str = "run.json";
+pub(super) const RUN_JSON: &str = "run.json";
 
 /// The sites' findings as scoring takes them.
 fn site_findings(report: &RunReport) -> Vec<SiteFindings<'_>> {

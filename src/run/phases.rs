@@ -72,6 +72,11 @@ impl OpenRun {
         })?;
         let lock = RunLock::acquire(&options.out)?;
         let memory = Memory::open_for(options)?;
+        if options.out.join(super::outputs::RUN_JSON).exists() {
+            return Err(RunError::FinishedRun {
+                path: options.out.clone(),
+            });
+        }
         let started = Utc::now();
         let warc = start_archive(campaign, options, started)?;
         let replay = if options.resume {

@@ -113,7 +113,7 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
         &evidence.title
     };
     let name = snapshot_name(county, &finding.item, evidence.url.as_str());
-    std::fs::create_dir_all(out.join(SNAPSHOT_DIR))?;
+    crate::util::nofollow::create_dir(&out.join(SNAPSHOT_DIR))?;
     let parsed = page::parse(&evidence.url, status, content_type, body);
     let html = match parsed.kind {
         PageKind::Html => {

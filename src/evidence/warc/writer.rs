@@ -52,7 +52,7 @@ impl WarcWriter {
             return Err(WarcError::BadRunId(run_id.to_string()));
         }
         let archive_dir = run_dir.join(ARCHIVE_DIR);
-        std::fs::create_dir_all(&archive_dir)
+        crate::util::nofollow::create_dir(&archive_dir)
             .map_err(WarcError::io("creating", archive_dir.display()))?;
         let current = open_file(&archive_dir, run_id, 0, &info)?;
         Ok(WarcWriter {
