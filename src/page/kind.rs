@@ -105,6 +105,8 @@ pub enum Sniffed {
     Ppt,
     /// An OLE2 compound file of no kind above.
     Ole,
+    /// A Rich Text Format document (`{\rtf`).
+    Rtf,
     /// Anything else: bytes of no known kind.
     Unknown,
 }
@@ -125,6 +127,7 @@ impl Sniffed {
             Sniffed::Xls => "xls",
             Sniffed::Ppt => "ppt",
             Sniffed::Ole => "ole",
+            Sniffed::Rtf => "rtf",
             Sniffed::Unknown => "bin",
         }
     }
@@ -138,6 +141,7 @@ pub fn sniff(body: &[u8]) -> Sniffed {
         Some(Magic::Pdf) => Sniffed::Pdf,
         Some(Magic::Zip) => zip_kind(body),
         Some(Magic::Ole) => ole_kind(body),
+        None if body.starts_with(b"{\\rtf") => Sniffed::Rtf,
         None => Sniffed::Unknown,
     }
 }
@@ -457,6 +461,7 @@ mod tests {
         assert_eq!(sniff(&ole_with("Workbook")), Sniffed::Xls);
         assert_eq!(sniff(&ole_with("PowerPoint Document")), Sniffed::Ppt);
         assert_eq!(sniff(&ole_with("Other")), Sniffed::Ole);
+        assert_eq!(sniff(b"{\\rtf1\\ansi"), Sniffed::Rtf);
         for page in [
             &b"<html><body>x</body></html>"[..],
             b"<svg/>",

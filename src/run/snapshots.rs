@@ -146,7 +146,7 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
 ///
 /// The name is the snapshot's stem, `.captured.`, and the extension of what
 /// the bytes are ([`page::sniff`]: `pdf`, `docx`, `xlsx`, `pptx`, `ofd`,
-/// `zip`, `doc`, `xls`, `ppt`, `ole` for another OLE2 file, `bin` for
+/// `zip`, `doc`, `xls`, `ppt`, `ole` for another OLE2 file, `rtf`, `bin` for
 /// anything else), never the URL's: a PDF/HTML polyglot served as `x.htm`
 /// is stored as a `.pdf` that a browser does not run as a page, and the
 /// file can never take the snapshot's own name.

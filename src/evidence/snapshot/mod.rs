@@ -14,6 +14,7 @@
 //! snapshot's `#govcheck-match` fragment scrolls to. A PDF or other
 //! attachment gets a banner page with its extracted text.
 
+mod allow;
 mod clean;
 #[cfg(test)]
 mod tests;
