@@ -183,7 +183,11 @@ impl Writer<'_> {
             }
             "style" => {
                 let css: String = el.text().collect();
-                let css = without_controls(&css);
+                // Old pages wrap their CSS in `<!-- -->`, which CSS
+                // ignores; without them the text may not hold a `<` at all.
+                let css = without_controls(&css)
+                    .replace("<!--", "")
+                    .replace("-->", "");
                 if css_is_inert(&css) {
                     self.styles.push_str(&css);
                     self.styles.push('\n');

@@ -264,15 +264,19 @@ fn frames_images_and_buttons_leave_readable_notes() {
 fn safe_styles_stay_and_the_banner_cannot_be_restyled() {
     let out = snapshot(
         r#"<html><head><style>td { border: 1px solid #ccc } .t > b { color: red }</style>
-<style>#GovCheck-banner{display:none}</style></head><body>
+<style>#GovCheck-banner{display:none}</style><style><!--
+h1 { font-size: 20px }
+--></style><style><!-- p{} --><<!--!--script></style></head><body>
 <table style="width:100%"><tr><td class="t" id="main" colspan=2><b>x</b></td></tr></table>
 <div id="govcheck-banner">fake</div><a name="govcheck-match">y</a></body></html>"#,
         "",
     );
     assert!(
-        out.contains("<style>td { border: 1px solid #ccc } .t > b { color: red }\n</style>"),
+        out.contains("<style>td { border: 1px solid #ccc } .t > b { color: red }\n"),
         "{out}"
     );
+    assert!(out.contains("h1 { font-size: 20px }"), "{out}");
+    assert!(!out.contains("p{}"), "{out}");
     assert!(!out.to_ascii_lowercase().contains("#govcheck-banner"));
     assert!(out.contains("<table style=\"width:100%\">"));
     assert!(
