@@ -3,8 +3,14 @@
 //! County servers mislabel freely: PDFs come as `application/octet-stream`
 //! or `text/html`, JSON as `text/html`, error pages as `application/pdf`.
 //! The first bytes win over the header, the header over the URL's extension.
+//!
+//! The same first bytes name a captured attachment when it is stored beside
+//! its snapshot ([`sniff`]): a file is named for what it is, never for what
+//! its URL says, so a PDF/HTML polyglot served as `x.htm` is stored as a
+//! `.pdf` that a browser will not run.
 
 use super::PageKind;
+use std::io::Cursor;
 use url::Url;
 
 const ATTACHMENT_EXTENSIONS: &[&str] = &[
@@ -50,17 +56,156 @@ fn first_byte(body: &[u8]) -> Option<u8> {
     body.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
+/// The container a body's magic bytes announce, the cheap first step of
+/// both [`detect`] and [`sniff`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Magic {
+    /// `%PDF-` within the first KiB (where PDF readers look for it).
+    Pdf,
+    /// A zip local file header at the start: DOCX, XLSX, PPTX, OFD or a
+    /// plain zip.
+    Zip,
+    /// An OLE2 compound file: DOC, XLS, PPT, WPS, ET.
+    Ole,
+}
+
+fn magic(body: &[u8]) -> Option<Magic> {
+    let start = &body[..body.len().min(1024)];
+    if start.windows(5).any(|w| w == b"%PDF-") {
+        Some(Magic::Pdf)
+    } else if body.starts_with(b"PK\x03\x04") {
+        Some(Magic::Zip)
+    } else if body.starts_with(b"\xD0\xCF\x11\xE0") {
+        Some(Magic::Ole)
+    } else {
+        None
+    }
+}
+
+/// What a body's bytes say it is, for naming a stored copy of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// A PDF (`%PDF-` in the first KiB).
+    Pdf,
+    /// A zip holding `word/`: a Word document.
+    Docx,
+    /// A zip holding `xl/`: an Excel workbook.
+    Xlsx,
+    /// A zip holding `ppt/`: a PowerPoint deck.
+    Pptx,
+    /// A zip holding `OFD.xml`: a Chinese OFD document.
+    Ofd,
+    /// Any other zip.
+    Zip,
+    /// An OLE2 compound file with a `WordDocument` stream (DOC, WPS).
+    Doc,
+    /// An OLE2 compound file with a `Workbook` or `Book` stream (XLS, ET).
+    Xls,
+    /// An OLE2 compound file with a `PowerPoint Document` stream (PPT, DPS).
+    Ppt,
+    /// An OLE2 compound file of no kind above.
+    Ole,
+    /// A Rich Text Format document (`{\rtf`).
+    Rtf,
+    /// Anything else: bytes of no known kind.
+    Unknown,
+}
+
+impl Sniffed {
+    /// The file extension a stored copy gets. Never one a browser renders
+    /// as a page (`html`, `htm`, `svg`, `xml`, `xhtml`): an OLE2 file of
+    /// unknown kind is `ole`, unknown bytes are `bin`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Sniffed::Pdf => "pdf",
+            Sniffed::Docx => "docx",
+            Sniffed::Xlsx => "xlsx",
+            Sniffed::Pptx => "pptx",
+            Sniffed::Ofd => "ofd",
+            Sniffed::Zip => "zip",
+            Sniffed::Doc => "doc",
+            Sniffed::Xls => "xls",
+            Sniffed::Ppt => "ppt",
+            Sniffed::Ole => "ole",
+            Sniffed::Rtf => "rtf",
+            Sniffed::Unknown => "bin",
+        }
+    }
+}
+
+/// What `body` is by its bytes alone (magic numbers, then the entry names
+/// of a zip or the stream names of an OLE2 file); the URL and the headers
+/// are not asked.
+pub fn sniff(body: &[u8]) -> Sniffed {
+    match magic(body) {
+        Some(Magic::Pdf) => Sniffed::Pdf,
+        Some(Magic::Zip) => zip_kind(body),
+        Some(Magic::Ole) => ole_kind(body),
+        None if body.starts_with(b"{\\rtf") => Sniffed::Rtf,
+        None => Sniffed::Unknown,
+    }
+}
+
+/// An OOXML or OFD package by its entry names: the central directory's
+/// when the zip reads, else the first local header's.
+fn zip_kind(body: &[u8]) -> Sniffed {
+    let by_name = |name: &str| {
+        if name.starts_with("word/") {
+            Some(Sniffed::Docx)
+        } else if name.starts_with("xl/") {
+            Some(Sniffed::Xlsx)
+        } else if name.starts_with("ppt/") {
+            Some(Sniffed::Pptx)
+        } else if name.eq_ignore_ascii_case("OFD.xml") {
+            Some(Sniffed::Ofd)
+        } else {
+            None
+        }
+    };
+    if let Ok(zip) = zip::ZipArchive::new(Cursor::new(body)) {
+        return zip
+            .file_names()
+            .filter_map(Result::ok)
+            .find_map(|name| by_name(&name))
+            .unwrap_or(Sniffed::Zip);
+    }
+    // A cut zip: the name of the first entry (local header bytes 26..30
+    // hold the name's length, the name follows at 30).
+    let first = body
+        .get(26..28)
+        .map(|n| usize::from(u16::from_le_bytes([n[0], n[1]])))
+        .and_then(|len| body.get(30..30 + len))
+        .map(String::from_utf8_lossy);
+    first.as_deref().and_then(by_name).unwrap_or(Sniffed::Zip)
+}
+
+/// An OLE2 file by the stream names in its directory (UTF-16LE).
+fn ole_kind(body: &[u8]) -> Sniffed {
+    let has = |name: &str| {
+        let wide: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        body.windows(wide.len()).any(|w| w == wide.as_slice())
+    };
+    if has("WordDocument") {
+        Sniffed::Doc
+    } else if has("Workbook") || has("Book\0") {
+        Sniffed::Xls
+    } else if has("PowerPoint Document") {
+        Sniffed::Ppt
+    } else {
+        Sniffed::Ole
+    }
+}
+
 /// What kind of document a response is: by its body's first bytes, its
 /// `Content-Type` and its URL's extension.
 pub(super) fn detect(url: &Url, content_type: Option<&str>, body: &[u8]) -> PageKind {
     let start = &body[..body.len().min(1024)];
-    if start.windows(5).any(|w| w == b"%PDF-") {
-        return PageKind::Pdf;
-    }
-    // Office files: DOCX/XLSX/OFD are zips, DOC/XLS/WPS/ET are OLE
-    // compound files. Download URLs (`download.do?id=`) name neither.
-    if body.starts_with(b"PK\x03\x04") || body.starts_with(b"\xD0\xCF\x11\xE0") {
-        return PageKind::OtherAttachment;
+    match magic(body) {
+        Some(Magic::Pdf) => return PageKind::Pdf,
+        // Office files: DOCX/XLSX/OFD are zips, DOC/XLS/WPS/ET are OLE
+        // compound files. Download URLs (`download.do?id=`) name neither.
+        Some(Magic::Zip | Magic::Ole) => return PageKind::OtherAttachment,
+        None => {}
     }
     let first = first_byte(body);
     let looks_html = first == Some(b'<');
@@ -271,5 +416,62 @@ mod tests {
             kind(&format!("{base}/style.css"), None, b"body{}"),
             PageKind::Other
         );
+    }
+
+    fn zip_of(names: &[&str]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for name in names {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut w, b"<x/>").unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn ole_with(stream: &str) -> Vec<u8> {
+        let mut body = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        body.resize(512, 0);
+        body.extend(stream.encode_utf16().flat_map(u16::to_le_bytes));
+        body.extend([0, 0]);
+        body
+    }
+
+    #[test]
+    fn sniffing_names_a_body_by_its_bytes_alone() {
+        assert_eq!(sniff(b"<html><script>x</script>%PDF-1.4"), Sniffed::Pdf);
+        assert_eq!(
+            sniff(&zip_of(&["[Content_Types].xml", "word/document.xml"])),
+            Sniffed::Docx
+        );
+        assert_eq!(
+            sniff(&zip_of(&["[Content_Types].xml", "xl/workbook.xml"])),
+            Sniffed::Xlsx
+        );
+        assert_eq!(sniff(&zip_of(&["ppt/presentation.xml"])), Sniffed::Pptx);
+        assert_eq!(
+            sniff(&zip_of(&["OFD.xml", "Doc_0/Document.xml"])),
+            Sniffed::Ofd
+        );
+        assert_eq!(sniff(&zip_of(&["a.txt"])), Sniffed::Zip);
+        // A zip cut short: its first local header still names the part.
+        let cut = zip_of(&["word/document.xml"]);
+        assert_eq!(sniff(&cut[..60]), Sniffed::Docx);
+        assert_eq!(sniff(b"PK\x03\x04"), Sniffed::Zip);
+        assert_eq!(sniff(&ole_with("WordDocument")), Sniffed::Doc);
+        assert_eq!(sniff(&ole_with("Workbook")), Sniffed::Xls);
+        assert_eq!(sniff(&ole_with("PowerPoint Document")), Sniffed::Ppt);
+        assert_eq!(sniff(&ole_with("Other")), Sniffed::Ole);
+        assert_eq!(sniff(b"{\\rtf1\\ansi"), Sniffed::Rtf);
+        for page in [
+            &b"<html><body>x</body></html>"[..],
+            b"<svg/>",
+            b"",
+            b"\x89PNG",
+        ] {
+            assert_eq!(sniff(page), Sniffed::Unknown);
+        }
+        for kind in [Sniffed::Pdf, Sniffed::Docx, Sniffed::Ole, Sniffed::Unknown] {
+            assert!(!["html", "htm", "svg", "xml", "xhtml"].contains(&kind.extension()));
+        }
     }
 }

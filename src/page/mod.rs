@@ -33,7 +33,9 @@ mod redirects;
 
 pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
+pub use kind::{sniff, Sniffed};
 pub use links::strip_session_id;
+pub use nesting::{too_deep_at, MAX_NESTING};
 
 use crate::types::{BodyCut, Page, PageKind};
 

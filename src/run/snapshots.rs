@@ -132,7 +132,7 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
             } else {
                 parsed.text.clone()
             };
-            let captured = save_captured(out, &name, &evidence.url, body)?;
+            let captured = save_captured(out, &name, body)?;
             text_snapshot(&stamp, &text, highlight, Some(&captured))
         }
     };
@@ -143,21 +143,29 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
 /// Keep an attachment's bytes beside its snapshot so the banner page can
 /// link the very file that was judged; returns its name relative to the
 /// snapshot.
-fn save_captured(out: &Path, snapshot: &str, url: &url::Url, body: &[u8]) -> Result<String> {
-    let extension = url
-        .path()
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .filter(|ext| {
-            (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        .unwrap_or_else(|| "bin".to_string());
-    let path = format!("{}.{extension}", snapshot.trim_end_matches(".html"));
+///
+/// The name is the snapshot's stem, `.captured.`, and the extension of what
+/// the bytes are ([`page::sniff`]: `pdf`, `docx`, `xlsx`, `pptx`, `ofd`,
+/// `zip`, `doc`, `xls`, `ppt`, `ole` for another OLE2 file, `rtf`, `bin` for
+/// anything else), never the URL's: a PDF/HTML polyglot served as `x.htm`
+/// is stored as a `.pdf` that a browser does not run as a page, and the
+/// file can never take the snapshot's own name.
+fn save_captured(out: &Path, snapshot: &str, body: &[u8]) -> Result<String> {
+    let path = captured_name(snapshot, body);
     write_atomic(&out.join(&path), body)?;
     Ok(Path::new(&path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or(path))
+}
+
+/// `snapshots/<hash>.html` → `snapshots/<hash>.captured.<sniffed extension>`.
+fn captured_name(snapshot: &str, body: &[u8]) -> String {
+    format!(
+        "{}.captured.{}",
+        snapshot.trim_end_matches(".html"),
+        page::sniff(body).extension()
+    )
 }
 
 /// Picture every snapshot with Chromium and archive each PNG as a WARC
@@ -202,5 +210,42 @@ pub async fn picture(
             tracing::warn!("cannot archive the screenshot {png}: {e:#}");
         }
         evidence.screenshot = Some(png);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_captured_file_is_named_by_its_bytes_never_by_its_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let snapshot = snapshot_name("北安市", "9", "http://x.gov.cn/x.htm");
+        std::fs::create_dir_all(dir.path().join(SNAPSHOT_DIR)).unwrap();
+        // A PDF/HTML polyglot served as x.htm is stored as a PDF.
+        let polyglot = b"<html><script>alert(1)</script>%PDF-1.4\n";
+        let name = save_captured(dir.path(), &snapshot, polyglot).unwrap();
+        assert!(name.ends_with(".captured.pdf"), "{name}");
+        assert_eq!(
+            std::fs::read(dir.path().join(SNAPSHOT_DIR).join(&name)).unwrap(),
+            polyglot
+        );
+        // Random bytes at a.html are bytes, and never the snapshot's name.
+        let snapshot = snapshot_name("北安市", "9", "http://x.gov.cn/a.html");
+        let name = save_captured(dir.path(), &snapshot, b"\x01\x02<html>").unwrap();
+        assert!(name.ends_with(".captured.bin"), "{name}");
+        assert_ne!(format!("{SNAPSHOT_DIR}/{name}"), snapshot);
+        assert!(!dir.path().join(&snapshot).exists());
+        for body in [
+            &b"<svg onload=alert(1)>"[..],
+            b"<?xml version=\"1.0\"?>",
+            b"",
+        ] {
+            let name = captured_name(&snapshot, body);
+            for page in [".html", ".htm", ".svg", ".xml", ".xhtml"] {
+                assert!(!name.ends_with(page), "{name}");
+            }
+        }
+        assert!(captured_name(&snapshot, b"\xD0\xCF\x11\xE0").ends_with(".captured.ole"));
     }
 }
