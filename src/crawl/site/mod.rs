@@ -158,6 +158,10 @@ async fn parse_page(parse: ParseFn, f: &Fetched) -> Page {
 /// open the items it could hold.
 const MAX_LINKS_PER_PAGE: usize = 5_000;
 
+/// Skips one site remembers to report each once (about 10 MB of keys): a
+/// site whose every page links thousands of new pages skips millions.
+const MAX_REMEMBERED_SKIPS: usize = 100_000;
+
 /// Which cap cut a truncated body: a compressed body is cut when undoing
 /// it passes the decompression cap (its wire form stays far smaller), a
 /// plain one on the wire.
@@ -187,14 +191,25 @@ impl Site<'_> {
             .or_default() += 1;
     }
 
-    /// Report a skip once per URL and reason.
+    /// Report a skip once per URL and reason. Past [`MAX_REMEMBERED_SKIPS`]
+    /// (a site generating links without end) a new skip is still reported
+    /// but no longer remembered, so memory stays bounded; the observer caps
+    /// what it keeps of them.
     fn skip(&mut self, link: &Link, parent: &Url, reason: SkipReason) {
-        let key = if is_http(&link.url) {
-            dedup_key(&link.url)
+        let key = (
+            reason,
+            if is_http(&link.url) {
+                dedup_key(&link.url)
+            } else {
+                link.url.to_string()
+            },
+        );
+        let new = if self.skipped.len() < MAX_REMEMBERED_SKIPS {
+            self.skipped.insert(key)
         } else {
-            link.url.to_string()
+            !self.skipped.contains(&key)
         };
-        if self.skipped.insert((reason, key)) {
+        if new {
             self.observer.on_skip(link, parent, reason);
         }
     }
