@@ -384,6 +384,23 @@ fn screenshots_of_snapshots_are_pictured_and_archived() {
     for shot in &shots {
         let bytes = std::fs::read(out_dir.join(shot)).unwrap();
         assert!(bytes.starts_with(b"\x89PNG"), "{shot} is not a PNG");
+        // The top of every picture is govcheck's own banner, drawn outside
+        // the page (tests/screenshots.rs tries to hide it).
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let channels = info.color_type.samples();
+        let top_row = &buf[channels * info.width as usize * 2..][..channels * info.width as usize];
+        let banner = top_row
+            .chunks(channels)
+            .filter(|p| p[..3] == govcheck::evidence::screenshot::BANNER_BACKGROUND)
+            .count();
+        assert!(
+            banner * 10 >= info.width as usize * 8,
+            "{shot} does not open with the banner"
+        );
     }
     let archived = warc_files(&out_dir)
         .iter()

@@ -203,13 +203,20 @@ async fn store_evidence(
     let out = shared.out.clone();
     let name = county.to_string();
     let for_snapshots = findings.to_vec();
-    let mut evidence = tokio::task::spawn_blocking(move || {
+    let (mut evidence, captions) = tokio::task::spawn_blocking(move || {
         snapshots::store(&out, &name, &for_snapshots, &records)
     })
     .await
     .unwrap_or_default();
     if let Some(chromium) = &shared.chromium {
-        snapshots::picture(&shared.out, chromium, &shared.warc, &mut evidence).await;
+        snapshots::picture(
+            &shared.out,
+            chromium,
+            &shared.warc,
+            &mut evidence,
+            &captions,
+        )
+        .await;
     }
     evidence
 }

@@ -2,7 +2,7 @@
 //! responses (never refetched), one file per matrix row with evidence.
 
 use super::error::Chain;
-use crate::evidence::screenshot::ScreenshotError;
+use crate::evidence::screenshot::{Caption, ScreenshotError};
 use crate::evidence::snapshot::{html_snapshot, text_snapshot, Stamp};
 use crate::evidence::{read_capture, ReadError, RecordRef, StoredEvidence};
 use crate::page::{self};
@@ -46,15 +46,21 @@ fn snapshot_name(county: &str, item: &str, url: &str) -> String {
     format!("{SNAPSHOT_DIR}/{}.html", &digest[..24])
 }
 
+/// The banner of each snapshot's picture, by snapshot name: made from the
+/// same stamp as the snapshot, kept in memory so that [`picture`] never
+/// reads it back from a file a page could have shaped.
+pub type Captions = HashMap<String, Caption>;
+
 /// Evidence per item id: the WARC record of each finding's page and, where
-/// it could be built, its snapshot.
+/// it could be built, its snapshot; and the captions for their pictures.
 pub fn store(
     out: &Path,
     county: &str,
     findings: &[Finding],
     records: &HashMap<String, RecordRef>,
-) -> HashMap<String, StoredEvidence> {
+) -> (HashMap<String, StoredEvidence>, Captions) {
     let mut stored = HashMap::new();
+    let mut captions = Captions::new();
     for finding in findings {
         let Some(evidence) = &finding.evidence else {
             continue;
@@ -63,7 +69,10 @@ pub fn store(
             continue;
         };
         let snapshot = match build(out, county, finding, record) {
-            Ok(path) => Some(path),
+            Ok((path, caption)) => {
+                captions.insert(path.clone(), caption);
+                Some(path)
+            }
             Err(e) => {
                 tracing::warn!("no snapshot for {county} {}: {}", finding.item, Chain(&e));
                 None
@@ -78,10 +87,15 @@ pub fn store(
             },
         );
     }
-    stored
+    (stored, captions)
 }
 
-fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Result<String> {
+fn build(
+    out: &Path,
+    county: &str,
+    finding: &Finding,
+    record: &RecordRef,
+) -> Result<(String, Caption)> {
     let evidence = finding.evidence.as_ref().expect("caller checked");
     let capture = read_capture(out, record)?;
     let (status, headers, body) = capture.response.http_response()?;
@@ -107,6 +121,7 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
         tls_unverified: evidence.tls_unverified,
         not_modified_since,
     };
+    let caption = Caption::new(&stamp);
     let highlight = if evidence.title.is_empty() {
         &evidence.excerpt
     } else {
@@ -137,7 +152,7 @@ fn build(out: &Path, county: &str, finding: &Finding, record: &RecordRef) -> Res
         }
     };
     write_atomic(&out.join(&name), html.as_bytes())?;
-    Ok(name)
+    Ok((name, caption))
 }
 
 /// Keep an attachment's bytes beside its snapshot so the banner page can
@@ -168,24 +183,32 @@ fn captured_name(snapshot: &str, body: &[u8]) -> String {
     )
 }
 
-/// Picture every snapshot with Chromium and archive each PNG as a WARC
-/// `resource` record that refers to the response it depicts.
+/// Picture every snapshot with Chromium under its caption's banner, keep
+/// the PNG beside the snapshot and archive it as a WARC `resource` record
+/// that refers to the response it depicts. A picture that fails is logged;
+/// the row keeps its snapshot and WARC record.
 pub async fn picture(
     out: &Path,
     chromium: &Path,
     warc: &crate::evidence::WarcHandle,
     stored: &mut HashMap<String, StoredEvidence>,
+    captions: &Captions,
 ) {
     for evidence in stored.values_mut() {
         let Some(snapshot) = evidence.snapshot.clone() else {
+            continue;
+        };
+        let Some(caption) = captions.get(&snapshot).cloned() else {
+            tracing::warn!("no screenshot of {snapshot}: no banner was made for it");
             continue;
         };
         let png = format!("{}.png", snapshot.trim_end_matches(".html"));
         let (html_path, png_path, browser) =
             (out.join(&snapshot), out.join(&png), chromium.to_path_buf());
         let rendered = tokio::task::spawn_blocking(move || {
-            crate::evidence::screenshot::render(&browser, &html_path, &png_path)?;
-            Ok::<_, SnapshotError>(std::fs::read(&png_path)?)
+            let bytes = crate::evidence::screenshot::render(&browser, &html_path, &caption)?;
+            write_atomic(&png_path, &bytes)?;
+            Ok::<_, SnapshotError>(bytes)
         })
         .await;
         let bytes = match rendered {
