@@ -35,7 +35,7 @@ pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
 pub use kind::{sniff, Sniffed};
 pub use links::strip_session_id;
-pub use nesting::{too_deep_at, MAX_NESTING};
+pub use nesting::{markup_cut_at, MAX_ELEMENTS, MAX_NESTING};
 
 use crate::types::{BodyCut, Page, PageKind};
 
@@ -55,10 +55,10 @@ pub fn parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) ->
         match kind {
             PageKind::Html => {
                 let head = &body[..body.len().min(MAX_PARSED_HTML)];
-                match nesting::too_deep_at(head, nesting::MAX_NESTING) {
-                    Some(at) => {
+                match nesting::markup_cut_at(head, nesting::MAX_NESTING, nesting::MAX_ELEMENTS) {
+                    Some((at, cut)) => {
                         html::fill(&mut page, content_type, &head[..at]);
-                        page.cut = Some(BodyCut::NestingLimit);
+                        page.cut = Some(cut);
                     }
                     None => {
                         html::fill(&mut page, content_type, head);

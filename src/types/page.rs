@@ -171,6 +171,9 @@ pub enum BodyCut {
     /// The HTML nested deeper than any real page; only what came before
     /// was parsed.
     NestingLimit,
+    /// The page held more elements than the parser builds a tree of; only
+    /// what came before was parsed.
+    ElementLimit,
     /// The page had more links than are read from one page; the rest
     /// were not looked at.
     LinkLimit,
@@ -184,6 +187,7 @@ impl BodyCut {
             BodyCut::DecompressionLimit => "decompression_limit",
             BodyCut::ParseLimit => "parse_limit",
             BodyCut::NestingLimit => "nesting_limit",
+            BodyCut::ElementLimit => "element_limit",
             BodyCut::LinkLimit => "link_limit",
         }
     }

@@ -31,7 +31,8 @@ use super::allow::{
     css_is_inert, is_data_image, is_ours, link, ATTRIBUTES, DROPPED, HTML_NS, KEPT, VOID,
 };
 use super::collapse;
-use crate::page::{too_deep_at, MAX_NESTING, MAX_PARSED_HTML};
+use crate::page::{markup_cut_at, MAX_ELEMENTS, MAX_NESTING, MAX_PARSED_HTML};
+use crate::types::BodyCut;
 use crate::util::{escape, without_controls};
 use scraper::{ElementRef, Html, Node};
 use url::Url;
@@ -43,6 +44,8 @@ pub(super) enum Cut {
     Length,
     /// Nested deeper than [`MAX_NESTING`].
     Nesting,
+    /// More than [`MAX_ELEMENTS`] elements.
+    Elements,
 }
 
 /// The page's part of a snapshot, every string already safe to write.
@@ -60,7 +63,8 @@ pub(super) struct Cleaned {
 }
 
 /// The first [`MAX_PARSED_HTML`] bytes of `html` (without a BOM), cut
-/// where it nests deeper than [`MAX_NESTING`].
+/// where it nests deeper than [`MAX_NESTING`] or holds more than
+/// [`MAX_ELEMENTS`] elements.
 fn bounded(html: &str) -> (&str, Option<Cut>) {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
     let mut end = html.len().min(MAX_PARSED_HTML);
@@ -68,9 +72,12 @@ fn bounded(html: &str) -> (&str, Option<Cut>) {
         end -= 1;
     }
     let head = &html[..end];
-    match too_deep_at(head.as_bytes(), MAX_NESTING) {
+    match markup_cut_at(head.as_bytes(), MAX_NESTING, MAX_ELEMENTS) {
         // The offset is that of a `<`, always a character boundary.
-        Some(at) if head.is_char_boundary(at) => (&head[..at], Some(Cut::Nesting)),
+        Some((at, BodyCut::ElementLimit)) if head.is_char_boundary(at) => {
+            (&head[..at], Some(Cut::Elements))
+        }
+        Some((at, _)) if head.is_char_boundary(at) => (&head[..at], Some(Cut::Nesting)),
         _ => (head, (end < html.len()).then_some(Cut::Length)),
     }
 }

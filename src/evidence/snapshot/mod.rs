@@ -153,6 +153,7 @@ pub fn html_snapshot(stamp: &Stamp, html: &str, highlight: &str) -> String {
         let why = match cut {
             Cut::Length => "is longer than govcheck reads",
             Cut::Nesting => "nests deeper than govcheck reads",
+            Cut::Elements => "holds more elements than govcheck reads",
         };
         out.push_str(&format!(
             "<div style=\"{NOTE_STYLE}\">This page {why}: only its beginning is shown; \
