@@ -107,3 +107,27 @@ fn a_link_planted_in_the_run_directory_is_not_written_through() {
     assert!(stderr.contains("pages.jsonl"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
+
+#[test]
+fn a_user_agent_with_a_line_break_is_refused_at_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = govcheck()
+        .args([
+            "crawl",
+            "--quiet",
+            "--user-agent",
+            "govcheck\r\nX-Evil: 1",
+            "--targets",
+        ])
+        .arg(quick_targets(dir.path()))
+        .arg("--out")
+        .arg(dir.path().join("run"))
+        .arg("--db")
+        .arg(dir.path().join("h.sqlite"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--user-agent"), "{stderr}");
+    assert!(!dir.path().join("run/matrix.csv").exists());
+}

@@ -155,4 +155,28 @@ mod tests {
             );
         }
     }
+
+    /// A hostile homepage: its links come first, then markup that would
+    /// cost the parser minutes (nesting) or gigabytes (elements, errors).
+    fn hostile(tail: &[u8]) -> Page {
+        let url = Url::parse("http://127.0.0.1/").unwrap();
+        let mut body =
+            b"<html><body><a href=\"/zwgk/\">\xd5\xfe\xce\xf1\xb9\xab\xbf\xaa</a>".to_vec();
+        body.extend_from_slice(tail);
+        parse(&url, 200, Some("text/html; charset=gbk"), &body)
+    }
+
+    #[test]
+    fn hostile_markup_is_cut_where_it_passes_a_bound_and_says_so() {
+        let deep = hostile("<div>".repeat(100_000).as_bytes());
+        assert_eq!(deep.cut, Some(BodyCut::NestingLimit));
+        let many = hostile("<p>x</p>".repeat(200_000).as_bytes());
+        assert_eq!(many.cut, Some(BodyCut::ElementLimit));
+        let nuls = hostile(&vec![0u8; MAX_PARSED_HTML]);
+        assert_eq!(nuls.cut, Some(BodyCut::ParseLimit));
+        for page in [deep, many, nuls] {
+            assert_eq!(page.links.len(), 1, "{:?}", page.links);
+            assert_eq!(page.links[0].text, "政务公开");
+        }
+    }
 }
