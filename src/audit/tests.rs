@@ -346,3 +346,22 @@ fn a_site_whose_time_ran_out_keeps_its_open_rows_open() {
         .iter()
         .all(|f| f.status == Status::Inconclusive && f.reason.starts_with("site_timeout: ")));
 }
+
+#[test]
+fn skipped_links_past_what_the_crawler_remembers_fail_nothing() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    let findings = audit.finish(&CrawlOutcome {
+        skips_unreported: 3,
+        ..outcome(1)
+    });
+    for f in &findings {
+        assert_eq!(
+            (&f.status, f.reason_code.as_str()),
+            (&Status::Inconclusive, "budget_exhausted"),
+            "{}: {}",
+            f.item,
+            f.reason
+        );
+    }
+}

@@ -168,6 +168,17 @@ pub fn decide(
                     }
                 }
             }
+            if outcome.skips_unreported > 0 {
+                return finding(
+                    Status::Inconclusive,
+                    ReasonCode::BudgetExhausted,
+                    format!(
+                        "the site links more pages than govcheck keeps track of ({} skipped links were not looked at), so nothing can be claimed absent",
+                        outcome.skips_unreported
+                    ),
+                    None,
+                );
+            }
             if let Some(c) = found
                 .iter()
                 .filter(|c| c.status == Status::Fail)

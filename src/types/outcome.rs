@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use url::Url;
 
 /// Why a discovered link was not fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// robots.txt disallows it.
@@ -123,6 +123,11 @@ pub struct CrawlOutcome {
     /// The site's wall-clock budget ran out before the crawl was done.
     #[serde(default)]
     pub timed_out: bool,
+    /// Skipped links not handed to the observer: past the number a site
+    /// remembers (a site generating links without end), a new skip is only
+    /// counted. Any of them could have been relevant, so nothing is failed.
+    #[serde(default)]
+    pub skips_unreported: usize,
 }
 
 impl CrawlOutcome {
@@ -144,6 +149,7 @@ impl CrawlOutcome {
             robots_ignored: false,
             stopped_early: false,
             timed_out: false,
+            skips_unreported: 0,
         }
     }
 }
