@@ -4,7 +4,25 @@
 
 use clap::Parser;
 
+/// Make glibc's allocator give memory back. By default it raises its
+/// mmap threshold after each large free, so the next 30 MB body or 60 MB
+/// tree comes from an arena and stays resident after it is freed, and it
+/// keeps up to eight arenas per core: a campaign peaked 60 MB higher
+/// (214 MB against 153 MB in the fault campaign) for memory it no longer
+/// used. Blocks from 256 KiB up are mapped and unmapped whole; four arenas
+/// are plenty for a crawler that waits on the network.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before
+    // any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 4);
+    }
+}
+
 fn main() {
+    tune_allocator();
     let cli = govcheck::cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
