@@ -346,3 +346,5 @@ fn a_site_whose_time_ran_out_keeps_its_open_rows_open() {
         .iter()
         .all(|f| f.status == Status::Inconclusive && f.reason.starts_with("site_timeout: ")));
 }
+
+mod issue11;

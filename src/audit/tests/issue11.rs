@@ -1,0 +1,91 @@
+//! Issue 11 at the level of a whole site: a link that could not be looked
+//! at keeps open only the items its text or URL is about.
+
+use super::*;
+
+#[test]
+fn a_blocked_annual_disclosure_report_keeps_item_9_open_not_item_3() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    let parent = Url::parse("http://www.hljba.gov.cn/xxgk/xxgknb/list.htm").unwrap();
+    let mut report = link(
+        "http://www.hljba.gov.cn/xxgk/ndbg/2023/0129/1.htm",
+        "北安市2022年政府信息公开工作年度报告",
+    );
+    report.date = NaiveDate::from_ymd_opt(2023, 1, 29);
+    audit.note_skip(&report, &parent, SkipReason::Robots);
+    let findings = audit.finish(&outcome(5));
+    assert_eq!(
+        verdict(&findings, "9"),
+        (&Status::Inconclusive, "robots_disallowed")
+    );
+    // 年度报告 is one of item 3's leads, but the title names item 9's topic.
+    assert_eq!(verdict(&findings, "3"), (&Status::Fail, "not_found"));
+}
+
+#[test]
+fn a_blocked_link_naming_item_3_keeps_it_open() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    let parent = Url::parse(HOME).unwrap();
+    audit.note_skip(
+        &link(
+            "http://www.hljba.gov.cn/fzzf/2023/1.htm",
+            "北安市2022年度法治政府建设情况报告",
+        ),
+        &parent,
+        SkipReason::Robots,
+    );
+    let findings = audit.finish(&outcome(5));
+    assert_eq!(
+        verdict(&findings, "3"),
+        (&Status::Inconclusive, "robots_disallowed")
+    );
+}
+
+#[test]
+fn a_service_platform_on_another_county_host_keeps_no_domain_open() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    let parent = Url::parse(HOME).unwrap();
+    audit.note_skip(
+        &link("http://12345.hljba.gov.cn/", "12345便民惠企服务平台"),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    // A platform link that names the domain's own words still does.
+    audit.note_skip(
+        &link("http://yshj.hljba.gov.cn/", "优化营商环境服务平台"),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    let findings = audit.finish(&outcome(5));
+    assert_eq!(
+        verdict(&findings, "10.business_environment"),
+        (&Status::Inconclusive, "out_of_scope")
+    );
+    let reason = &findings
+        .iter()
+        .find(|f| f.item == "10.business_environment")
+        .unwrap()
+        .reason;
+    assert!(reason.contains("1 relevant link"), "{reason}");
+    assert!(reason.contains("yshj"), "{reason}");
+}
+
+#[test]
+fn a_service_platform_alone_leaves_the_domain_failing() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    let parent = Url::parse(HOME).unwrap();
+    audit.note_skip(
+        &link("http://12345.hljba.gov.cn/", "12345便民惠企服务平台"),
+        &parent,
+        SkipReason::OutOfScope,
+    );
+    let findings = audit.finish(&outcome(5));
+    assert_eq!(
+        verdict(&findings, "10.business_environment"),
+        (&Status::Fail, "not_found")
+    );
+}
