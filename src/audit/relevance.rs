@@ -50,13 +50,21 @@ pub fn names_topic(item: &Item, text: &str) -> bool {
 /// A list's dated entries name the item: at least one in `wanted` (the
 /// window) names its topic, and so do at least half of all `dated`
 /// entries — a column given to the domain, not a mixed list where one
-/// entry happens to mention it. Returns the first wanted entry naming it.
-pub fn entries_name<'a>(item: &Item, dated: &[&'a Link], wanted: &[&'a Link]) -> Option<&'a Link> {
-    let naming = dated.iter().filter(|l| names_topic(item, &l.text)).count();
+/// entry happens to mention it. `subject` is the part of a title that says
+/// what it is about (the issuer's name left out: 「教育局2023年部门预算」 is
+/// not about 教育). Returns the first wanted entry naming it.
+pub fn entries_name<'a>(
+    item: &Item,
+    dated: &[&'a Link],
+    wanted: &[&'a Link],
+    subject: impl Fn(&str) -> String,
+) -> Option<&'a Link> {
+    let names = |l: &Link| names_topic(item, &subject(&l.text));
+    let naming = dated.iter().filter(|l| names(l)).count();
     if naming == 0 || naming * 2 < dated.len() {
         return None;
     }
-    wanted.iter().copied().find(|l| names_topic(item, &l.text))
+    wanted.iter().copied().find(|l| names(l))
 }
 
 /// A link that names one document (it is dated, or its text is a title's
@@ -238,9 +246,10 @@ mod tests {
         let a = link("减税降费政策汇编", "http://x/1.htm");
         let b = link("留抵退税问答", "http://x/2.htm");
         let c = link("办税提醒", "http://x/3.htm");
-        assert!(entries_name(tax, &[&a, &b, &c], &[&a]).is_some());
-        assert!(entries_name(tax, &[&a, &c], &[&c]).is_none());
+        let whole = |t: &str| t.to_string();
+        assert!(entries_name(tax, &[&a, &b, &c], &[&a], whole).is_some());
+        assert!(entries_name(tax, &[&a, &c], &[&c], whole).is_none());
         let d = link("防汛通知", "http://x/4.htm");
-        assert!(entries_name(tax, &[&a, &c, &d], &[&a]).is_none());
+        assert!(entries_name(tax, &[&a, &c, &d], &[&a], whole).is_none());
     }
 }

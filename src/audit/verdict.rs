@@ -28,14 +28,17 @@ fn fail_rank(code: ReasonCode) -> u8 {
 }
 
 /// Which passing candidate to show: the whole county's over its office's,
-/// then a shown 发布日期 over weaker dates, then the first seen.
-fn pass_rank(c: &Candidate) -> (u8, u8) {
+/// one that names the county as issuer over one whose issuer is only
+/// presumed (a unit's sub-site page without a name), then a shown 发布日期
+/// over weaker dates, then the first seen.
+fn pass_rank(c: &Candidate) -> (u8, u8, u8) {
     let whole = u8::from(c.reason_code == ReasonCode::Found);
+    let named = u8::from(c.issuer_named);
     let dated = match c.evidence.published {
         Some(p) => 8 - p.source as u8,
         None => 0,
     };
-    (whole, dated)
+    (whole, named, dated)
 }
 
 fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {

@@ -7,8 +7,10 @@
 //! Whether a name or an entry is the domain's is one rule
 //! (`relevance::names_topic`), the one the crawl steered by. Only entries
 //! on the county's own host(s) count: a row linking elsewhere is a pointer.
+//! A department's name (教育局) is not a domain's column.
 
 use super::{describe_date, Judging};
+use crate::audit::issuer::{classify_org, title_prefix, Issuer};
 use crate::audit::relevance::{entries_name, names_topic};
 use crate::audit::text::contains_any;
 use crate::types::{Candidate, Link, ReasonCode, Status};
@@ -55,7 +57,19 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
     } else {
         doc.columns.iter().map(|c| c.as_str()).collect()
     };
-    let Some(name) = names.iter().find(|n| names_topic(item, n)).copied() else {
+    // A department's or a township's name (教育局, 营商环境建设监督局) says
+    // whose sub-site a page is on, not which domain it is about.
+    let organisation = |n: &str| {
+        matches!(
+            classify_org(n, ctx.county, &ctx.rubric.issuer),
+            Issuer::Department(_) | Issuer::Township(_)
+        )
+    };
+    let Some(name) = names
+        .iter()
+        .find(|n| names_topic(item, n) && !organisation(n))
+        .copied()
+    else {
         return by_entries(j);
     };
     if doc.is_list {
@@ -161,7 +175,16 @@ fn by_entries(j: &Judging) -> Option<Candidate> {
         .copied()
         .filter(|l| l.date.is_some_and(|d| ctx.in_window(d)))
         .collect();
-    let row = entries_name(item, &dated, &wanted)?;
+    // An entry's issuer (「讷河市教育局2023年部门预算」) is not its subject.
+    let vocab = &ctx.rubric.issuer;
+    let subject = |title: &str| {
+        let prefix = title_prefix(title, &[], vocab);
+        match classify_org(prefix, ctx.county, vocab) {
+            Issuer::Department(_) | Issuer::Township(_) => title.replacen(prefix, "", 1),
+            _ => title.to_string(),
+        }
+    };
+    let row = entries_name(item, &dated, &wanted, subject)?;
     let place = format!(
         "the column 「{}」, whose entries name the domain, holds",
         doc.title

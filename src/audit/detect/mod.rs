@@ -173,13 +173,35 @@ impl<'a> Judging<'a> {
         excerpt: String,
         published: Option<DateFact>,
     ) -> Candidate {
-        candidate(
+        let mut found = candidate(
             self.item,
             status,
             code,
             note,
             self.evidence(excerpt, published),
-        )
+        );
+        found.issuer_named = self.issuer_named();
+        found
+    }
+
+    /// The document's title or 发布机构 names the county government or its
+    /// office (not merely nothing else): for items judged by issuer only.
+    fn issuer_named(&self) -> bool {
+        if self.item.issuer_rule == IssuerRule::Any {
+            return false;
+        }
+        let evidence = IssuerEvidence {
+            title: &self.doc.title,
+            publisher: self.doc.publisher.as_deref(),
+            columns: Vec::new(),
+        };
+        let issuer = issuer_of(
+            &evidence,
+            &self.item.topic,
+            self.ctx.county,
+            &self.ctx.rubric.issuer,
+        );
+        matches!(issuer, Issuer::County | Issuer::Office)
     }
 
     /// A candidate verdict quoting the document's title and date.
@@ -255,6 +277,7 @@ fn candidate(
         reason_code: code,
         note,
         evidence,
+        issuer_named: false,
     }
 }
 

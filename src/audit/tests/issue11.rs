@@ -89,3 +89,39 @@ fn a_service_platform_alone_leaves_the_domain_failing() {
         (&Status::Fail, "not_found")
     );
 }
+
+/// A dated report page at `url` for the audit's county.
+fn report(url: &str, title: &str) -> Page {
+    let mut p = Page::empty(&Url::parse(url).unwrap(), 200, PageKind::Html);
+    p.title = title.into();
+    p.text = "本报告统计期限为2022年1月1日至2022年12月31日。一、总体情况".into();
+    p.published = Some(crate::types::DateFact {
+        date: NaiveDate::from_ymd_opt(2023, 1, 20).unwrap(),
+        source: crate::types::DateSource::Visible,
+    });
+    p
+}
+
+#[test]
+fn the_countys_named_report_is_the_evidence_over_an_unnamed_one() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    // A unit's sub-site page that names no one is seen first.
+    let unit = report(
+        "http://www.hljba.gov.cn/gxs/2023/1.htm",
+        "2022年政府信息公开工作年度报告",
+    );
+    audit.observe(&visit(unit, Some(HOME)), "01");
+    let county = report(
+        "http://www.hljba.gov.cn/xxgk/nb/2023/2.htm",
+        "北安市2022年政府信息公开工作年度报告",
+    );
+    audit.observe(&visit(county, Some(HOME)), "02");
+    let findings = audit.finish(&outcome(3));
+    let nine = findings.iter().find(|f| f.item == "9").unwrap();
+    assert_eq!(nine.status, Status::Pass);
+    assert_eq!(
+        nine.evidence.as_ref().unwrap().url.as_str(),
+        "http://www.hljba.gov.cn/xxgk/nb/2023/2.htm"
+    );
+}

@@ -184,3 +184,67 @@ fn a_guide_without_particulars_passes_and_says_what_it_lacks() {
     let found = candidates(&visit(dept, 3, None), "7.guide");
     assert_eq!(found[0].reason_code.as_str(), "department_only");
 }
+
+#[test]
+fn units_are_not_the_county_government() {
+    let v = visit(
+        article("北安市供销合作社2022年度法治政府建设情况报告", "2023-03-10"),
+        3,
+        None,
+    );
+    assert_eq!(
+        verdict_for(&v, "3"),
+        Some((Status::Fail, "department_only"))
+    );
+    let mut guide = article("北安市档案馆政府信息公开指南", "2023-02-20");
+    guide.text = "一、主动公开 二、依申请公开 三、监督和救济".into();
+    assert_eq!(
+        verdict_for(&visit(guide, 3, None), "7.guide"),
+        Some((Status::Fail, "department_only"))
+    );
+    let mut report = article("北安市第一人民医院2022年政府信息公开工作年度报告", "2023-01-20");
+    report.text = "本报告统计期限为2022年1月1日至2022年12月31日。".into();
+    assert_eq!(
+        verdict_for(&visit(report, 3, None), "9"),
+        Some((Status::Fail, "department_only"))
+    );
+}
+
+#[test]
+fn a_departments_name_is_not_a_key_domain_column() {
+    let mut p = article("北安市教育局2022年度法治政府建设工作报告", "2023-03-10");
+    p.meta.insert("columnname".into(), "北安市教育局".into());
+    p.breadcrumb = vec!["首页".into(), "北安市教育局".into(), "法治政府建设".into()];
+    assert!(candidates(&visit(p.clone(), 3, None), "10.education").is_empty());
+    // The same article filed under the domain's own column counts.
+    p.meta.insert("columnname".into(), "教育领域".into());
+    p.breadcrumb = vec!["首页".into(), "重点领域".into(), "教育领域".into()];
+    let found = candidates(&visit(p, 3, None), "10.education");
+    assert_eq!(found[0].status, Status::Pass);
+}
+
+#[test]
+fn a_document_naming_the_county_is_marked_so() {
+    let mut named = article("北安市2022年政府信息公开工作年度报告", "2023-01-20");
+    named.text = "本报告统计期限为2022年1月1日至2022年12月31日。".into();
+    let found = candidates(&visit(named, 3, None), "9");
+    assert!(found[0].issuer_named);
+    let mut bare = article("2022年政府信息公开工作年度报告", "2023-01-20");
+    bare.text = "本报告统计期限为2022年1月1日至2022年12月31日。".into();
+    let found = candidates(&visit(bare, 3, None), "9");
+    assert_eq!(found[0].status, Status::Pass);
+    assert!(!found[0].issuer_named);
+}
+
+#[test]
+fn entries_naming_a_department_are_not_the_domains() {
+    let p = list(
+        "http://127.0.0.1/zwgk/czxx/list.htm",
+        "财政信息",
+        &[
+            ("北安市教育局2023年部门预算", "http://127.0.0.1/art/2023/0221/1.htm", "2023-02-21"),
+            ("北安市卫生健康局2023年部门预算", "http://127.0.0.1/art/2023/0221/2.htm", "2023-02-21"),
+        ],
+    );
+    assert!(candidates(&visit(p, 2, None), "10.education").is_empty());
+}
