@@ -87,10 +87,11 @@ pub fn about(item: &Item, link: &Link, rubric: &Rubric) -> u32 {
     let generic = &rubric.crawl.generic_leads;
     let names_others = names_a_document(link)
         && rubric.items.iter().any(|other| {
-        other.topic.iter().any(|w| {
-            !w.is_empty() && !generic.contains(w) && link.text.contains(w.as_str())
-        })
-    });
+            other
+                .topic
+                .iter()
+                .any(|w| !w.is_empty() && !generic.contains(w) && link.text.contains(w.as_str()))
+        });
     let platform = contains_any(&link.text, &rubric.document.service_platforms);
     if !(names_others || platform) {
         return score;

@@ -125,3 +125,61 @@ fn the_countys_named_report_is_the_evidence_over_an_unnamed_one() {
         "http://www.hljba.gov.cn/xxgk/nb/2023/2.htm"
     );
 }
+
+#[test]
+fn item_9_fails_on_its_nearest_miss_not_a_broken_link_of_another_year() {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    let dead_url = "http://www.hljba.gov.cn/xxgk/nb/2022/1.htm";
+    let mut dead = Page::empty(&Url::parse(dead_url).unwrap(), 404, PageKind::Html);
+    dead.title = "404".into();
+    let mut v = visit(dead, Some(HOME));
+    v.found_via = Some(link(dead_url, "北安市2020年政府信息公开工作年度报告"));
+    audit.observe(&v, "01");
+    let mut media = report(
+        "http://www.hljba.gov.cn/xxgk/nb/2023/3.htm",
+        "北安市政务新媒体2022年信息公开工作年度报告",
+    );
+    media.text = "政务新媒体".into();
+    audit.observe(&visit(media, Some(HOME)), "02");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(verdict(&findings, "9"), (&Status::Fail, "wrong_kind"));
+
+    // A 404 on the report year's entry is nearer than the wrong year.
+    let mut audit = audit_for_year_links();
+    let old = report(
+        "http://www.hljba.gov.cn/xxgk/nb/2022/5.htm",
+        "北安市2021年政府信息公开工作年度报告",
+    );
+    let mut v = visit(old, Some(HOME));
+    v.found_via = Some(link(
+        "http://www.hljba.gov.cn/xxgk/nb/2022/5.htm",
+        "2022年年报",
+    ));
+    audit.observe(&v, "03");
+    let findings = audit.finish(&outcome(3));
+    let nine = findings.iter().find(|f| f.item == "9").unwrap();
+    assert_eq!(nine.reason_code.as_str(), "wrong_year");
+    assert!(nine.reason.contains("「2022年年报」"), "{}", nine.reason);
+    let dead_url = "http://www.hljba.gov.cn/xxgk/nb/2023/9.htm";
+    let mut audit = audit_for_year_links();
+    let mut dead = Page::empty(&Url::parse(dead_url).unwrap(), 404, PageKind::Html);
+    dead.title = "404".into();
+    let mut v = visit(dead, Some(HOME));
+    v.found_via = Some(link(dead_url, "北安市2022年政府信息公开工作年度报告"));
+    audit.observe(&v, "04");
+    let old = report(
+        "http://www.hljba.gov.cn/xxgk/nb/2022/5.htm",
+        "北安市2021年政府信息公开工作年度报告",
+    );
+    audit.observe(&visit(old, Some(HOME)), "05");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(verdict(&findings, "9"), (&Status::Fail, "broken_link"));
+}
+
+/// A fresh audit that has read the homepage.
+fn audit_for_year_links() -> SiteAudit {
+    let mut audit = audit();
+    audit.observe(&visit(homepage(), None), "00");
+    audit
+}

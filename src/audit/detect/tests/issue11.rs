@@ -48,9 +48,21 @@ fn the_rubrics_own_words_name_key_domain_columns() {
             "http://127.0.0.1/zdly/a/list.htm",
             title,
             &[
-                ("第一条信息", "http://127.0.0.1/art/2023/0301/1.htm", "2023-03-01"),
-                ("第二条信息", "http://127.0.0.1/art/2022/0301/2.htm", "2022-03-01"),
-                ("第三条信息", "http://127.0.0.1/art/2022/0201/3.htm", "2022-02-01"),
+                (
+                    "第一条信息",
+                    "http://127.0.0.1/art/2023/0301/1.htm",
+                    "2023-03-01",
+                ),
+                (
+                    "第二条信息",
+                    "http://127.0.0.1/art/2022/0301/2.htm",
+                    "2022-03-01",
+                ),
+                (
+                    "第三条信息",
+                    "http://127.0.0.1/art/2022/0201/3.htm",
+                    "2022-02-01",
+                ),
             ],
         );
         let found = candidates(&visit(p, 2, None), item);
@@ -66,9 +78,21 @@ fn the_rubrics_own_words_name_key_domain_columns() {
 #[test]
 fn a_column_counts_by_its_entries_titles() {
     let rows = [
-        ("北安县减税降费政策汇编", "http://127.0.0.1/art/2023/0418/1.htm", "2023-04-18"),
-        ("2022年增值税留抵退税政策问答", "http://127.0.0.1/art/2022/0811/2.htm", "2022-08-11"),
-        ("个人所得税年度汇算办税提醒", "http://127.0.0.1/art/2022/0301/3.htm", "2022-03-01"),
+        (
+            "北安县减税降费政策汇编",
+            "http://127.0.0.1/art/2023/0418/1.htm",
+            "2023-04-18",
+        ),
+        (
+            "2022年增值税留抵退税政策问答",
+            "http://127.0.0.1/art/2022/0811/2.htm",
+            "2022-08-11",
+        ),
+        (
+            "个人所得税年度汇算办税提醒",
+            "http://127.0.0.1/art/2022/0301/3.htm",
+            "2022-03-01",
+        ),
     ];
     let p = list("http://127.0.0.1/zdly/sszc/list.htm", "税收政策", &rows);
     let found = candidates(&visit(p, 2, None), "10.tax_fee_cuts");
@@ -77,14 +101,30 @@ fn a_column_counts_by_its_entries_titles() {
         (found[0].status, found[0].reason_code.as_str()),
         (Status::Pass, "found")
     );
-    assert!(found[0].note.contains("减税降费政策汇编"), "{}", found[0].note);
+    assert!(
+        found[0].note.contains("减税降费政策汇编"),
+        "{}",
+        found[0].note
+    );
 
     // One entry among many is a mixed list, not the domain's column.
     let mut mixed: Vec<(&str, &str, &str)> = rows[..1].to_vec();
     mixed.extend([
-        ("关于调整供热价格的通知", "http://127.0.0.1/art/2023/0401/4.htm", "2023-04-01"),
-        ("关于做好防汛工作的通知", "http://127.0.0.1/art/2023/0402/5.htm", "2023-04-02"),
-        ("关于加强城市管理的通知", "http://127.0.0.1/art/2023/0403/6.htm", "2023-04-03"),
+        (
+            "关于调整供热价格的通知",
+            "http://127.0.0.1/art/2023/0401/4.htm",
+            "2023-04-01",
+        ),
+        (
+            "关于做好防汛工作的通知",
+            "http://127.0.0.1/art/2023/0402/5.htm",
+            "2023-04-02",
+        ),
+        (
+            "关于加强城市管理的通知",
+            "http://127.0.0.1/art/2023/0403/6.htm",
+            "2023-04-03",
+        ),
     ]);
     let p = list("http://127.0.0.1/tzgg/list.htm", "通知公告", &mixed);
     assert!(candidates(&visit(p, 2, None), "10.tax_fee_cuts").is_empty());
@@ -202,7 +242,10 @@ fn units_are_not_the_county_government() {
         verdict_for(&visit(guide, 3, None), "7.guide"),
         Some((Status::Fail, "department_only"))
     );
-    let mut report = article("北安市第一人民医院2022年政府信息公开工作年度报告", "2023-01-20");
+    let mut report = article(
+        "北安市第一人民医院2022年政府信息公开工作年度报告",
+        "2023-01-20",
+    );
     report.text = "本报告统计期限为2022年1月1日至2022年12月31日。".into();
     assert_eq!(
         verdict_for(&visit(report, 3, None), "9"),
@@ -242,8 +285,16 @@ fn entries_naming_a_department_are_not_the_domains() {
         "http://127.0.0.1/zwgk/czxx/list.htm",
         "财政信息",
         &[
-            ("北安市教育局2023年部门预算", "http://127.0.0.1/art/2023/0221/1.htm", "2023-02-21"),
-            ("北安市卫生健康局2023年部门预算", "http://127.0.0.1/art/2023/0221/2.htm", "2023-02-21"),
+            (
+                "北安市教育局2023年部门预算",
+                "http://127.0.0.1/art/2023/0221/1.htm",
+                "2023-02-21",
+            ),
+            (
+                "北安市卫生健康局2023年部门预算",
+                "http://127.0.0.1/art/2023/0221/2.htm",
+                "2023-02-21",
+            ),
         ],
     );
     assert!(candidates(&visit(p, 2, None), "10.education").is_empty());
