@@ -168,6 +168,10 @@ pub struct DocumentVocabulary {
     /// sub-columns (基层政务公开).
     #[serde(default)]
     pub section_suffixes: Vec<String>,
+    /// Names of service platforms (12345, 政务服务网): a link naming one
+    /// is about an item only when its text names the item's own topic.
+    #[serde(default)]
+    pub service_platforms: Vec<String>,
 }
 
 /// What sort of evidence an item needs; picks the detector.
@@ -259,6 +263,14 @@ pub struct Item {
     /// rather than a 目录.
     #[serde(default)]
     pub tree_words: Vec<String>,
+    /// For 7.guide: the sections a guide's body explains (主动公开,
+    /// 依申请公开, 监督和救济); a body naming two of them is a guide.
+    #[serde(default)]
+    pub sections: Vec<WordGroup>,
+    /// For 7.guide: the particulars a complete guide names (office,
+    /// address, hours, phone), reported present or missing, not required.
+    #[serde(default)]
+    pub particulars: Vec<WordGroup>,
     /// For 21.debt: budget packages that count when they carry debt tables.
     #[serde(default)]
     pub packages: Vec<String>,
@@ -275,6 +287,17 @@ pub struct Item {
     /// External systems (hosts or path words) where this item may live.
     #[serde(default)]
     pub external_systems: Vec<String>,
+}
+
+/// A named group of words: one section or particular a body may carry,
+/// present when any of its words is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordGroup {
+    /// What the reason calls it ("phone", "依申请公开").
+    pub name: String,
+    /// Any of these in the body shows it.
+    pub words: Vec<String>,
 }
 
 /// Items that share a cap (7: column, guide and catalogue; 10: domains).

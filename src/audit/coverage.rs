@@ -5,7 +5,7 @@
 //! points at from failing: `fail` only when everything relevant was looked
 //! at. The verdicts read these notes in `finish`.
 
-use super::relevance::{names_item, relevance, SPECIFIC};
+use super::relevance::{about, names_item, relevance, SPECIFIC};
 use super::{detect, SiteAudit};
 use crate::types::{
     registered_domain, sibling_hosts, FetchError, Link, LinkOrigin, ReasonCode, SkipReason,
@@ -91,7 +91,7 @@ impl SiteAudit {
             if self.passed.contains(&item.id) {
                 continue;
             }
-            let own = relevance(item, link, &self.rubric.crawl);
+            let own = about(item, link, &self.rubric);
             let list_score = list.map_or(0, |l| relevance(item, l, &self.rubric.crawl));
             let score = match (named_list, named_for_item) {
                 (false, _) => own.max(list_score),

@@ -159,6 +159,7 @@ impl SiteAudit {
             window: self.window,
             column_links: &self.column_links,
             sha256,
+            own_domain: self.declared_domain.as_deref(),
         };
         let found = detect::all(&doc, visit, &ctx);
         self.check_readability(visit, &doc.title);

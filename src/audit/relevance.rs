@@ -3,9 +3,14 @@
 //! One scale serves two jobs: the crawler visits high scores first, and a
 //! link that scores at all but could not be fetched (robots, budget,
 //! errors) keeps its items from failing.
+//!
+//! The words that make a column or its entries an item's
+//! ([`names_topic`], [`entries_name`]) are the same for the crawl's
+//! steering and for the detectors: a column the crawl followed for an item
+//! is the column the detector judges for it.
 
 use super::text::contains_any;
-use crate::rubric::{CrawlVocabulary, Item};
+use crate::rubric::{CrawlVocabulary, Item, Rubric};
 use crate::types::Link;
 
 /// The lowest score from an item's own words (in the link's URL or
@@ -17,7 +22,7 @@ pub const SPECIFIC: u32 = 3;
 /// 1: the link or its URL leads into the disclosure platform; 0: nothing.
 pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
     let url = url_words(link);
-    if contains_any(&link.text, &item.topic) {
+    if names_topic(item, &link.text) {
         10
     } else if contains_any(&link.text, &item.leads) {
         6
@@ -31,6 +36,69 @@ pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
         2
     } else if contains_any(&url, &lower(&crawl.generic_leads)) {
         1
+    } else {
+        0
+    }
+}
+
+/// A text (a link's, a column's name, an entry's title) names the item: one
+/// of its topic words, none of its excluded ones.
+pub fn names_topic(item: &Item, text: &str) -> bool {
+    contains_any(text, &item.topic) && !contains_any(text, &item.exclude)
+}
+
+/// A list's dated entries name the item: at least one in `wanted` (the
+/// window) names its topic, and so do at least half of all `dated`
+/// entries — a column given to the domain, not a mixed list where one
+/// entry happens to mention it. `subject` is the part of a title that says
+/// what it is about (the issuer's name left out: 「教育局2023年部门预算」 is
+/// not about 教育). Returns the first wanted entry naming it.
+pub fn entries_name<'a>(
+    item: &Item,
+    dated: &[&'a Link],
+    wanted: &[&'a Link],
+    subject: impl Fn(&str) -> String,
+) -> Option<&'a Link> {
+    let names = |l: &Link| names_topic(item, &subject(&l.text));
+    let naming = dated.iter().filter(|l| names(l)).count();
+    if naming == 0 || naming * 2 < dated.len() {
+        return None;
+    }
+    wanted.iter().copied().find(|l| names(l))
+}
+
+/// A link that names one document (it is dated, or its text is a title's
+/// length) rather than a way into a section.
+pub fn names_a_document(link: &Link) -> bool {
+    link.date.is_some() || link.text.chars().count() >= 12
+}
+
+/// How strongly a link that could not be looked at (robots, an error,
+/// another host) speaks for `item`. As [`relevance`], except that a
+/// document link whose text names other items by their own topic words (a
+/// title "…政府信息公开工作年度报告"), or a link naming a service platform ("12345便民
+/// 惠企服务平台"), is about the items its text names and no other: for the
+/// rest only its URL may still speak.
+pub fn about(item: &Item, link: &Link, rubric: &Rubric) -> u32 {
+    let score = relevance(item, link, &rubric.crawl);
+    if score >= 10 {
+        return score;
+    }
+    let generic = &rubric.crawl.generic_leads;
+    let names_others = names_a_document(link)
+        && rubric.items.iter().any(|other| {
+            other
+                .topic
+                .iter()
+                .any(|w| !w.is_empty() && !generic.contains(w) && link.text.contains(w.as_str()))
+        });
+    let platform = contains_any(&link.text, &rubric.document.service_platforms);
+    if !(names_others || platform) {
+        return score;
+    }
+    let url = url_words(link);
+    if !platform && (contains_any(&url, &lower(&item.leads)) || contains_any(&url, &item.topic)) {
+        3
     } else {
         0
     }
@@ -143,5 +211,46 @@ mod tests {
             ),
             3
         );
+    }
+
+    #[test]
+    fn a_link_naming_other_items_or_a_platform_speaks_only_for_them() {
+        let r = Rubric::default_rubric();
+        let (three, nine) = (r.item("3").unwrap(), r.item("9").unwrap());
+        let report = link("2022年政府信息公开工作年度报告", "http://x/xxgk/ndbg/1.htm");
+        assert_eq!(relevance(three, &report, &r.crawl), 6);
+        assert_eq!(about(three, &report, &r), 0);
+        assert_eq!(about(nine, &report, &r), 10);
+        // Navigation words keep every item they lead to.
+        let nav = link("年度报告", "http://x/ndbg/");
+        assert_eq!(about(three, &nav, &r), 6);
+        let hub = link("法定主动公开内容", "http://x/fdzdgk/");
+        assert_eq!(about(three, &hub, &r), relevance(three, &hub, &r.crawl));
+        let business = r.item("10.business_environment").unwrap();
+        let platform = link("12345便民惠企服务平台", "http://12345.x.gov.cn/");
+        assert_eq!(relevance(business, &platform, &r.crawl), 6);
+        assert_eq!(about(business, &platform, &r), 0);
+    }
+
+    #[test]
+    fn names_and_entries_are_one_rule() {
+        let r = Rubric::default_rubric();
+        let docs = r.item("10.official_documents").unwrap();
+        assert!(names_topic(docs, "政府公文"));
+        assert_eq!(
+            relevance(docs, &link("政府公文", "http://x/zfgw/"), &r.crawl),
+            10
+        );
+        let education = r.item("10.education").unwrap();
+        assert!(!names_topic(education, "教育培训机构名单"));
+        let tax = r.item("10.tax_fee_cuts").unwrap();
+        let a = link("减税降费政策汇编", "http://x/1.htm");
+        let b = link("留抵退税问答", "http://x/2.htm");
+        let c = link("办税提醒", "http://x/3.htm");
+        let whole = |t: &str| t.to_string();
+        assert!(entries_name(tax, &[&a, &b, &c], &[&a], whole).is_some());
+        assert!(entries_name(tax, &[&a, &c], &[&c], whole).is_none());
+        let d = link("防汛通知", "http://x/4.htm");
+        assert!(entries_name(tax, &[&a, &c, &d], &[&a], whole).is_none());
     }
 }

@@ -5,7 +5,7 @@
 //! strongest first. A focused recheck follows only links towards undecided
 //! items ([`SiteAudit::still_wanted`]).
 
-use super::relevance::{relevance, SPECIFIC};
+use super::relevance::{names_a_document, relevance, SPECIFIC};
 use super::{document, text, SiteAudit};
 use crate::types::{Link, LinkOrigin, Page};
 
@@ -16,7 +16,7 @@ impl SiteAudit {
     /// count (3). A generic navigation link ("政务公开") may lead to
     /// anything in the disclosure platform (1).
     pub(super) fn threshold(&self, link: &Link) -> u32 {
-        let names_a_document = link.date.is_some() || link.text.chars().count() >= 12;
+        let names_a_document = names_a_document(link);
         let names_an_item = self
             .rubric
             .items

@@ -365,3 +365,5 @@ fn skipped_links_past_what_the_crawler_remembers_fail_nothing() {
         );
     }
 }
+
+mod issue11;

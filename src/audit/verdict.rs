@@ -8,34 +8,46 @@
 //! near-miss as its reason.
 
 use super::readability::{hub_reason, Unread};
+use super::text::years_named;
 use super::{Candidate, Finding, Status};
 use crate::rubric::Rubric;
 use crate::types::{CrawlOutcome, ReasonCode, SiteStart};
 use std::collections::HashMap;
 
 /// How telling a failing near-miss is: the highest one names the failure.
-fn fail_rank(code: ReasonCode) -> u8 {
-    match code {
+/// A broken link to the report year's document is as near as a report of
+/// the wrong year; one to another year's is barely a miss. Between equals,
+/// the one that names the report year.
+fn fail_rank(c: &Candidate, report_year: i32) -> (u8, u8) {
+    let years = years_named(&c.evidence.excerpt);
+    let names_year = years.contains(&report_year);
+    let code = match c.reason_code {
         ReasonCode::Late => 9,
         ReasonCode::DepartmentOnly | ReasonCode::WrongIssuer => 8,
         ReasonCode::WrongYear => 7,
+        ReasonCode::BrokenLink if names_year => 7,
+        ReasonCode::BrokenLink if !years.is_empty() => 1,
         ReasonCode::OutsideWindow => 6,
         ReasonCode::WrongKind => 5,
         ReasonCode::EmptyColumn => 4,
         ReasonCode::BrokenLink => 3,
         _ => 1,
-    }
+    };
+    (code, u8::from(names_year))
 }
 
 /// Which passing candidate to show: the whole county's over its office's,
-/// then a shown 发布日期 over weaker dates, then the first seen.
-fn pass_rank(c: &Candidate) -> (u8, u8) {
+/// one that names the county as issuer over one whose issuer is only
+/// presumed (a unit's sub-site page without a name), then a shown 发布日期
+/// over weaker dates, then the first seen.
+fn pass_rank(c: &Candidate) -> (u8, u8, u8) {
     let whole = u8::from(c.reason_code == ReasonCode::Found);
+    let named = u8::from(c.issuer_named);
     let dated = match c.evidence.published {
         Some(p) => 8 - p.source as u8,
         None => 0,
     };
-    (whole, dated)
+    (whole, named, dated)
 }
 
 fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
@@ -182,7 +194,7 @@ pub fn decide(
             if let Some(c) = found
                 .iter()
                 .filter(|c| c.status == Status::Fail)
-                .max_by_key(|c| fail_rank(c.reason_code))
+                .max_by_key(|c| fail_rank(c, rubric.rubric.report_year))
             {
                 return finding(Status::Fail, c.reason_code, c.note.clone(), Some(c));
             }

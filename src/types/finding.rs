@@ -86,4 +86,8 @@ pub struct Candidate {
     pub note: String,
     /// The document it comes from.
     pub evidence: Evidence,
+    /// The document names the county government (or its office) as its
+    /// issuer, in its title or 发布机构, rather than leaving it to be
+    /// presumed: when both exist, the named one is the evidence.
+    pub issuer_named: bool,
 }

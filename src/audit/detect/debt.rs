@@ -2,7 +2,9 @@
 //!
 //! Debt documents listed with a date, a page whose title names the debt and
 //! gives figures, or a budget package carrying debt tables. News about debt
-//! work (a headline, a 部署会) discloses nothing.
+//! work (a headline, a 部署会) discloses nothing, and neither does a dated
+//! entry linking to another host (the national bond platform): the
+//! evidence must be on the county's own host(s).
 
 use super::{describe_date, Judging};
 use crate::audit::text::{contains_any, first_match};
@@ -32,13 +34,38 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
         .iter()
         .chain(std::iter::once(&doc.title.as_str()))
         .any(|c| contains_any(c, news_columns));
-    if let Some(row) = debt_rows
+    let listed: Vec<&&Link> = debt_rows
         .iter()
         .filter(|l| !news_list && !contains_any(&l.section, news_columns))
-        .find(|l| l.date.is_some_and(|d| ctx.in_window(d)))
-    {
+        .filter(|l| l.date.is_some_and(|d| ctx.in_window(d)))
+        .collect();
+    if let Some(row) = listed.iter().find(|l| j.own_row(l)) {
         return Some(j.dated_row_pass(row, "listed:"));
     }
+    // A dated entry that links to another host (the national bond
+    // platform) points at data elsewhere: not the county's publication.
+    let pointer = listed.first().map(|away| {
+        let note = format!(
+            "the entry 「{}」 links to another host ({}): a pointer, not debt information on the county's own site",
+            away.text,
+            away.url.host_str().unwrap_or_default()
+        );
+        j.verdict(
+            Status::Fail,
+            ReasonCode::WrongKind,
+            note,
+            away.text.clone(),
+            None,
+        )
+    });
+    let own_rows: Vec<&Link> = debt_rows.iter().copied().filter(|l| j.own_row(l)).collect();
+    document(j, &own_rows).or(pointer)
+}
+
+/// The page itself as a debt document: its title names the debt and it
+/// gives figures, or it is a budget package carrying debt tables.
+fn document(j: &Judging, debt_rows: &[&Link]) -> Option<Candidate> {
+    let (item, doc, ctx) = (j.item, j.doc, j.ctx);
     if !j.is_document() {
         return None;
     }

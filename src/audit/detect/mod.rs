@@ -26,9 +26,11 @@ use super::document::{link_key, Doc};
 use super::issuer::{issuer_of, Issuer, IssuerEvidence};
 use super::text::{contains_any, ends_with_any, first_match, title_core};
 use crate::rubric::{IssuerRule, Item, ItemKind, Rubric};
+use crate::types::{registered_domain, same_registered_domain};
 use crate::types::{Candidate, DateFact, DateSource, Evidence, Link, ReasonCode, Status, Visit};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use url::Url;
 
 /// What the detectors know about the site beyond the one visit.
 pub struct Context<'a> {
@@ -42,11 +44,26 @@ pub struct Context<'a> {
     pub column_links: &'a HashMap<String, String>,
     /// Digest of the visit's body as archived, for the evidence.
     pub sha256: &'a str,
+    /// The registered domain the site declares as its own (`SiteDomain`),
+    /// when it has said so: its other hosts are the county's too.
+    pub own_domain: Option<&'a str>,
 }
 
 impl Context<'_> {
     fn in_window(&self, date: NaiveDate) -> bool {
         date >= self.window.0 && date <= self.window.1
+    }
+
+    /// `url` lives on the county's own host(s): the registered domain of the
+    /// page that links it (or that host itself, for an address), or the
+    /// domain the site declares. A list entry pointing elsewhere (the
+    /// national bond platform, the city's site) is a pointer, not the
+    /// county's publication.
+    fn on_own_host(&self, url: &Url, page: &Url) -> bool {
+        same_registered_domain(url, page)
+            || self
+                .own_domain
+                .is_some_and(|d| registered_domain(url).as_deref() == Some(d))
     }
 }
 
@@ -156,13 +173,35 @@ impl<'a> Judging<'a> {
         excerpt: String,
         published: Option<DateFact>,
     ) -> Candidate {
-        candidate(
+        let mut found = candidate(
             self.item,
             status,
             code,
             note,
             self.evidence(excerpt, published),
-        )
+        );
+        found.issuer_named = self.issuer_named();
+        found
+    }
+
+    /// The document's title or 发布机构 names the county government or its
+    /// office (not merely nothing else): for items judged by issuer only.
+    fn issuer_named(&self) -> bool {
+        if self.item.issuer_rule == IssuerRule::Any {
+            return false;
+        }
+        let evidence = IssuerEvidence {
+            title: &self.doc.title,
+            publisher: self.doc.publisher.as_deref(),
+            columns: Vec::new(),
+        };
+        let issuer = issuer_of(
+            &evidence,
+            &self.item.topic,
+            self.ctx.county,
+            &self.ctx.rubric.issuer,
+        );
+        matches!(issuer, Issuer::County | Issuer::Office)
     }
 
     /// A candidate verdict quoting the document's title and date.
@@ -174,6 +213,12 @@ impl<'a> Judging<'a> {
             self.doc.title.clone(),
             self.doc.published,
         )
+    }
+
+    /// A list row that links to the county's own host(s): only such a row
+    /// can be evidence of what the county published.
+    fn own_row(&self, row: &Link) -> bool {
+        self.ctx.on_own_host(&row.url, &self.visit.page.url)
     }
 
     /// A pass resting on one dated row of a list: the row's text and date
@@ -232,6 +277,7 @@ fn candidate(
         reason_code: code,
         note,
         evidence,
+        issuer_named: false,
     }
 }
 

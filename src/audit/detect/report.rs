@@ -46,9 +46,16 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
             .first()
             .map(|y| format!("{y}"))
             .unwrap_or_else(|| "no year".into());
+        // The link that opened it may promise the right year (「2022年年报」).
+        let via = doc
+            .found_via
+            .map(|l| l.text.trim())
+            .filter(|t| years_named(t).contains(&year) && !title.contains(*t))
+            .map(|t| format!(", although the link 「{t}」 that opens it names {year}"))
+            .unwrap_or_default();
         return miss(
             ReasonCode::WrongYear,
-            format!("「{title}」 is about {named}, not {year}"),
+            format!("「{title}」 is about {named}, not {year}{via}"),
         );
     }
     // Issuer.

@@ -75,6 +75,7 @@ fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
         window: (date("2022-07-01"), date("2023-06-30")),
         column_links: &columns,
         sha256: "00",
+        own_domain: None,
     };
     let doc = Doc::new(v, None, &HashSet::new(), &rubric.document);
     all(&doc, v, &ctx)
@@ -628,3 +629,5 @@ fn a_domain_section_of_a_page_with_only_old_items_is_outside_the_window() {
         Some((Status::Pass, "found"))
     );
 }
+
+mod issue11;
