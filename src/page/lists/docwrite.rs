@@ -11,6 +11,7 @@
 use super::js::{split_top, string_literal, without_comments, IDENT};
 use regex::{Captures, Regex};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static INLINE_SCRIPT: LazyLock<Regex> =
@@ -20,6 +21,11 @@ static WRITE_CALL: LazyLock<Regex> =
 static BRANCH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bif\s*\(").unwrap());
 /// How deep a variable may refer to another.
 const MAX_INDIRECTION: usize = 4;
+/// What one script may write: a row prints its literals a few times over
+/// (the title in `title=` and as text), well within this many bytes per
+/// byte of script, plus a floor for short scripts.
+const WRITE_BUDGET_PER_BYTE: usize = 8;
+const WRITE_BUDGET_BASE: usize = 4096;
 
 /// The page with every resolvable `document.write` script replaced by its
 /// output; unchanged when there is none.
@@ -45,10 +51,11 @@ fn written(script: &str) -> Option<String> {
     if code.contains("function") {
         return None; // a writer defined for later calls (a pager)
     }
+    let mut writer = Writer::new(&code);
     let mut outputs = Vec::new();
     for call in WRITE_CALL.find_iter(&code) {
         let args = super::js::enclosed(&code, call.end() - 1)?;
-        if let Some(text) = evaluate(&code, args, 0) {
+        if let Some(text) = writer.evaluate(args, 0) {
             outputs.push(text);
         }
     }
@@ -57,22 +64,56 @@ fn written(script: &str) -> Option<String> {
     Some(if branches { first } else { outputs.concat() })
 }
 
-/// A `+` concatenation of string literals and variables holding them.
-fn evaluate(code: &str, expr: &str, depth: usize) -> Option<String> {
-    if depth > MAX_INDIRECTION {
-        return None;
-    }
-    let mut out = String::new();
-    for term in split_top(expr.trim(), b'+') {
-        if let Some(text) = string_literal(term) {
-            out.push_str(&unescape(&text));
-        } else if IDENT.is_match(term) && !term.contains('.') {
-            out.push_str(&evaluate(code, first_assignment(code, term)?, depth + 1)?);
-        } else {
-            return None;
+/// Evaluates the writes of one script. Variables are looked up once per
+/// depth, and everything written counts against a budget: `var b = a+a+a;
+/// var c = b+b+b; …` doubles its output with every line, and a few hundred
+/// bytes of it would otherwise print gigabytes.
+struct Writer<'a> {
+    code: &'a str,
+    /// Value of a variable at a depth of indirection, once worked out.
+    values: HashMap<(&'a str, usize), Option<String>>,
+    /// Bytes the script may still produce, intermediate values included.
+    budget: usize,
+}
+
+impl<'a> Writer<'a> {
+    fn new(code: &'a str) -> Self {
+        Writer {
+            code,
+            values: HashMap::new(),
+            budget: WRITE_BUDGET_PER_BYTE * code.len() + WRITE_BUDGET_BASE,
         }
     }
-    Some(out)
+
+    /// A `+` concatenation of string literals and variables holding them.
+    fn evaluate(&mut self, expr: &'a str, depth: usize) -> Option<String> {
+        if depth > MAX_INDIRECTION {
+            return None;
+        }
+        let mut out = String::new();
+        for term in split_top(expr.trim(), b'+') {
+            let text = if let Some(text) = string_literal(term) {
+                unescape(&text)
+            } else if IDENT.is_match(term) && !term.contains('.') {
+                self.variable(term, depth + 1)?
+            } else {
+                return None;
+            };
+            self.budget = self.budget.checked_sub(text.len())?;
+            out.push_str(&text);
+        }
+        Some(out)
+    }
+
+    /// The value of `name` at `depth`.
+    fn variable(&mut self, name: &'a str, depth: usize) -> Option<String> {
+        if let Some(value) = self.values.get(&(name, depth)) {
+            return value.clone();
+        }
+        let value = first_assignment(self.code, name).and_then(|expr| self.evaluate(expr, depth));
+        self.values.insert((name, depth), value.clone());
+        value
+    }
 }
 
 /// The expression first assigned to `name` (`var name = …;`), as written.
@@ -124,5 +165,28 @@ else { document.write('<a href="' + href + '" title="' + title + '">' + shown + 
         assert!(matches!(expand(plain), Cow::Borrowed(_)));
         let external = r#"<script src="/js/write.js">document.write("x")</script>"#;
         assert_eq!(expand(external), external);
+    }
+
+    #[test]
+    fn a_script_that_doubles_its_output_is_left_as_it_is() {
+        // Found by the script_readers fuzz target: each line writes the
+        // last one ten times, 10^4 copies from 200 bytes (and with twenty
+        // terms a line, 160,000 copies and seconds of regex compiling).
+        let terms = |v: &str| vec![v; 20].join("+");
+        let script = format!(
+            "var b='<a href=\"/x\">x</a>';\nvar c={};\nvar d={};\nvar e={};\nvar f={};\ndocument.write({});",
+            terms("b"),
+            terms("c"),
+            terms("d"),
+            terms("e"),
+            terms("f")
+        );
+        let page = format!("<ul><li><script>{script}</script></li></ul>");
+        let started = std::time::Instant::now();
+        assert_eq!(expand(&page), page);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // A row that writes its variables a few times still comes out.
+        let row = "<script>var t='年度报告'; var h='./a.html'; document.write('<a href=\"'+h+'\" title=\"'+t+'\">'+t+'</a>');</script>";
+        assert_eq!(expand(row), "<a href=\"./a.html\" title=\"年度报告\">年度报告</a>");
     }
 }
