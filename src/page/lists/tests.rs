@@ -157,3 +157,24 @@ fn inline_getter_in_concatenation() {
         ["https://www.wdlc.gov.cn/wdlc/xxgk/zfyjs/data.json"]
     );
 }
+
+#[test]
+fn thousands_of_pager_calls_stop_at_the_link_cap() {
+    // From the parse_page/script_readers fuzz targets' link budget: 300
+    // calls of 35 bytes named 60,000 pages (378 MB for 10 KB of script);
+    // 4 MiB of them would have named 24 million.
+    let calls: String = (0..300)
+        .map(|i| format!("createPageHTML(200,0,\"p{i}\",\"html\");"))
+        .collect();
+    let html = format!("<html><body><script>{calls}</script><script>{calls}</script></body></html>");
+    let doc = Html::parse_document(&html);
+    let url = Url::parse("http://www.nenjiang.gov.cn/zwgk/zcwj/index.html").unwrap();
+    let scripted = read_scripts(&doc, &url, &[]);
+    assert_eq!(scripted.links.len(), 5_000);
+    assert!(scripted.dropped_links);
+    // One script's pagers alone stop at 2,000 pages.
+    let one = format!("<script>{calls}</script>");
+    let scripted = read_scripts(&Html::parse_document(&one), &url, &[]);
+    assert_eq!(scripted.links.len(), 2_000);
+    assert!(!scripted.dropped_links);
+}
