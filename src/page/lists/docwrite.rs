@@ -211,7 +211,8 @@ else { document.write('<a href="' + href + '" title="' + title + '">' + shown + 
             assert_eq!(first_assignment(code, name).map(str::to_string), old(name), "{name}");
         }
         assert_eq!(first_assignment("a=1", "a"), Some("1"));
-        assert_eq!(first_assignment("中a=1", "a"), Some("1"));
+        assert_eq!(first_assignment("（a=1", "a"), Some("1"));
+        assert_eq!(first_assignment("中a=1", "a"), None, "CJK is a word character");
         assert_eq!(first_assignment("_a=1", "a"), None);
     }
 
