@@ -44,8 +44,8 @@ const DOCX: u8 = 6;
 fn docx_of(xml: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for part in ["_rels/.rels", "docProps/core.xml", "word/document.xml"] {
         zip.start_file(part, options).unwrap();
         zip.write_all(xml).unwrap();
@@ -67,7 +67,10 @@ fuzz_target!(|data: &[u8]| {
     };
     // PDFs go to poppler in a child process: not this crate's parser, and a
     // process per input would starve the fuzzer.
-    if body[..body.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+    if body[..body.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+    {
         return;
     }
     let content_type = CONTENT_TYPES[usize::from(selector & 7)];
@@ -91,12 +94,18 @@ fuzz_target!(|data: &[u8]| {
         body.len()
     );
     for link in &page.links {
-        assert!(matches!(link.url.scheme(), "http" | "https"), "{}", link.url);
+        assert!(
+            matches!(link.url.scheme(), "http" | "https"),
+            "{}",
+            link.url
+        );
         assert!(link.url.fragment().is_none(), "{}", link.url);
     }
     // dates.rs reads no year outside 1995–2099, whatever the source.
     let dates = page.published.map(|p| p.date).into_iter();
-    let dates = dates.chain(page.written).chain(page.links.iter().filter_map(|l| l.date));
+    let dates = dates
+        .chain(page.written)
+        .chain(page.links.iter().filter_map(|l| l.date));
     for date in dates {
         assert!((1995..=2099).contains(&date.year()), "{date}");
     }

@@ -20,8 +20,12 @@ fuzz_target!(|data: &[u8]| {
     for probe in PROBES {
         robots.allowed(&Url::parse(probe).unwrap());
     }
-    let first_line = String::from_utf8_lossy(data.split(|&b| b == b'\n').next().unwrap_or_default());
-    if let Ok(url) = Url::parse("http://www.hljba.gov.cn/").unwrap().join(&first_line) {
+    let first_line =
+        String::from_utf8_lossy(data.split(|&b| b == b'\n').next().unwrap_or_default());
+    if let Ok(url) = Url::parse("http://www.hljba.gov.cn/")
+        .unwrap()
+        .join(&first_line)
+    {
         robots.allowed(&url);
     }
     if let Some(delay) = robots.crawl_delay() {
@@ -34,6 +38,11 @@ fuzz_target!(|data: &[u8]| {
     // Every <loc> needs its own eleven bytes of markup (of the unzipped
     // body when it is gzip).
     if !data.starts_with(&[0x1f, 0x8b]) {
-        assert!(locs.len() <= data.len() / 11, "{} locs from {} bytes", locs.len(), data.len());
+        assert!(
+            locs.len() <= data.len() / 11,
+            "{} locs from {} bytes",
+            locs.len(),
+            data.len()
+        );
     }
 });

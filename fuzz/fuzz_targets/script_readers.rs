@@ -71,8 +71,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let (before, after) = TEMPLATES[usize::from(selector & 7)];
     let url = &URLS[usize::from(selector >> 3) % URLS.len()];
-    let mut body = Vec::with_capacity(HEAD.len() + before.len() + input.len() + after.len() + TAIL.len());
-    for part in [HEAD.as_bytes(), before.as_bytes(), input, after.as_bytes(), TAIL.as_bytes()] {
+    let mut body =
+        Vec::with_capacity(HEAD.len() + before.len() + input.len() + after.len() + TAIL.len());
+    for part in [
+        HEAD.as_bytes(),
+        before.as_bytes(),
+        input,
+        after.as_bytes(),
+        TAIL.as_bytes(),
+    ] {
         body.extend_from_slice(part);
     }
     let page = page::parse(url, 200, Some("text/html; charset=utf-8"), &body);

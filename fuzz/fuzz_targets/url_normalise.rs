@@ -30,13 +30,25 @@ fuzz_target!(|data: &[u8]| {
     };
     let once = normalise(&url);
     let twice = normalise(&once);
-    assert_eq!(once.as_str(), twice.as_str(), "normalise is not idempotent for {url}");
+    assert_eq!(
+        once.as_str(),
+        twice.as_str(),
+        "normalise is not idempotent for {url}"
+    );
     let key = dedup_key(&url);
-    assert_eq!(key, dedup_key(&once), "dedup_key changes under normalise for {url}");
+    assert_eq!(
+        key,
+        dedup_key(&once),
+        "dedup_key changes under normalise for {url}"
+    );
     if matches!(once.scheme(), "http" | "https") {
         let reparsed = Url::parse(once.as_str()).expect("a normalised URL parses");
         assert_eq!(reparsed.as_str(), once.as_str(), "round trip of {url}");
-        assert_eq!(dedup_key(&reparsed), key, "dedup_key after a round trip of {url}");
+        assert_eq!(
+            dedup_key(&reparsed),
+            key,
+            "dedup_key after a round trip of {url}"
+        );
     }
     let mut guard = TrapGuard::default();
     guard.check(&url);
