@@ -203,7 +203,9 @@ fn without_jsessionid(path: &str) -> Option<String> {
     let mut from = 0;
     loop {
         out.push_str(&path[from..found]);
-        from = path[found..].find('/').map_or(path.len(), |slash| found + slash);
+        from = path[found..]
+            .find('/')
+            .map_or(path.len(), |slash| found + slash);
         match lower[from..].find(PARAM) {
             Some(next) => found = from + next,
             None => break,

@@ -197,7 +197,10 @@ else { document.write('<a href="' + href + '" title="' + title + '">' + shown + 
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         // A row that writes its variables a few times still comes out.
         let row = "<script>var t='年度报告'; var h='./a.html'; document.write('<a href=\"'+h+'\" title=\"'+t+'\">'+t+'</a>');</script>";
-        assert_eq!(expand(row), "<a href=\"./a.html\" title=\"年度报告\">年度报告</a>");
+        assert_eq!(
+            expand(row),
+            "<a href=\"./a.html\" title=\"年度报告\">年度报告</a>"
+        );
     }
 
     #[test]
@@ -205,14 +208,25 @@ else { document.write('<a href="' + href + '" title="' + title + '">' + shown + 
         let code = "var ab = 1; xab = 2; o.a = 3; $a = 4;\nvar a=  '5' ;a = 6\nvar c == 7";
         let old = |name: &str| {
             let pattern = format!(r"(?:^|[^\w$.]){}\s*=\s*([^;\n]+)", regex::escape(name));
-            Regex::new(&pattern).unwrap().captures(code).map(|c| c[1].trim().to_string())
+            Regex::new(&pattern)
+                .unwrap()
+                .captures(code)
+                .map(|c| c[1].trim().to_string())
         };
         for name in ["a", "ab", "xab", "$a", "c", "b", "var"] {
-            assert_eq!(first_assignment(code, name).map(str::to_string), old(name), "{name}");
+            assert_eq!(
+                first_assignment(code, name).map(str::to_string),
+                old(name),
+                "{name}"
+            );
         }
         assert_eq!(first_assignment("a=1", "a"), Some("1"));
         assert_eq!(first_assignment("（a=1", "a"), Some("1"));
-        assert_eq!(first_assignment("中a=1", "a"), None, "CJK is a word character");
+        assert_eq!(
+            first_assignment("中a=1", "a"),
+            None,
+            "CJK is a word character"
+        );
         assert_eq!(first_assignment("_a=1", "a"), None);
     }
 
@@ -227,6 +241,10 @@ else { document.write('<a href="' + href + '" title="' + title + '">' + shown + 
         let started = std::time::Instant::now();
         let out = expand(&rows);
         assert!(out.contains("<li><a href=\"./19999.html\">第19999条</a></li>"));
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
