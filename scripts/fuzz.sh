@@ -79,7 +79,7 @@ for t in $targets; do
     echo "minimising the $t corpus failed: see $logs/$t.cmin.log" >&2
   fi
   files=$(find "$corpus" -type f | wc -l)
-  bytes=$(du -sb "$corpus" | cut -f1)
+  bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
   found=$(($(find "$artifacts" -type f | wc -l) - before))
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$t" "$ran" "${execs:-?}" \
     "$files" "$bytes" "$found" | tee -a "$run_rows" >>"$summary"
