@@ -19,6 +19,17 @@ mod tests;
 mod transport;
 
 pub use challenge::detect_challenge;
+
+/// The crawler's readers of untrusted bytes and URLs (robots.txt, sitemaps,
+/// URL normalisation, trap bounds), reachable from the fuzz targets in
+/// `fuzz/`. Compiled only when cargo-fuzz sets `--cfg fuzzing`: not part of
+/// the library's API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::robots::{sitemap_locs, Robots};
+    pub use super::scope::{dedup_key, normalise, TrapGuard};
+}
 pub use politeness::{HostPermit, Politeness};
 pub use site::crawl_site;
 

@@ -304,6 +304,22 @@ mod tests {
     }
 
     #[test]
+    fn normalising_twice_changes_nothing() {
+        // Found by the url_normalise fuzz target: only the first
+        // `;jsessionid=` was dropped, so the frontier's key of a URL and
+        // of its normalised form differed.
+        let twice = url("http://a.gov.cn/c/a.jsp;jsessionid=7D41/b.jsp;JSESSIONID=C0B9?x=1#f");
+        let once = normalise(&twice);
+        assert_eq!(once.as_str(), "http://a.gov.cn/c/a.jsp/b.jsp?x=1");
+        assert_eq!(normalise(&once), once);
+        assert_eq!(dedup_key(&twice), dedup_key(&once));
+        let dots = url("http://a.gov.cn/c/.;jsessionid=1/d/..;jsessionid=2/e");
+        let once = normalise(&dots);
+        assert_eq!(once.as_str(), "http://a.gov.cn/c/e");
+        assert_eq!(normalise(&once), once);
+    }
+
+    #[test]
     fn non_documents_by_extension() {
         for s in [
             "/a.JPG",

@@ -245,7 +245,9 @@ fn unescape(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // A reference is short; look for its `;` in the first bytes only
+        // (`;` is ASCII, so where it is found is a character boundary).
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -456,5 +458,24 @@ mod tests {
         );
         assert_eq!(document_text("<w:p><w:r><w:t>cut here</w:"), "cut here");
         assert_eq!(document_text("<w:p><w:r><w:t>a</w:t><w:t>b<w:x/>c"), "a");
+    }
+
+    #[test]
+    fn an_ampersand_before_chinese_text_does_not_panic() {
+        // The `;` of a reference was looked for in the first 12 bytes by
+        // slicing, which panicked when byte 12 fell inside a character
+        // (seen while writing the parse_page fuzz target; it now reaches
+        // the DOCX readers too). `parse` caught the panic and lost the
+        // whole document's text.
+        assert_eq!(unescape("&abcdefghij中文"), "&abcdefghij中文");
+        assert_eq!(unescape("&amp;中&#x4E00;&中"), "&中一&中");
+        let document = format!(
+            "<w:document {W}><w:body><w:p><w:r><w:t>R&amp;D 费用&nbsp中文说明</w:t></w:r></w:p></w:body></w:document>"
+        );
+        let body = zip_of(&[("word/document.xml", &document)]);
+        let url = Url::parse("http://www.hljba.gov.cn/a.docx").unwrap();
+        let page = crate::page::parse(&url, 200, None, &body);
+        assert_eq!(page.extract_error, None);
+        assert_eq!(page.text, "R&D 费用&nbsp中文说明");
     }
 }

@@ -171,11 +171,7 @@ const SESSION_PARAMS: &[&str] = &["jsessionid", "phpsessid"];
 /// same without it, and keeping it would make every visitor's links new
 /// URLs.
 pub fn strip_session_id(url: &mut Url) {
-    let path = url.path();
-    if let Some(at) = path.to_ascii_lowercase().find(";jsessionid=") {
-        let rest = &path[at + 1..];
-        let kept = rest.find('/').map(|slash| &rest[slash..]).unwrap_or("");
-        let path = format!("{}{kept}", &path[..at]);
+    if let Some(path) = without_jsessionid(url.path()) {
         url.set_path(&path);
     }
     let has_session_param = url
@@ -193,6 +189,30 @@ pub fn strip_session_id(url: &mut Url) {
             url.query_pairs_mut().clear().extend_pairs(kept);
         }
     }
+}
+
+/// `path` without any of its `;jsessionid=…` parameters (each up to the
+/// next `/`); `None` when it has none. Every one goes: a URL that kept a
+/// second would change again when normalised again.
+fn without_jsessionid(path: &str) -> Option<String> {
+    const PARAM: &str = ";jsessionid=";
+    // ASCII lower-casing keeps every byte where it was.
+    let lower = path.to_ascii_lowercase();
+    let mut found = lower.find(PARAM)?;
+    let mut out = String::with_capacity(path.len());
+    let mut from = 0;
+    loop {
+        out.push_str(&path[from..found]);
+        from = path[found..]
+            .find('/')
+            .map_or(path.len(), |slash| found + slash);
+        match lower[from..].find(PARAM) {
+            Some(next) => found = from + next,
+            None => break,
+        }
+    }
+    out.push_str(&path[from..]);
+    Some(out)
 }
 
 /// Anchor text; the `title` attribute when the text is empty or cut short;
@@ -433,6 +453,10 @@ mod tests {
                 "http://www.yian.gov.cn/content.jsp?id=5&page=2",
             ),
             ("/a.php?phpsessid=1", "http://www.yian.gov.cn/a.php"),
+            (
+                "/a.jsp;jsessionid=1/b/c.jsp;jsessionid=2",
+                "http://www.yian.gov.cn/a.jsp/b/c.jsp",
+            ),
             (
                 "/col.jsp?cid=100&sid=3",
                 "http://www.yian.gov.cn/col.jsp?cid=100&sid=3",

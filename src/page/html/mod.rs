@@ -19,7 +19,7 @@ mod title;
 use super::dom::{selector, visible_text};
 use super::lists::{self, docwrite, jpage, navfns::NavFunctions, postback, rendered};
 use super::{charset, collapse, dates, links, redirects};
-use crate::types::{DateFact, DateSource, Link, Page};
+use crate::types::{BodyCut, DateFact, DateSource, Link, Page};
 use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -121,6 +121,9 @@ pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     page.script_gaps = scripted.gaps;
     page.script_gap_sections = scripted.gap_sections;
     page.app_scripts = scripted.app_scripts;
+    if scripted.dropped_links {
+        page.cut = Some(BodyCut::LinkLimit);
+    }
     found.extend(scripted.links.into_iter().map(|l| Link {
         section: column.clone(),
         ..l

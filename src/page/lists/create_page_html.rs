@@ -13,6 +13,9 @@ use url::Url;
 
 /// At most this many pager pages are emitted for one `createPageHTML`.
 const MAX_PAGER_PAGES: u64 = 200;
+/// At most this many for all the calls of one script (a list page has one
+/// or two pagers): thousands of calls must not cost a URL each page.
+const MAX_SCRIPT_PAGER_PAGES: usize = 2_000;
 
 static PAGER_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(function\s+)?\bcreatePageHTML\s*\(([^()]*)\)").unwrap());
@@ -22,6 +25,9 @@ static OBJECT_FIELD: LazyLock<Regex> =
 /// The pager pages of the script's `createPageHTML` calls, as pager links
 /// named by page number.
 pub(super) fn read(script: &Script, found: &mut Found) {
+    if found.is_full() {
+        return;
+    }
     for (url, text) in pager_pages(script.code, script.page_url) {
         found.link(url, LinkOrigin::Pager, text);
     }
@@ -31,6 +37,9 @@ pub(super) fn read(script: &Script, found: &mut Found) {
 fn pager_pages(code: &str, page_url: &Url) -> Vec<(Url, String)> {
     let mut pages = Vec::new();
     for call in PAGER_CALL.captures_iter(code) {
+        if pages.len() >= MAX_SCRIPT_PAGER_PAGES {
+            break;
+        }
         if call.get(1).is_some() {
             continue; // the pager's own definition
         }

@@ -87,6 +87,9 @@ pub(crate) struct Scripted {
     /// External scripts of the site's own (not a well-known library): they
     /// may build content the crawler never sees.
     pub app_scripts: Vec<Url>,
+    /// More links than the readers list for one page were found: the rest
+    /// were dropped.
+    pub dropped_links: bool,
 }
 
 /// Pager and script links of the page's inline scripts; URLs already in
@@ -125,6 +128,7 @@ pub(crate) fn read_scripts(doc: &Html, page_url: &Url, known: &[Link]) -> Script
     }
     found.gaps.extend(frames.gaps);
     Scripted {
+        dropped_links: found.dropped,
         links: found.links,
         gaps: found.gaps,
         gap_sections,

@@ -65,6 +65,12 @@ impl<'a> Script<'a> {
     }
 }
 
+/// Links the readers list for one page at most. The crawler keeps no more
+/// than 5,000 links of a page (`crawl::site`), and pagers name up to 200
+/// pages a call: a page of thousands of calls must not cost gigabytes
+/// before that cut.
+const MAX_LINKS: usize = 5_000;
+
 /// What the list readers found on one page so far.
 #[derive(Debug, Default)]
 pub(super) struct Found {
@@ -78,6 +84,8 @@ pub(super) struct Found {
     /// fetched bare they return some default list, not this page's, so
     /// later readers of the same script leave them alone.
     pub with_data: HashSet<String>,
+    /// [`MAX_LINKS`] were found and a new link after them was dropped.
+    pub dropped: bool,
 }
 
 impl Found {
@@ -89,8 +97,13 @@ impl Found {
         }
     }
 
-    /// Adds a link to `url` unless it was found before.
+    /// Adds a link to `url` unless it was found before or [`MAX_LINKS`]
+    /// are.
     pub fn link(&mut self, url: Url, origin: LinkOrigin, text: String) {
+        if self.links.len() >= MAX_LINKS {
+            self.dropped |= !self.seen.contains(&url);
+            return;
+        }
         if self.seen.insert(url.clone()) {
             self.links.push(Link {
                 url,
@@ -101,6 +114,11 @@ impl Found {
                 origin,
             });
         }
+    }
+
+    /// No further link is taken.
+    pub fn is_full(&self) -> bool {
+        self.links.len() >= MAX_LINKS
     }
 }
 

@@ -157,3 +157,33 @@ fn inline_getter_in_concatenation() {
         ["https://www.wdlc.gov.cn/wdlc/xxgk/zfyjs/data.json"]
     );
 }
+
+#[test]
+fn thousands_of_pager_calls_stop_at_the_link_cap() {
+    // From the parse_page/script_readers fuzz targets' link budget: 300
+    // calls of 35 bytes named 60,000 pages (378 MB for 10 KB of script);
+    // 4 MiB of them would have named 24 million.
+    let calls = |name: &str| -> String {
+        (0..300)
+            .map(|i| format!("createPageHTML(200,0,\"{name}{i}\",\"html\");"))
+            .collect()
+    };
+    let url = Url::parse("http://www.nenjiang.gov.cn/zwgk/zcwj/index.html").unwrap();
+    // One script's pagers stop at 2,000 pages.
+    let one = format!("<script>{}</script>", calls("p"));
+    let scripted = read_scripts(&Html::parse_document(&one), &url, &[]);
+    assert_eq!(scripted.links.len(), 2_000);
+    assert!(!scripted.dropped_links);
+    // A page's script links stop at 5,000, and the page says so.
+    let three = format!(
+        "<script>{}</script><script>{}</script><script>{}</script>",
+        calls("p"),
+        calls("q"),
+        calls("r")
+    );
+    let scripted = read_scripts(&Html::parse_document(&three), &url, &[]);
+    assert_eq!(scripted.links.len(), 5_000);
+    assert!(scripted.dropped_links);
+    let page = crate::page::parse(&url, 200, None, three.as_bytes());
+    assert_eq!(page.cut, Some(crate::types::BodyCut::LinkLimit));
+}
