@@ -89,8 +89,12 @@ pub fn decide(
                     reason: format!("{code}: {reason}"),
                     evidence: from.map(|c| c.evidence.clone()),
                 };
+            // `max_by` keeps the last of equals: reversed, the first seen
+            // (the page the crawl reached first, the column before its
+            // later pages and articles) wins a tie.
             if let Some(best) = found
                 .iter()
+                .rev()
                 .filter(|c| c.status == Status::Pass)
                 .max_by(|a, b| pass_rank(a).cmp(&pass_rank(b)))
             {
