@@ -9,7 +9,7 @@
 
 use super::readability::{hub_reason, Unread};
 use super::{Candidate, Finding, Status};
-use crate::rubric::Rubric;
+use crate::rubric::{ItemKind, Rubric};
 use crate::types::{CrawlOutcome, ReasonCode, SiteStart};
 use std::collections::HashMap;
 
@@ -28,10 +28,20 @@ fn fail_rank(code: ReasonCode) -> u8 {
 }
 
 /// Which passing candidate to show: the whole county's over its office's,
-/// then a shown 发布日期 over weaker dates, then the first seen.
-fn pass_rank(c: &Candidate) -> (u8, u8) {
+/// then a shown 发布日期 over weaker dates, then the first seen. A column
+/// item (the 政务公开 section, the catalogue, the 权责清单) is shown by its
+/// column, reached before its entries: a dated entry (one department's
+/// list) does not outrank it.
+fn pass_rank(c: &Candidate, kind: ItemKind) -> (u8, u8) {
     let whole = u8::from(c.reason_code == ReasonCode::Found);
     let dated = match c.evidence.published {
+        _ if matches!(
+            kind,
+            ItemKind::Column | ItemKind::Catalogue | ItemKind::List
+        ) =>
+        {
+            0
+        }
         Some(p) => 8 - p.source as u8,
         None => 0,
     };
@@ -96,7 +106,7 @@ pub fn decide(
                 .iter()
                 .rev()
                 .filter(|c| c.status == Status::Pass)
-                .max_by(|a, b| pass_rank(a).cmp(&pass_rank(b)))
+                .max_by(|a, b| pass_rank(a, item.kind).cmp(&pass_rank(b, item.kind)))
             {
                 return finding(
                     Status::Pass,
