@@ -337,9 +337,25 @@ mod link_claims {
             pages.insert(without_fragment(&c.url), links);
         }
         let mut homes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Each fetched page's final URL → the URLs that led to it (the one
+        // asked for and every redirect on the way).
+        let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let log = std::fs::read_to_string(run_dir.join("pages.jsonl")).expect("pages.jsonl");
         for line in log.lines() {
             let v: serde_json::Value = serde_json::from_str(line).expect("pages.jsonl line");
+            let parse = |u: &serde_json::Value| {
+                u.as_str()
+                    .and_then(|u| url::Url::parse(u).ok())
+                    .map(|u| without_fragment(&u))
+            };
+            if let Some(last) = parse(&v["final_url"]).or_else(|| parse(&v["url"])) {
+                let entry = aliases.entry(last.clone()).or_default();
+                entry.push(last);
+                entry.extend(parse(&v["url"]));
+                if let Some(hops) = v["redirects"].as_array() {
+                    entry.extend(hops.iter().filter_map(|h| parse(&h["url"])));
+                }
+            }
             if v["depth"].as_u64() == Some(0) {
                 let county = v["county"].as_str().unwrap_or_default().to_string();
                 for key in ["url", "final_url"] {
@@ -379,9 +395,14 @@ mod link_claims {
                         // The page the evidence names carries it (an
                         // external link), or some captured page of the
                         // site links the evidence by that text (a dead end).
+                        let targets = aliases
+                            .get(&evidence)
+                            .cloned()
+                            .unwrap_or_else(|| vec![evidence.clone()]);
                         carries(&evidence, None)
                             || pages.keys().any(|p| {
-                                p.starts_with(&row.site) && carries(p, Some(evidence.as_str()))
+                                p.starts_with(&row.site)
+                                    && targets.iter().any(|t| carries(p, Some(t.as_str())))
                             })
                     };
                     if !ok {
