@@ -28,24 +28,27 @@ fn fail_rank(code: ReasonCode) -> u8 {
 }
 
 /// Which passing candidate to show: the whole county's over its office's,
-/// then a shown 发布日期 over weaker dates, then the first seen. A column
-/// item (the 政务公开 section, the catalogue, the 权责清单) is shown by its
-/// column, reached before its entries: a dated entry (one department's
-/// list) does not outrank it.
+/// then a shown 发布日期 over weaker dates. A column item (the 政务公开
+/// section, the catalogue, the 权责清单) is shown by its column, reached
+/// before its entries: dates do not rank it, and the first seen wins a tie.
+/// A document item keeps the last seen of equals (an attachment after the
+/// article that links it: the document itself).
 fn pass_rank(c: &Candidate, kind: ItemKind) -> (u8, u8) {
     let whole = u8::from(c.reason_code == ReasonCode::Found);
     let dated = match c.evidence.published {
-        _ if matches!(
-            kind,
-            ItemKind::Column | ItemKind::Catalogue | ItemKind::List
-        ) =>
-        {
-            0
-        }
+        _ if is_column_kind(kind) => 0,
         Some(p) => 8 - p.source as u8,
         None => 0,
     };
     (whole, dated)
+}
+
+/// Items judged on a column page rather than on one document.
+fn is_column_kind(kind: ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::Column | ItemKind::Catalogue | ItemKind::List
+    )
 }
 
 fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
@@ -99,13 +102,16 @@ pub fn decide(
                     reason: format!("{code}: {reason}"),
                     evidence: from.map(|c| c.evidence.clone()),
                 };
-            // `max_by` keeps the last of equals: reversed, the first seen
-            // (the page the crawl reached first, the column before its
-            // later pages and articles) wins a tie.
-            if let Some(best) = found
-                .iter()
-                .rev()
-                .filter(|c| c.status == Status::Pass)
+            // `max_by` keeps the last of equals; for a column item the list
+            // is reversed, so the first seen (the column before its later
+            // pages and articles) wins a tie.
+            let mut passes: Vec<&&Candidate> =
+                found.iter().filter(|c| c.status == Status::Pass).collect();
+            if is_column_kind(item.kind) {
+                passes.reverse();
+            }
+            if let Some(best) = passes
+                .into_iter()
                 .max_by(|a, b| pass_rank(a, item.kind).cmp(&pass_rank(b, item.kind)))
             {
                 return finding(
