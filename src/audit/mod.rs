@@ -53,11 +53,11 @@ pub struct SiteAudit {
     window: (NaiveDate, NaiveDate),
     /// Links of the homepage: the site template, not content.
     template_links: HashSet<String>,
-    /// Homepage links that name the disclosure column (item 7.column).
-    column_links: HashMap<String, String>,
     /// Homepage links to the disclosure section itself (政务公开, not
     /// 基层政务公开): the hub that holds most items.
     hub_links: HashMap<String, String>,
+    /// The texts of every homepage link, by `document::link_key`.
+    home_links: HashMap<String, Vec<String>>,
     parents: HashMap<String, ParentFacts>,
     candidates: Vec<Candidate>,
     passed: HashSet<String>,
@@ -91,8 +91,8 @@ impl SiteAudit {
             county,
             window,
             template_links: HashSet::new(),
-            column_links: HashMap::new(),
             hub_links: HashMap::new(),
+            home_links: HashMap::new(),
             parents: HashMap::new(),
             candidates: Vec::new(),
             passed: HashSet::new(),
@@ -157,7 +157,8 @@ impl SiteAudit {
             rubric: &self.rubric,
             county: &self.county.name,
             window: self.window,
-            column_links: &self.column_links,
+            hub_links: &self.hub_links,
+            home_links: &self.home_links,
             sha256,
             own_domain: self.declared_domain.as_deref(),
         };
@@ -234,6 +235,12 @@ impl SiteAudit {
             .iter()
             .map(|l| document::link_key(&l.url))
             .collect();
+        for link in &page.links {
+            self.home_links
+                .entry(document::link_key(&link.url))
+                .or_default()
+                .push(link.text.clone());
+        }
         if let Some(item) = self
             .rubric
             .items
@@ -241,12 +248,6 @@ impl SiteAudit {
             .find(|i| i.kind == crate::rubric::ItemKind::Column)
         {
             for link in &page.links {
-                if text::contains_any(&link.text, &item.topic)
-                    && !text::contains_any(&link.text, &item.exclude)
-                {
-                    self.column_links
-                        .insert(document::link_key(&link.url), link.text.clone());
-                }
                 if readability::names_the_section(
                     &link.text,
                     &item.topic,

@@ -10,7 +10,7 @@
 use super::readability::{hub_reason, Unread};
 use super::text::years_named;
 use super::{Candidate, Finding, Status};
-use crate::rubric::Rubric;
+use crate::rubric::{ItemKind, Rubric};
 use crate::types::{CrawlOutcome, ReasonCode, SiteStart};
 use std::collections::HashMap;
 
@@ -39,15 +39,30 @@ fn fail_rank(c: &Candidate, report_year: i32) -> (u8, u8) {
 /// Which passing candidate to show: the whole county's over its office's,
 /// one that names the county as issuer over one whose issuer is only
 /// presumed (a unit's sub-site page without a name), then a shown 发布日期
-/// over weaker dates, then the first seen.
-fn pass_rank(c: &Candidate) -> (u8, u8, u8) {
+/// over weaker dates. A column item (the 政务公开 section, the catalogue,
+/// the 权责清单) is shown by its column, reached before its entries:
+/// neither issuer naming nor dates rank it, and the first seen wins a tie. A document item keeps the
+/// last seen of equals (an attachment after the article that links it: the
+/// document itself).
+fn pass_rank(c: &Candidate, kind: ItemKind) -> (u8, u8, u8) {
     let whole = u8::from(c.reason_code == ReasonCode::Found);
-    let named = u8::from(c.issuer_named);
+    // A column is told from a department's by `whole`; whether its page
+    // names the county as issuer does not rank it above its own entries.
+    let named = u8::from(c.issuer_named && !is_column_kind(kind));
     let dated = match c.evidence.published {
+        _ if is_column_kind(kind) => 0,
         Some(p) => 8 - p.source as u8,
         None => 0,
     };
     (whole, named, dated)
+}
+
+/// Items judged on a column page rather than on one document.
+fn is_column_kind(kind: ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::Column | ItemKind::Catalogue | ItemKind::List
+    )
 }
 
 fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
@@ -101,10 +116,17 @@ pub fn decide(
                     reason: format!("{code}: {reason}"),
                     evidence: from.map(|c| c.evidence.clone()),
                 };
-            if let Some(best) = found
-                .iter()
-                .filter(|c| c.status == Status::Pass)
-                .max_by(|a, b| pass_rank(a).cmp(&pass_rank(b)))
+            // `max_by` keeps the last of equals; for a column item the list
+            // is reversed, so the first seen (the column before its later
+            // pages and articles) wins a tie.
+            let mut passes: Vec<&&Candidate> =
+                found.iter().filter(|c| c.status == Status::Pass).collect();
+            if is_column_kind(item.kind) {
+                passes.reverse();
+            }
+            if let Some(best) = passes
+                .into_iter()
+                .max_by(|a, b| pass_rank(a, item.kind).cmp(&pass_rank(b, item.kind)))
             {
                 return finding(
                     Status::Pass,

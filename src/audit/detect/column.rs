@@ -1,62 +1,82 @@
-//! 7.column: the disclosure column the homepage links, with content.
+//! 7.column: the disclosure section the homepage links, with content.
 //!
-//! Judged on the page a column label leads to: it passes when it holds
-//! entries, dated rows or the platform's sub-columns, and fails when the
-//! homepage's link opens an empty frame.
+//! Judged on the page a link named for the section itself leads to
+//! (政务公开, 政府信息公开, 信息公开专栏), never on one of its sub-columns
+//! whose name merely holds the words (基层政务公开, 教育信息公开, 重点领域信息
+//! 公开): the evidence is the section's own front page. It passes when the
+//! page holds entries, dated rows or the platform's sub-columns (for a
+//! section drawn by script, the routes into it the homepage links), and
+//! fails when it opens an empty frame. The reason names the homepage link
+//! only when the homepage has it.
 
 use super::Judging;
 use crate::audit::document::link_key;
-use crate::audit::text::{contains_any, first_match, normalise_title, years_named};
-use crate::types::{Candidate, Link, ReasonCode, Status};
+use crate::audit::readability::names_the_section;
+use crate::audit::text::{contains_any, normalise_title};
+use crate::types::{Candidate, ReasonCode, Status};
+use std::collections::HashSet;
 
-/// The column's candidate verdict, if a column label led to this page.
+/// The column's candidate verdict, if a link named for the section led to
+/// this page.
 pub(super) fn detect(j: &Judging) -> Option<Candidate> {
     let (item, doc, visit, ctx) = (j.item, j.doc, j.visit, j.ctx);
-    // A column label ("政务公开", "政府信息公开"), not a document title that
-    // happens to contain the words.
-    let label = |l: &&Link| {
-        let text = normalise_title(&l.text);
-        text.chars().count() <= 12
-            && years_named(&text).is_empty()
-            && !contains_any(&text, &item.exclude)
-    };
-    let via_home = doc
-        .found_via
-        .filter(|l| {
-            ctx.column_links.contains_key(&link_key(&l.url))
-                || visit.depth <= 1 && contains_any(&l.text, &item.topic)
-        })
-        .filter(label);
-    let via = via_home.or_else(|| {
-        doc.found_via
-            .filter(|l| visit.depth <= 2 && first_match(&l.text, &item.topic).is_some())
-            .filter(label)
-    })?;
+    let via = doc.found_via?;
+    let text = normalise_title(&via.text);
+    if !names_the_section(&text, &item.topic, &ctx.rubric.document.section_suffixes) {
+        return None;
+    }
+    let key = link_key(&via.url);
+    let on_homepage = ctx.hub_links.contains_key(&key);
     // Content: entries of its own, sub-columns of the disclosure platform
     // (a hub page linking 指南, 制度, 年报 …), or dated rows.
     let rows = doc.content_links.len();
-    let sub_columns = doc
+    let names_another_item = |t: &str| {
+        ctx.rubric
+            .items
+            .iter()
+            .any(|i| i.id != item.id && contains_any(t, &i.topic))
+    };
+    let mut sub_columns: HashSet<&str> = doc
         .page
         .links
         .iter()
         .filter(|l| l.url != doc.page.url && l.url != via.url)
-        .filter(|l| {
-            ctx.rubric
-                .items
-                .iter()
-                .any(|i| i.id != item.id && contains_any(&l.text, &i.topic))
-        })
-        .count();
+        .map(|l| l.text.as_str())
+        .filter(|t| names_another_item(t))
+        .collect();
+    // A section drawn by script (a single-page application): its columns
+    // are the routes into it that the homepage links (`/zwgk/#/column/101`).
+    let page_key = link_key(&doc.page.url);
+    for k in [&key, &page_key] {
+        if let Some(texts) = ctx.home_links.get(k) {
+            sub_columns.extend(
+                texts
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| names_another_item(t)),
+            );
+        }
+    }
+    let sub_columns = sub_columns.len();
     let dated = doc.dated_rows().len();
     let empty = doc.says_empty && dated == 0 && rows < 6;
+    let link = if on_homepage {
+        format!("the homepage link 「{}」", via.text)
+    } else {
+        let on = visit
+            .parent
+            .as_ref()
+            .map(|p| format!(" on {p}"))
+            .unwrap_or_default();
+        format!("the link 「{}」{on}", via.text)
+    };
     let (status, code, note) = if (rows >= 3 || sub_columns >= 3 || dated >= 1) && !empty {
         let note = format!(
-            "the homepage link 「{}」 opens a column with {rows} entries and {sub_columns} disclosure sub-columns",
-            via.text
+            "{link} opens the disclosure section with {rows} entries and {sub_columns} disclosure sub-columns"
         );
         (Status::Pass, ReasonCode::Found, note)
     } else {
-        let note = format!("the link 「{}」 opens a column without content", via.text);
+        let note = format!("{link} opens a disclosure section without content");
         (Status::Fail, ReasonCode::EmptyColumn, note)
     };
     Some(j.verdict(status, code, note, via.text.clone(), None))

@@ -6,7 +6,7 @@
 //! the provincial system counts when it leads to this county's list.
 
 use super::{candidate, Judging};
-use crate::audit::issuer::short_name;
+use crate::audit::issuer::{classify_org, short_name, Issuer};
 use crate::audit::text::contains_any;
 use crate::rubric::{ItemKind, Rubric};
 use crate::types::{Candidate, Evidence, Link, ReasonCode, Status};
@@ -40,6 +40,24 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
                     && !contains_any(&l.text, &item.exclude)
             })
             .collect();
+        // A column of the county's departments, each name opening that
+        // department's 权力清单和责任清单: the county's list, published by
+        // department (「X县政府部门权责清单」).
+        let departments: Vec<&&Link> = doc
+            .content_links
+            .iter()
+            .filter(|l| {
+                matches!(
+                    classify_org(&l.text, j.ctx.county, &j.ctx.rubric.issuer),
+                    Issuer::Department(_)
+                ) && !contains_any(&l.text, &item.exclude)
+            })
+            .collect();
+        let rows = if rows.is_empty() && departments.len() >= 3 {
+            departments
+        } else {
+            rows
+        };
         let on_column =
             |status, code, note| j.verdict(status, code, note, name.to_string(), doc.published);
         // The list itself as a table on the page (事项名称, 实施主体, 设定依据…).

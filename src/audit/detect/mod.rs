@@ -40,8 +40,12 @@ pub struct Context<'a> {
     pub county: &'a str,
     /// The campaign window, first and last day included.
     pub window: (NaiveDate, NaiveDate),
-    /// Homepage links that name the disclosure column, by [`link_key`].
-    pub column_links: &'a HashMap<String, String>,
+    /// Homepage links that name the disclosure section itself (政务公开,
+    /// 政府信息公开专栏; not 基层政务公开), by [`link_key`].
+    pub hub_links: &'a HashMap<String, String>,
+    /// The texts of every homepage link, by [`link_key`]: what the
+    /// homepage says a page is (a script-drawn section's routes included).
+    pub home_links: &'a HashMap<String, Vec<String>>,
     /// Digest of the visit's body as archived, for the evidence.
     pub sha256: &'a str,
     /// The registered domain the site declares as its own (`SiteDomain`),
@@ -297,7 +301,9 @@ fn dead_end(doc: &Doc, visit: &Visit, ctx: &Context, out: &mut Vec<Candidate>) {
         Some(link) => link,
         None => return,
     };
-    let is_column_link = ctx.column_links.contains_key(&link_key(&via.url));
+    // The section itself (政务公开), not a sub-column whose name holds the
+    // words (基层政务公开): its dead end is not the section's.
+    let is_column_link = ctx.hub_links.contains_key(&link_key(&via.url));
     for item in &ctx.rubric.items {
         let named = contains_any(&via.text, &item.topic)
             || (item.kind == ItemKind::Column && is_column_link);

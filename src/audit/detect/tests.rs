@@ -73,7 +73,8 @@ fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
         rubric: &rubric,
         county: "北安市",
         window: (date("2022-07-01"), date("2023-06-30")),
-        column_links: &columns,
+        hub_links: &columns,
+        home_links: &HashMap::new(),
         sha256: "00",
         own_domain: None,
     };
