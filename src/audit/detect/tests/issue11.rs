@@ -14,7 +14,8 @@ fn candidates(v: &Visit, item: &str) -> Vec<Candidate> {
         rubric: &rubric,
         county: "北安市",
         window: (date("2022-07-01"), date("2023-06-30")),
-        column_links: &columns,
+        hub_links: &columns,
+        home_links: &HashMap::new(),
         sha256: "00",
         own_domain: Some("hljba.gov.cn"),
     };
