@@ -65,8 +65,9 @@ fn visit(page: Page, depth: u32, found_via: Option<Link>) -> Visit {
     }
 }
 
-/// The verdicts (item, status, reason) a page yields for the county 北安市.
-fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
+/// Every candidate one visit yields for the county 北安市, whose site
+/// declares `own_domain` (if any) as its own.
+fn candidates_of(v: &Visit, own_domain: Option<&str>) -> Vec<Candidate> {
     let rubric = Rubric::default_rubric();
     let columns = HashMap::new();
     let ctx = Context {
@@ -76,10 +77,15 @@ fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
         hub_links: &columns,
         home_links: &HashMap::new(),
         sha256: "00",
-        own_domain: None,
+        own_domain,
     };
     let doc = Doc::new(v, None, &HashSet::new(), &rubric.document);
     all(&doc, v, &ctx)
+}
+
+/// The verdicts (item, status, reason) a page yields for the county 北安市.
+fn judge(v: &Visit) -> Vec<(String, Status, &'static str)> {
+    candidates_of(v, None)
         .into_iter()
         .map(|c| (c.item, c.status, c.reason_code.as_str()))
         .collect()

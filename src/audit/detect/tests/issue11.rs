@@ -8,19 +8,7 @@ use super::*;
 /// Every candidate (with its note and evidence) one visit yields for
 /// `item`, judged for 北安市 whose site declares `hljba.gov.cn`.
 fn candidates(v: &Visit, item: &str) -> Vec<Candidate> {
-    let rubric = Rubric::default_rubric();
-    let columns = HashMap::new();
-    let ctx = Context {
-        rubric: &rubric,
-        county: "北安市",
-        window: (date("2022-07-01"), date("2023-06-30")),
-        hub_links: &columns,
-        home_links: &HashMap::new(),
-        sha256: "00",
-        own_domain: Some("hljba.gov.cn"),
-    };
-    let doc = Doc::new(v, None, &HashSet::new(), &rubric.document);
-    all(&doc, v, &ctx)
+    candidates_of(v, Some("hljba.gov.cn"))
         .into_iter()
         .filter(|c| c.item == item)
         .collect()
