@@ -99,7 +99,10 @@ async fn answer(mut stream: TcpStream, routes: Arc<Routes>) {
             let mut body = HOME.replace("</body></html>", "");
             let seed = path.len() * 31 + path.bytes().map(usize::from).sum::<usize>();
             for i in 0..6_000 {
-                body.push_str(&format!("<a href=\"/g/{seed}/{i}.html\">第{i}页</a>\n"));
+                // Named like disclosure pages, so the crawl wants them.
+                body.push_str(&format!(
+                    "<a href=\"/g/{seed}/{i}.html\">信息公开第{i}页</a>\n"
+                ));
             }
             body.push_str("</body></html>");
             let head = format!(

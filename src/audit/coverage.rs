@@ -19,7 +19,7 @@ impl SiteAudit {
         let code = match reason {
             SkipReason::Robots => ReasonCode::RobotsDisallowed,
             SkipReason::Budget => ReasonCode::BudgetExhausted,
-            SkipReason::Depth => ReasonCode::BudgetExhausted,
+            SkipReason::Depth => ReasonCode::DepthLimit,
             SkipReason::Blocked => ReasonCode::Blocked,
             SkipReason::OutOfScope => {
                 self.note_external(link, parent);

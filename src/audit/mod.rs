@@ -63,6 +63,19 @@ pub struct SiteAudit {
     passed: HashSet<String>,
     /// Per item: relevant links not looked at, by reason code.
     not_covered: HashMap<String, Vec<(ReasonCode, String)>>,
+    /// Documents that would confirm a pass shown on a list row or an
+    /// article (the row's own page, the article's attachments), by
+    /// `document::link_key`: fetched although their item is decided.
+    confirming: HashSet<String>,
+    /// The homepage leads only onward (a splash page, a redirect by meta
+    /// refresh or script): its few links are the way in, whatever they say.
+    gateway_home: Option<String>,
+    /// List pages read, and the dated entries they showed: what a `fail`
+    /// rests on.
+    reading: verdict::Reading,
+    /// Every page read (by `document::link_key`): a link skipped on one
+    /// path and fetched on another was looked at after all.
+    read: HashSet<String>,
     /// Per item: pages drawn or filled by script that pointed at it only
     /// through the generic 政务公开 words. They keep an item without any
     /// verdict of its own undecided, but do not outweigh what the item's
@@ -97,6 +110,10 @@ impl SiteAudit {
             candidates: Vec::new(),
             passed: HashSet::new(),
             not_covered: HashMap::new(),
+            read: HashSet::new(),
+            reading: verdict::Reading::default(),
+            confirming: HashSet::new(),
+            gateway_home: None,
             unread_generic: HashMap::new(),
             adcode: None,
             declared_domain: None,
@@ -125,6 +142,10 @@ impl SiteAudit {
     /// passed.
     pub fn observe(&mut self, visit: &Visit, sha256: &str) -> bool {
         let page = &visit.page;
+        self.read.insert(document::link_key(&page.url));
+        if let Some(via) = &visit.found_via {
+            self.read.insert(document::link_key(&via.url));
+        }
         if visit.depth == 0 && visit.parent.is_none() {
             self.learn_homepage(page);
         }
@@ -163,6 +184,14 @@ impl SiteAudit {
             own_domain: self.declared_domain.as_deref(),
         };
         let found = detect::all(&doc, visit, &ctx);
+        if doc.is_list {
+            self.reading.list_pages += 1;
+            self.reading.entries += doc
+                .content_links
+                .iter()
+                .filter(|l| l.date.is_some())
+                .count();
+        }
         self.check_readability(visit, &doc.title);
         if page.status < 400 && !visit.soft_404 {
             self.parents.insert(
@@ -215,6 +244,9 @@ impl SiteAudit {
             };
             self.note_uncovered(&section, &page.url, ReasonCode::ScriptList);
         }
+        for candidate in &found {
+            self.note_confirmations(candidate, &doc);
+        }
         for candidate in found {
             self.record(candidate);
         }
@@ -229,7 +261,27 @@ impl SiteAudit {
         self.candidates.push(candidate);
     }
 
+    /// A pass shown on a list row is confirmed by the row's document; one
+    /// shown on an article, by the attachments the article carries.
+    fn note_confirmations(&mut self, candidate: &Candidate, doc: &Doc) {
+        if candidate.status != Status::Pass {
+            return;
+        }
+        if let Some(url) = &candidate.confirmed_by {
+            self.confirming.insert(document::link_key(url));
+        } else if !doc.is_list && !doc.is_attachment && candidate.evidence.url == doc.page.url {
+            for link in &doc.content_links {
+                if relevance::is_attachment_link(link) {
+                    self.confirming.insert(document::link_key(&link.url));
+                }
+            }
+        }
+    }
+
     fn learn_homepage(&mut self, page: &Page) {
+        if page.links.len() <= GATEWAY_LINKS {
+            self.gateway_home = Some(document::link_key(&page.url));
+        }
         self.template_links = page
             .links
             .iter()
@@ -284,15 +336,38 @@ impl SiteAudit {
     }
 
     /// The verdicts, one per rubric item, in rubric order.
-    pub fn finish(self, outcome: &CrawlOutcome) -> Vec<Finding> {
+    pub fn finish(mut self, outcome: &CrawlOutcome) -> Vec<Finding> {
+        self.forget_links_read_after_all();
         verdict::decide(
             &self.rubric,
             self.candidates,
             &self.not_covered,
             &self.unread_generic,
             &self.unread,
+            &self.reading,
             outcome,
         )
+    }
+}
+
+/// A homepage with this many links or fewer is a way into the site (a
+/// splash page, a meta refresh), not its front page.
+const GATEWAY_LINKS: usize = 5;
+
+impl SiteAudit {
+    /// A link noted as not looked at (skipped on one path: depth, budget,
+    /// an error) that was read on another is not named as unvisited. A
+    /// page read in part, or a list its script fills unseen, was read and
+    /// still keeps its note.
+    fn forget_links_read_after_all(&mut self) {
+        let read = &self.read;
+        for notes in self.not_covered.values_mut() {
+            notes.retain(|(code, url)| {
+                matches!(code, ReasonCode::ScriptList | ReasonCode::Unreadable)
+                    || !Url::parse(url).is_ok_and(|u| read.contains(&document::link_key(&u)))
+            });
+        }
+        self.not_covered.retain(|_, notes| !notes.is_empty());
     }
 }
 

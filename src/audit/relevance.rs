@@ -9,8 +9,8 @@
 //! steering and for the detectors: a column the crawl followed for an item
 //! is the column the detector judges for it.
 
-use super::text::contains_any;
-use crate::rubric::{CrawlVocabulary, Item, Rubric};
+use super::text::{contains_any, ends_with_any, normalise_title, title_core};
+use crate::rubric::{CrawlVocabulary, Item, ItemKind, Rubric};
 use crate::types::Link;
 
 /// The lowest score from an item's own words (in the link's URL or
@@ -20,24 +20,73 @@ pub const SPECIFIC: u32 = 3;
 /// 10: the link text names the item; 6: it names a way towards it; 4: the
 /// list it stands in is the item's column; 3: the URL carries a lead; 2 and
 /// 1: the link or its URL leads into the disclosure platform; 0: nothing.
+///
+/// A dated list entry is one document, judged by its title: it scores 0
+/// when the title is not the item's kind ([`entry_is_other_kind`]), and
+/// the generic 政务公开 words of its URL or list (2, 1) do not make it
+/// relevant — a `/zwgk/` path makes a page a possible list, not every
+/// article under it a candidate.
 pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
-    let url = url_words(link);
+    if link.date.is_some() {
+        return if entry_is_other_kind(item, link) {
+            0
+        } else {
+            specific_relevance(item, link)
+        };
+    }
+    let specific = specific_relevance(item, link);
+    if specific > 0 {
+        specific
+    } else if contains_any(&link.text, &crawl.generic_leads)
+        || contains_any(&link.section, &crawl.generic_leads)
+    {
+        2
+    } else if contains_any(&url_words(link), &lower(&crawl.generic_leads)) {
+        1
+    } else {
+        0
+    }
+}
+
+/// The scores from the item's own words (10, 6, 4, 3; else 0).
+fn specific_relevance(item: &Item, link: &Link) -> u32 {
     if names_topic(item, &link.text) {
         10
     } else if contains_any(&link.text, &item.leads) {
         6
     } else if contains_any(&link.section, &item.topic) {
         4
-    } else if contains_any(&url, &lower(&item.leads)) || contains_any(&url, &item.topic) {
-        3
-    } else if contains_any(&link.text, &crawl.generic_leads)
-        || contains_any(&link.section, &crawl.generic_leads)
-    {
-        2
-    } else if contains_any(&url, &lower(&crawl.generic_leads)) {
-        1
     } else {
-        0
+        let url = url_words(link);
+        if contains_any(&url, &lower(&item.leads)) || contains_any(&url, &item.topic) {
+            3
+        } else {
+            0
+        }
+    }
+}
+
+/// A dated list entry whose title says it is not the item: for a report
+/// or a guide, a title that does not end as the kind (「…报告」, 「…指南」)
+/// or carries an excluded word (要点, 通知, 解读); for the 权责清单, a
+/// title that does not name a list (「召开…推进会」); for a key domain, an
+/// entry outside any list of the domain (a news headline mentioning
+/// 减税降费: only the domain's column proves the domain). Titles cut
+/// short (「…」) or too short to read as a title say nothing.
+pub fn entry_is_other_kind(item: &Item, link: &Link) -> bool {
+    let title = normalise_title(&link.text);
+    let cut = title.ends_with("...") || title.ends_with('…');
+    if cut || title.chars().count() < 6 {
+        return false;
+    }
+    match item.kind {
+        ItemKind::Report | ItemKind::Guide => {
+            let core = title_core(&title);
+            contains_any(&core, &item.exclude) || !ends_with_any(&core, &item.title_ends)
+        }
+        ItemKind::List => !names_topic(item, &title),
+        ItemKind::Domain => !names_topic(item, &link.section),
+        ItemKind::Column | ItemKind::Catalogue | ItemKind::Rules | ItemKind::Debt => false,
     }
 }
 
@@ -128,6 +177,25 @@ pub fn names_item(item: &Item, list: &Link, crawl: &CrawlVocabulary) -> bool {
         || contains_any(&section, &item.topic)
         || contains_any(&url_words(list), &own_url_leads)
 }
+
+/// A link to an attachment: its URL ends in an attachment's extension, or
+/// its text names a file (「…情况表.pdf」) or a download (附件, 点击下载) —
+/// a server may send a PDF from a `.htm` address.
+pub fn is_attachment_link(link: &Link) -> bool {
+    if crate::page::names_an_attachment(&link.url) {
+        return true;
+    }
+    let text = link.text.trim();
+    let names_file = text
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()));
+    names_file || text.starts_with("附件") || text.contains("下载")
+}
+
+/// Extensions a link text names a file by.
+const FILE_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar",
+];
 
 /// Path and query, percent-decoded and lower-cased.
 fn url_words(link: &Link) -> String {

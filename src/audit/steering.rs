@@ -5,7 +5,7 @@
 //! strongest first. A focused recheck follows only links towards undecided
 //! items ([`SiteAudit::still_wanted`]).
 
-use super::relevance::{names_a_document, relevance, SPECIFIC};
+use super::relevance::{is_attachment_link, names_a_document, names_topic, relevance, SPECIFIC};
 use super::{document, text, SiteAudit};
 use crate::types::{Link, LinkOrigin, Page};
 
@@ -44,16 +44,34 @@ impl SiteAudit {
         let parent_link = self
             .known_page(&parent.url)
             .unwrap_or_else(|| page_as_link(parent));
+        let mut near_miss = false;
         for item in undecided {
             best = best.max(relevance(item, link, &self.rubric.crawl));
             parent_best = parent_best.max(relevance(item, &parent_link, &self.rubric.crawl));
+            near_miss = near_miss || names_topic(item, &link.text);
         }
         // Pages of the same list, and an iframe's page, which a visitor sees
-        // as part of this one.
+        // as part of this one; they matter as much as their list does.
         let continuation = continues_its_list(link);
         let mut priority = best as f32;
-        if continuation {
+        if continuation && parent_best > 0 {
             priority = priority.max(parent_best as f32 + 1.0);
+        }
+        // An attachment is what its page is about, whatever its link says
+        // (附件：点击下载).
+        if is_attachment_link(link) {
+            priority = priority.max(parent_best as f32);
+        }
+        // An entry naming an item that is not its kind (a 要点, a news
+        // headline) cannot pass it, but read last it tells the nearest
+        // miss.
+        if priority == 0.0 && near_miss {
+            priority = NEAR_MISS;
+        }
+        if self.confirming.contains(&document::link_key(&link.url))
+            || self.gateway_home.as_deref() == Some(&document::link_key(&parent.url))
+        {
+            priority = priority.max(ONWARD);
         }
         if text::contains_any(&link.text, &self.rubric.crawl.unlikely) {
             priority -= 0.5;
@@ -73,7 +91,13 @@ impl SiteAudit {
         let site_nav =
             threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
         let continuation = continues_its_list(link);
-        if !self.focused || site_nav || continuation || link.origin == LinkOrigin::Evidence {
+        let confirming = self.confirming.contains(&document::link_key(&link.url));
+        if !self.focused
+            || site_nav
+            || continuation
+            || confirming
+            || link.origin == LinkOrigin::Evidence
+        {
             return true;
         }
         self.rubric
@@ -83,6 +107,15 @@ impl SiteAudit {
             .any(|i| relevance(i, link, &self.rubric.crawl) >= threshold)
     }
 }
+
+/// The priority of an entry that names an item without being its kind:
+/// above every link that points at nothing open, below every one that
+/// does.
+const NEAR_MISS: f32 = 0.5;
+
+/// The priority of a link that must be followed whatever it points at:
+/// a pass's confirming document, the way in from a splash homepage.
+const ONWARD: f32 = 1.0;
 
 /// A later page of the same list, its data or an iframe's page: a visitor
 /// sees it as part of the page that links it.

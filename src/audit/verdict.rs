@@ -87,6 +87,15 @@ fn start_blocker(outcome: &CrawlOutcome) -> Option<(ReasonCode, String)> {
     }
 }
 
+/// What the crawl read of the site's lists: a `fail` says so.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Reading {
+    /// List pages (columns and their later pages) read.
+    pub list_pages: usize,
+    /// Dated entries those pages showed.
+    pub entries: usize,
+}
+
 /// One finding per rubric item, in rubric order: the best candidate, or
 /// `inconclusive` where relevant pages were not covered, else `fail`.
 pub fn decide(
@@ -95,6 +104,7 @@ pub fn decide(
     not_covered: &HashMap<String, Vec<(ReasonCode, String)>>,
     unread_generic: &HashMap<String, Vec<String>>,
     unread: &Unread,
+    reading: &Reading,
     outcome: &CrawlOutcome,
 ) -> Vec<Finding> {
     let mut by_item: HashMap<&str, Vec<&Candidate>> = HashMap::new();
@@ -172,6 +182,7 @@ pub fn decide(
                     ReasonCode::Unreachable,
                     ReasonCode::Blocked,
                     ReasonCode::BudgetExhausted,
+                    ReasonCode::DepthLimit,
                     ReasonCode::ScriptList,
                     ReasonCode::Unreadable,
                     ReasonCode::OutOfScope,
@@ -188,6 +199,7 @@ pub fn decide(
                             ReasonCode::Blocked => "an anti-bot challenge stopped the crawl before",
                             ReasonCode::OutOfScope => "another host of the county's domain (not crawled) holds",
                             ReasonCode::Unreadable => "only part of the body could be read of",
+                            ReasonCode::DepthLimit => "the crawl's click-depth limit left unvisited",
                             _ => "the page budget ran out before",
                         };
                         let reason = if code == ReasonCode::ScriptList {
@@ -229,8 +241,8 @@ pub fn decide(
                 return finding(Status::Inconclusive, ReasonCode::ScriptList, reason, None);
             }
             let reason = format!(
-                "nothing on the site matched after visiting {} pages, every relevant link included",
-                outcome.pages_fetched
+                "nothing on the site matched: {} list pages read ({} dated entries) among {} pages visited, and no link pointing at the item was left unvisited",
+                reading.list_pages, reading.entries, outcome.pages_fetched
             );
             finding(Status::Fail, ReasonCode::NotFound, reason, None)
         })

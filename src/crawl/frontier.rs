@@ -18,8 +18,12 @@ pub struct Queued {
     pub link: Link,
     /// The page the link was found on.
     pub parent: Url,
-    /// Links followed from the homepage to reach it.
+    /// Links followed from the homepage to reach it, a list's later pages
+    /// counting as the list itself (see `list_pages`).
     pub depth: u32,
+    /// Pager hops from the list's first page: a list's pages are one hop
+    /// from the list however deep their pager buries them.
+    pub list_pages: u32,
     /// How strongly it points at something undecided; highest first.
     pub priority: f32,
 }
@@ -149,6 +153,7 @@ mod tests {
             },
             parent: Url::parse("http://a.cn/").unwrap(),
             depth,
+            list_pages: 0,
             priority,
         }
     }

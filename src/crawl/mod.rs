@@ -168,8 +168,9 @@ pub enum Flow {
 /// What the crawler reports to, and asks of, its caller for one site.
 pub trait SiteObserver: Send {
     /// How strongly `link` (found on `parent`) points at something still
-    /// undecided. Links are visited highest first; 0.0 means "no particular
-    /// reason", still crawled while budget remains. Negative: do not fetch.
+    /// undecided. Links are visited highest first; 0.0 means "nothing
+    /// undecided": once only such links are queued, the site is done.
+    /// Negative: do not fetch.
     fn priority(&self, link: &Link, parent: &Page) -> f32;
     /// Every fetched document, in visiting order (robots.txt and the soft-404
     /// probe are not passed here).

@@ -210,7 +210,7 @@ impl Recorder {
 
 impl SiteObserver for Recorder {
     fn priority(&self, link: &Link, _parent: &Page) -> f32 {
-        self.priority.map_or(0.0, |f| f(link))
+        self.priority.map_or(1.0, |f| f(link))
     }
     fn on_visit(&mut self, visit: &Visit) -> Flow {
         self.visits.push(Seen {
@@ -255,7 +255,12 @@ fn test_parse(url: &Url, status: u16, content_type: Option<&str>, body: &[u8]) -
                 context: String::new(),
                 section: String::new(),
                 date: None,
-                origin: LinkOrigin::Anchor,
+                // A "下一页" link pages its list, as the real parser says.
+                origin: if &c[2] == "下一页" {
+                    LinkOrigin::Pager
+                } else {
+                    LinkOrigin::Anchor
+                },
             })
         })
         .collect();
@@ -700,6 +705,53 @@ async fn request_headers_gzip_and_body_cap() {
     );
 }
 
+/// A list page `n` of a 40-page column whose pager shows only the next
+/// page: page 40 is 41 clicks from the homepage.
+fn list_page(n: u32) -> String {
+    let next = if n < 40 {
+        format!(
+            "<div class=\"page\"><a href=\"/news/index_{}.html\">下一页</a></div>",
+            n + 1
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<html><head><title>新闻</title></head><body><ul><li><a href=\"/news/art{n}.html\">消息{n}</a></li></ul>{next}</body></html>"
+    )
+}
+
+#[tokio::test]
+async fn a_lists_pages_are_one_hop_from_the_list_however_deep() {
+    let mut routes = vec![
+        ("/".to_string(), links(&["/news/index_1.html"])),
+        ("*".to_string(), html("article")),
+    ];
+    for n in 1..=40 {
+        routes.push((format!("/news/index_{n}.html"), html(&list_page(n))));
+    }
+    let server = Server::start(
+        routes
+            .iter()
+            .map(|(p, h)| (p.as_str(), h.clone()))
+            .collect(),
+    )
+    .await;
+    let cfg = CrawlConfig {
+        max_depth: 3,
+        ..config()
+    };
+    let mut obs = Recorder::default();
+    crawl(&server, &cfg, &mut obs).await;
+    assert_eq!(server.hits("/news/index_40.html"), 1);
+    assert_eq!(
+        server.hits("/news/art40.html"),
+        1,
+        "the last page's entries are read"
+    );
+    assert!(obs.skipped(SkipReason::Depth).is_empty());
+}
+
 #[tokio::test]
 async fn trap_and_depth_bounds() {
     let mut home: Vec<String> = vec![
@@ -1027,6 +1079,7 @@ async fn priority_order_is_respected() {
         priority: Some(|l: &Link| match l.text.as_str() {
             "/high" => 5.0,
             "/mid" => 1.0,
+            "/low" => 0.5,
             "/never" => -1.0,
             _ => 0.0,
         }),
@@ -1035,6 +1088,24 @@ async fn priority_order_is_respected() {
     crawl(&server, &config(), &mut obs).await;
     assert_eq!(obs.visited(), ["/", "/high", "/mid", "/low"]);
     assert_eq!(server.hits("/never"), 0);
+}
+
+#[tokio::test]
+async fn links_pointing_at_nothing_open_are_left_once_they_are_all_that_is_left() {
+    let server = Server::start(vec![
+        ("/", links(&["/a", "/idle1", "/idle2"])),
+        ("*", html("p")),
+    ])
+    .await;
+    let mut obs = Recorder {
+        priority: Some(|l: &Link| if l.text == "/a" { 2.0 } else { 0.0 }),
+        ..Recorder::default()
+    };
+    let out = crawl(&server, &config(), &mut obs).await;
+    assert_eq!(obs.visited(), ["/", "/a"]);
+    assert_eq!(out.links_not_needed, 2);
+    assert!(!out.budget_exhausted);
+    assert_eq!(server.hits("/idle1"), 0);
 }
 
 #[tokio::test]

@@ -17,6 +17,16 @@ const ATTACHMENT_EXTENSIONS: &[&str] = &[
     "doc", "docx", "xls", "xlsx", "wps", "et", "dps", "ppt", "pptx", "ofd", "zip", "rar", "7z",
     "tar", "gz", "rtf", "ceb",
 ];
+/// The URL names an attachment (PDF, Word, Excel, WPS, OFD, an archive) by
+/// its extension: the document itself, where an article only announces it.
+pub fn names_an_attachment(url: &Url) -> bool {
+    let last = url.path().rsplit('/').next().unwrap_or_default();
+    last.rsplit_once('.').is_some_and(|(_, ext)| {
+        let ext = ext.to_ascii_lowercase();
+        ext == "pdf" || ATTACHMENT_EXTENSIONS.contains(&ext.as_str())
+    })
+}
+
 const OTHER_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "tif", "tiff", "css", "js", "txt",
     "xml", "mp3", "mp4", "avi", "flv", "swf", "woff", "woff2", "ttf", "eot", "apk", "exe",

@@ -33,7 +33,7 @@ mod redirects;
 
 pub use charset::decode;
 pub use dates::{find_date, url_date, value_date, visible_published};
-pub use kind::{sniff, Sniffed};
+pub use kind::{names_an_attachment, sniff, Sniffed};
 pub use links::strip_session_id;
 pub use nesting::{markup_cut_at, MAX_ELEMENTS, MAX_NESTING};
 

@@ -90,4 +90,8 @@ pub struct Candidate {
     /// issuer, in its title or 发布机构, rather than leaving it to be
     /// presumed: when both exist, the named one is the evidence.
     pub issuer_named: bool,
+    /// For a pass shown on a list row: the row's own document, which
+    /// confirms it better (its own date, its full text) and is fetched
+    /// even though the item is already decided.
+    pub confirmed_by: Option<url::Url>,
 }

@@ -128,6 +128,10 @@ pub struct CrawlOutcome {
     /// counted. Any of them could have been relevant, so nothing is failed.
     #[serde(default)]
     pub skips_unreported: usize,
+    /// Links still queued when nothing queued pointed at an open row any
+    /// more: left unfetched, since none could change a verdict.
+    #[serde(default)]
+    pub links_not_needed: usize,
 }
 
 impl CrawlOutcome {
@@ -150,6 +154,7 @@ impl CrawlOutcome {
             stopped_early: false,
             timed_out: false,
             skips_unreported: 0,
+            links_not_needed: 0,
         }
     }
 }

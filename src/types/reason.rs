@@ -83,6 +83,9 @@ reason_codes! {
     Unreadable => "unreadable",
     /// The site's wall-clock budget ran out before its crawl was done.
     SiteTimeout => "site_timeout",
+    /// A relevant link lay further from the homepage than the crawl
+    /// follows between sections: not a budget that ran out.
+    DepthLimit => "depth_limit",
 }
 
 impl fmt::Display for ReasonCode {

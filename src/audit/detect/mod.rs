@@ -234,13 +234,15 @@ impl<'a> Judging<'a> {
             source: DateSource::ListContext,
         };
         let note = format!("{place} 「{}」 dated {date}", row.text);
-        self.verdict(
+        let mut found = self.verdict(
             Status::Pass,
             ReasonCode::Found,
             note,
             format!("{} {date}", row.text),
             Some(fact),
-        )
+        );
+        found.confirmed_by = Some(row.url.clone());
+        found
     }
 
     /// The issuer test as the item's rule reads it; `None` means acceptable.
@@ -282,6 +284,7 @@ fn candidate(
         note,
         evidence,
         issuer_named: false,
+        confirmed_by: None,
     }
 }
 

@@ -89,7 +89,9 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
             "the column 「{name}」 lists the county's own rules, e.g. 「{}」",
             first.text
         );
-        return Some(on_row(Status::Pass, ReasonCode::Found, note, first));
+        let mut found = on_row(Status::Pass, ReasonCode::Found, note, first);
+        found.confirmed_by = Some(first.url.clone());
+        return Some(found);
     }
     if let Some(first) = own.first() {
         let note = format!(

@@ -63,7 +63,7 @@ impl Site<'_> {
                     date: None,
                     origin: LinkOrigin::Sitemap,
                 };
-                self.consider(&link, &parent, 1);
+                self.consider(&link, &parent, 1, 0);
             }
         }
     }

@@ -18,7 +18,7 @@ impl Site<'_> {
         let Some(page) = self.visit_home(start, home).await else {
             return;
         };
-        self.enqueue_links(&page, 1);
+        self.enqueue_links(&page, 0, 0);
         self.queue_seeds(&page.url);
         drop(page);
         self.read_sitemaps().await;
@@ -61,6 +61,7 @@ impl Site<'_> {
                     link: Link { url, ..seed },
                     parent: home.clone(),
                     depth: 1,
+                    list_pages: 0,
                     priority: f32::MAX,
                 });
             }
@@ -73,6 +74,13 @@ impl Site<'_> {
         while let Some(item) = self.frontier.pop() {
             if !self.observer.still_wanted(&item.link) {
                 continue;
+            }
+            if item.priority <= 0.0 {
+                // Best first: nothing left points at an open row, so no
+                // fetch could change a verdict.
+                self.outcome.links_not_needed = 1 + self.frontier.drain().len();
+                self.outcome.stopped_early = true;
+                break;
             }
             if self.started.elapsed() >= self.config.site_timeout {
                 tracing::warn!(
@@ -156,7 +164,7 @@ impl Site<'_> {
         let Visit { fetched, page, .. } = visit;
         drop(fetched);
         if success {
-            self.enqueue_links(&page, item.depth + 1);
+            self.enqueue_links(&page, item.depth, item.list_pages);
         }
         Flow::Continue
     }
@@ -247,14 +255,23 @@ impl Site<'_> {
         }
     }
 
-    fn enqueue_links(&mut self, page: &Page, depth: u32) {
+    /// Queue the links of a page `depth` hops from the homepage,
+    /// `list_pages` pager hops into its list. A list's next pages stay at
+    /// the list's depth: paging through a section is not leaving it.
+    fn enqueue_links(&mut self, page: &Page, depth: u32, list_pages: u32) {
         for link in &page.links {
-            self.consider(link, page, depth);
+            if pages_its_list(link) {
+                self.consider(link, page, depth, list_pages + 1);
+            } else {
+                self.consider(link, page, depth + 1, 0);
+            }
         }
     }
 
-    /// Decide what to do with one discovered link.
-    pub(super) fn consider(&mut self, link: &Link, parent: &Page, depth: u32) {
+    /// Decide what to do with one discovered link, `depth` hops from the
+    /// homepage and `list_pages` pager hops into its list.
+    pub(super) fn consider(&mut self, link: &Link, parent: &Page, depth: u32, list_pages: u32) {
+        let too_deep = depth > self.config.max_depth || list_pages > MAX_LIST_PAGES;
         let url = normalise(&link.url);
         if !is_http(&url) {
             self.skip(link, &parent.url, SkipReason::Scheme);
@@ -270,7 +287,7 @@ impl Site<'_> {
         // A URL seen before passed these checks then: only a higher
         // priority changes anything.
         if !self.frontier.is_known(&url) {
-            if depth > self.config.max_depth {
+            if too_deep {
                 self.skip(link, &parent.url, SkipReason::Depth);
                 return;
             }
@@ -278,7 +295,7 @@ impl Site<'_> {
                 self.skip(link, &parent.url, reason);
                 return;
             }
-        } else if depth > self.config.max_depth {
+        } else if too_deep {
             return;
         }
         let queue_cap = MIN_QUEUE_CAP.max(QUEUE_PER_BUDGETED_PAGE * self.config.max_pages);
@@ -296,10 +313,24 @@ impl Site<'_> {
             },
             parent: parent.url.clone(),
             depth,
+            list_pages,
             priority,
         });
     }
 }
+
+/// A link to the same list's next page (its pager, or the data request a
+/// script makes for it) or to an iframe a visitor sees as part of the page.
+fn pages_its_list(link: &Link) -> bool {
+    matches!(
+        link.origin,
+        LinkOrigin::Pager | LinkOrigin::Script | LinkOrigin::Frame
+    )
+}
+
+/// Pages of one list followed through its pager, at most: a 200-page news
+/// column is read to its end, a pager that never ends is not.
+const MAX_LIST_PAGES: u32 = 1_000;
 
 /// Links waiting in one site's queue at most: ten for every page the
 /// budget allows (at least 20,000), far more than the crawl visits and few
