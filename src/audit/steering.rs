@@ -6,7 +6,7 @@
 //! items ([`SiteAudit::still_wanted`]).
 
 use super::relevance::{is_attachment_link, names_a_document, names_topic, relevance, SPECIFIC};
-use super::{document, text, SiteAudit};
+use super::{classify_org, document, text, Issuer, SiteAudit};
 use crate::types::{Link, LinkOrigin, Page};
 
 impl SiteAudit {
@@ -65,7 +65,7 @@ impl SiteAudit {
         // An entry naming an item that is not its kind (a 要点, a news
         // headline) cannot pass it, but read last it tells the nearest
         // miss.
-        if priority == 0.0 && near_miss {
+        if priority == 0.0 && (near_miss || self.names_a_unit(link)) {
             priority = NEAR_MISS;
         }
         if self.confirming.contains(&document::link_key(&link.url))
@@ -80,6 +80,18 @@ impl SiteAudit {
             return -1.0;
         }
         priority.max(0.0)
+    }
+
+    /// The link names one of the county's departments or townships (「虎林市
+    /// 供销合作社」, 「XX镇」): the way into a unit's own site, whose
+    /// reports are the nearest misses when the county has none of its own.
+    fn names_a_unit(&self, link: &Link) -> bool {
+        link.date.is_none()
+            && link.text.chars().count() <= UNIT_NAME_CHARS
+            && matches!(
+                classify_org(&link.text, &self.county.name, &self.rubric.issuer),
+                Issuer::Department(_) | Issuer::Township(_)
+            )
     }
 
     /// In a focused recheck, a link is worth fetching only if it points at
@@ -107,6 +119,9 @@ impl SiteAudit {
             .any(|i| relevance(i, link, &self.rubric.crawl) >= threshold)
     }
 }
+
+/// A unit's name is no longer than this (「黑龙江省虎林市疾病预防控制中心」 is 15).
+const UNIT_NAME_CHARS: usize = 20;
 
 /// The priority of an entry that names an item without being its kind:
 /// above every link that points at nothing open, below every one that

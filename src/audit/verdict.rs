@@ -21,9 +21,11 @@ use std::collections::HashMap;
 fn fail_rank(c: &Candidate, report_year: i32) -> (u8, u8) {
     let years = years_named(&c.evidence.excerpt);
     let names_year = years.contains(&report_year);
+    // The county's own department is nearer than another government.
     let code = match c.reason_code {
-        ReasonCode::Late => 9,
-        ReasonCode::DepartmentOnly | ReasonCode::WrongIssuer => 8,
+        ReasonCode::Late => 10,
+        ReasonCode::DepartmentOnly => 9,
+        ReasonCode::WrongIssuer => 8,
         ReasonCode::WrongYear => 7,
         ReasonCode::BrokenLink if names_year => 7,
         ReasonCode::BrokenLink if !years.is_empty() => 1,

@@ -48,7 +48,7 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
             .iter()
             .filter(|l| {
                 matches!(
-                    classify_org(&l.text, j.ctx.county, &j.ctx.rubric.issuer),
+                    classify_org(leading_name(&l.text), j.ctx.county, &j.ctx.rubric.issuer),
                     Issuer::Department(_)
                 ) && !contains_any(&l.text, &item.exclude)
             })
@@ -107,6 +107,15 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
         return Some(j.on_title(Status::Pass, ReasonCode::Found, note));
     }
     None
+}
+
+/// A department tile's name without what follows it (「虎林市财政局 88项」,
+/// 「财政局（88项）」).
+fn leading_name(text: &str) -> &str {
+    let end = text
+        .find(|c: char| c.is_whitespace() || c.is_ascii_digit() || "（(：:".contains(c))
+        .unwrap_or(text.len());
+    &text[..end]
 }
 
 /// A link to a file (PDF, Word, Excel, WPS, OFD, archive) rather than a page.
