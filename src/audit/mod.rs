@@ -133,9 +133,11 @@ impl SiteAudit {
         &self.rubric
     }
 
-    /// Every item has passed: nothing left to look for.
+    /// Every item has passed and every document confirming a pass was
+    /// read: nothing left to look for.
     pub fn all_decided(&self) -> bool {
         self.passed.len() == self.rubric.items.len()
+            && self.confirming.iter().all(|key| self.read.contains(key))
     }
 
     /// Run the detectors over one visit. Returns true when every item has

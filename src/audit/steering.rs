@@ -99,11 +99,16 @@ impl SiteAudit {
     /// its own words; a navigation link or list continuation may lead
     /// anywhere), or it is one of the site's navigation links.
     pub fn still_wanted(&self, link: &Link) -> bool {
+        let confirming = self.confirming.contains(&document::link_key(&link.url));
+        if self.passed.len() == self.rubric.items.len() {
+            // Every row passed: only the documents confirming a pass are
+            // still worth a request.
+            return confirming;
+        }
         let threshold = self.threshold(link);
         let site_nav =
             threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
         let continuation = continues_its_list(link);
-        let confirming = self.confirming.contains(&document::link_key(&link.url));
         if !self.focused
             || site_nav
             || continuation
