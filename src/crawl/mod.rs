@@ -11,6 +11,7 @@
 mod challenge;
 mod frontier;
 mod politeness;
+mod query;
 mod robots;
 mod scope;
 mod site;
