@@ -4,8 +4,13 @@
 //! first: highest priority, then shallowest, then first found. A link found
 //! again with a higher priority is queued again; the visited set drops the
 //! stale copy when it comes up.
+//!
+//! URLs are told apart by their dedup key (see `scope`): a link whose key
+//! was visited is not queued again. A directory and its index file have
+//! keys of their own until one of them answers with a document
+//! ([`Frontier::mark_document`]); then the other counts as visited too.
 
-use super::scope::dedup_key;
+use super::scope::{dedup_key, same_document_keys};
 use crate::types::Link;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -112,6 +117,16 @@ impl Frontier {
     /// fetched again.
     pub fn mark_visited(&mut self, url: &Url) {
         self.visited.insert(dedup_key(url));
+    }
+
+    /// `url` answered with a document (2xx, not a soft 404): the URLs
+    /// naming the same document (`/a/` for `/a/index.html`, and the other
+    /// way round) are not fetched; a queued one is dropped when it comes up.
+    pub fn mark_document(&mut self, url: &Url) {
+        for key in same_document_keys(url) {
+            self.queued.remove(&key);
+            self.visited.insert(key);
+        }
     }
 
     /// How many distinct URLs wait in the queue.

@@ -11,6 +11,7 @@
 mod challenge;
 mod frontier;
 mod politeness;
+mod query;
 mod robots;
 mod scope;
 mod site;
@@ -175,6 +176,10 @@ pub trait SiteObserver: Send {
     /// Every fetched document, in visiting order (robots.txt and the soft-404
     /// probe are not passed here).
     fn on_visit(&mut self, visit: &Visit) -> Flow;
+    /// A fetched document that is the one fetched earlier at `first` on
+    /// this site again (the same bytes, read the same way): to be archived
+    /// and logged, not audited again. Its links are not followed.
+    fn on_duplicate(&mut self, visit: &Visit, first: &Url);
     /// A link that will not be fetched, with the reason.
     fn on_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason);
     /// Asked again when a queued link comes up: what mattered when it was

@@ -3,9 +3,17 @@
 //!
 //! A county site is its host plus the `www.`/bare twin, on either scheme,
 //! on the same port. Dedup keys fold those twins together so one page is not
-//! fetched four times. Trap bounds keep calendars, search loops and
-//! self-nesting relative links from eating the page budget.
+//! fetched four times, and fold away what never selects a document: a
+//! fragment, a session id, the order of query parameters and the
+//! parameters `query` finds cosmetic (print views, sort orders,
+//! tracking tags, cache busters). A directory and its index file
+//! (`/zwgk/` and `/zwgk/index.html`) are only *probably* one document, so
+//! they keep their own keys: once one of them answers with a document,
+//! [`same_document_keys`] names the other. Trap bounds keep calendars,
+//! search loops and self-nesting relative links from eating the page
+//! budget.
 
+use super::query::query_key;
 use super::SkipReason;
 use crate::types::bare_host;
 use std::collections::{HashMap, HashSet};
@@ -88,8 +96,11 @@ pub fn normalise(url: &Url) -> Url {
     u
 }
 
-/// The key URLs are deduplicated by: scheme and `www.` folded away, port,
-/// path and non-empty query kept.
+/// The key URLs are deduplicated by: scheme and `www.` folded away, port
+/// and path kept, the query reduced to the parameters that may select
+/// content, in a fixed order (`query::query_key`). Two URLs with one key are one
+/// document and only the first is fetched; the URL fetched is the one
+/// linked, never rewritten, so evidence names a URL the site serves.
 pub fn dedup_key(url: &Url) -> String {
     let u = normalise(url);
     let mut key = bare_host(&u);
@@ -98,11 +109,54 @@ pub fn dedup_key(url: &Url) -> String {
         key.push_str(&port.to_string());
     }
     key.push_str(u.path());
-    if let Some(q) = u.query() {
+    if let Some(q) = u.query().map(query_key).filter(|q| !q.is_empty()) {
         key.push('?');
-        key.push_str(q);
+        key.push_str(&q);
     }
     key
+}
+
+/// File names a static web server answers a directory URL with: the
+/// index pages of the static CMSs county sites run (TRS, Hanweb, the
+/// Heilongjiang platform, IIS's `default.htm`). A JSP, PHP or ASP index
+/// is left out: there the directory goes through an application that may
+/// answer it differently.
+const DIRECTORY_INDEXES: &[&str] = &[
+    "index.html",
+    "index.htm",
+    "index.shtml",
+    "default.html",
+    "default.htm",
+];
+
+/// Dedup keys of the URLs that name the same document as `url`, once `url`
+/// has answered with one (2xx, not the site's catch-all page): its
+/// directory for an index file (`/zwgk/index.html` → `/zwgk/`), the index
+/// files for a directory (`/zwgk/` → `/zwgk/index.html`, `index.htm`, …),
+/// with the same query. Not a rule of the dedup key: a server does not
+/// always answer a directory with its `index.html` (a link to a missing
+/// `index.htm` must not hide the directory), so only an answer confirms it.
+pub fn same_document_keys(url: &Url) -> Vec<String> {
+    let mut u = normalise(url);
+    let path = u.path().to_string();
+    let Some(slash) = path.rfind('/') else {
+        return Vec::new();
+    };
+    let (dir, file) = path.split_at(slash + 1);
+    let mut keys = Vec::new();
+    if file.is_empty() {
+        for index in DIRECTORY_INDEXES {
+            u.set_path(&format!("{dir}{index}"));
+            keys.push(dedup_key(&u));
+        }
+    } else if DIRECTORY_INDEXES
+        .iter()
+        .any(|index| file.eq_ignore_ascii_case(index))
+    {
+        u.set_path(dir);
+        keys.push(dedup_key(&u));
+    }
+    keys
 }
 
 /// Extensions that are never documents: not worth a request.
@@ -300,6 +354,61 @@ mod tests {
         assert_eq!(
             normalise(&url("http://a.gov.cn/x?#f")).as_str(),
             "http://a.gov.cn/x"
+        );
+    }
+
+    #[test]
+    fn dedup_keys_drop_cosmetic_parameters_and_sort_the_rest() {
+        let k = dedup_key(&url(
+            "http://www.a.gov.cn/l.jsp;jsessionid=AB?pageIndex=2&print=1&cid=1#x",
+        ));
+        assert_eq!(k, "a.gov.cn/l.jsp?cid=1&pageIndex=2");
+        assert_eq!(
+            k,
+            dedup_key(&url("http://a.gov.cn/l.jsp?cid=1&sort=date&pageIndex=2"))
+        );
+        assert_eq!(
+            dedup_key(&url("http://a.gov.cn/a.html?print=1")),
+            "a.gov.cn/a.html"
+        );
+    }
+
+    #[test]
+    fn a_directory_and_its_index_file_name_each_other() {
+        let keys = |s: &str| same_document_keys(&url(s));
+        assert_eq!(
+            keys("http://www.a.gov.cn/zwgk/index.html"),
+            ["a.gov.cn/zwgk/"]
+        );
+        assert_eq!(
+            keys("http://a.gov.cn/zwgk/INDEX.HTM?page=2"),
+            ["a.gov.cn/zwgk/?page=2"]
+        );
+        assert_eq!(keys("http://a.gov.cn/index.shtml"), ["a.gov.cn/"]);
+        assert_eq!(keys("http://a.gov.cn/c/default.htm"), ["a.gov.cn/c/"]);
+        assert_eq!(
+            keys("https://a.gov.cn/zwgk/#top"),
+            [
+                "a.gov.cn/zwgk/index.html",
+                "a.gov.cn/zwgk/index.htm",
+                "a.gov.cn/zwgk/index.shtml",
+                "a.gov.cn/zwgk/default.html",
+                "a.gov.cn/zwgk/default.htm"
+            ]
+        );
+        // Not an index file, or an application's: no other name.
+        for s in [
+            "http://a.gov.cn/zwgk/list.shtml",
+            "http://a.gov.cn/zwgk/index_1.html",
+            "http://a.gov.cn/zwgk/index.jsp?cid=1",
+            "http://a.gov.cn/zwgk",
+        ] {
+            assert!(keys(s).is_empty(), "{s}");
+        }
+        // A directory and its index file keep their own dedup keys.
+        assert_ne!(
+            dedup_key(&url("http://a.gov.cn/zwgk/")),
+            dedup_key(&url("http://a.gov.cn/zwgk/index.html"))
         );
     }
 

@@ -185,6 +185,8 @@ struct Recorder {
     visits: Vec<Seen>,
     skips: Vec<(String, SkipReason)>,
     errors: Vec<(String, FetchErrorClass)>,
+    /// (path fetched, path of the first copy) of each duplicate body.
+    duplicates: Vec<(String, String)>,
     priority: Option<fn(&Link) -> f32>,
     stop_after: Option<usize>,
 }
@@ -223,6 +225,12 @@ impl SiteObserver for Recorder {
             Some(n) if self.visits.len() >= n => Flow::Stop,
             _ => Flow::Continue,
         }
+    }
+    fn on_duplicate(&mut self, visit: &Visit, first: &Url) {
+        self.duplicates.push((
+            visit.fetched.requested.path().to_string(),
+            first.path().to_string(),
+        ));
     }
     fn on_skip(&mut self, link: &Link, _parent: &Url, reason: SkipReason) {
         let shown = if matches!(link.url.scheme(), "http" | "https") {
@@ -821,6 +829,198 @@ async fn urls_are_normalised_and_deduplicated() {
         server.hits("/style/site.css") + server.hits("/img/logo.PNG"),
         0
     );
+}
+
+#[tokio::test]
+async fn a_document_linked_under_several_urls_is_fetched_once() {
+    const A: &str = "<html><head><title>政务公开</title></head><body>a</body></html>";
+    let server = Server::start(vec![
+        (
+            "/",
+            links(&[
+                "/a/",
+                "/a/index.html",
+                "/a/index.html?print=1",
+                "/a/index.html#x",
+                "/a/?sort=date&utm_source=wx",
+                "/index.html",
+                // A missing index file does not hide its directory.
+                "/b/index.htm",
+                "/b/",
+            ]),
+        ),
+        ("/index.html", html("<html>home</html>")),
+        ("/a/", html(A)),
+        ("/a/index.html", html(A)),
+        ("/a/index.html?print=1", html(A)),
+        ("/a/?sort=date&utm_source=wx", html(A)),
+        ("/b/", html("<html>b</html>")),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &config(), &mut obs).await;
+    let a_fetches: usize = [
+        "/a/",
+        "/a/index.html",
+        "/a/index.html?print=1",
+        "/a/?sort=date&utm_source=wx",
+    ]
+    .iter()
+    .map(|p| server.hits(p))
+    .sum();
+    assert_eq!(a_fetches, 1, "{:?}", server.requests());
+    assert_eq!(obs.visited(), ["/", "/a/", "/b/index.htm", "/b/"]);
+    assert_eq!(server.hits("/index.html"), 0, "the homepage's index file");
+    assert_eq!(out.duplicates, 0, "told apart by URL, before fetching");
+    assert!(obs.duplicates.is_empty());
+}
+
+#[tokio::test]
+async fn identical_documents_are_audited_once() {
+    const LIST: &str = "<html><head><title>暂无信息</title></head><body>\
+        <a href=\"/item.html\">item</a></body></html>";
+    // The same bytes, but a relative link: each copy leads elsewhere.
+    const RELATIVE: &str = "<html><head><title>列表</title></head><body>\
+        <a href=\"item.html\">item</a></body></html>";
+    let server = Server::start(vec![
+        (
+            "/",
+            links(&[
+                "/p/list.html",
+                "/q/list.html",
+                "/r/list.html?cid=2",
+                "/s/list.html",
+                "/t/list.html",
+            ]),
+        ),
+        ("/p/list.html", html(LIST)),
+        ("/q/list.html", html(LIST)),
+        ("/r/list.html?cid=2", html(LIST)),
+        ("/item.html", html("<html>item</html>")),
+        ("/s/list.html", html(RELATIVE)),
+        ("/t/list.html", html(RELATIVE)),
+        ("/s/item.html", html("<html>s</html>")),
+        ("/t/item.html", html("<html>t</html>")),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &config(), &mut obs).await;
+    // Each copy is fetched (only the answer tells), but audited and
+    // followed once.
+    assert_eq!(
+        obs.visited(),
+        [
+            "/",
+            "/p/list.html",
+            "/s/list.html",
+            "/t/list.html",
+            "/item.html",
+            "/s/item.html",
+            "/t/item.html"
+        ]
+    );
+    assert_eq!(
+        obs.duplicates,
+        [
+            ("/q/list.html".to_string(), "/p/list.html".to_string()),
+            ("/r/list.html".to_string(), "/p/list.html".to_string())
+        ]
+    );
+    assert_eq!(server.hits("/item.html"), 1);
+    assert_eq!((out.duplicates, out.pages_fetched), (2, 9));
+}
+
+#[tokio::test]
+async fn a_copy_reached_by_a_stronger_link_is_read_again() {
+    const REPORT: &str = "<html><head><title>报告</title></head><body>report</body></html>";
+    let server = Server::start(vec![
+        ("/", links(&["/fj1.html", "/more.html"])),
+        ("/more.html", links(&["/nb2022.html", "/weak.html"])),
+        ("/fj1.html", html(REPORT)),
+        ("/nb2022.html", html(REPORT)),
+        ("/weak.html", html(REPORT)),
+    ])
+    .await;
+    let mut obs = Recorder {
+        priority: Some(|l: &Link| match l.text.as_str() {
+            "/fj1.html" => 2.0,
+            "/more.html" => 1.0,
+            "/nb2022.html" => 9.0,
+            _ => 0.5,
+        }),
+        ..Recorder::default()
+    };
+    let out = crawl(&server, &config(), &mut obs).await;
+    assert_eq!(
+        obs.visited(),
+        ["/", "/fj1.html", "/more.html", "/nb2022.html"],
+        "the link 2022年报 points at more than 附件1 did: judged again"
+    );
+    assert_eq!(
+        obs.duplicates,
+        [("/weak.html".to_string(), "/fj1.html".to_string())]
+    );
+    assert_eq!(out.duplicates, 1);
+}
+
+#[tokio::test]
+async fn an_attachment_is_read_with_the_page_that_links_it() {
+    // An attachment takes title, date and column from its link: the same
+    // bytes linked from another page are another document to the audit;
+    // linked again from the same page in the same words, they are not.
+    let pdf = || {
+        route(|_| Reply::new(200, "%PDF-1.4 same bytes").header("content-type", "application/pdf"))
+    };
+    let server = Server::start(vec![
+        ("/", links(&["/x/list.html", "/y/list.html"])),
+        (
+            "/x/list.html",
+            html(
+                "<html><title>x</title><a href=\"f.pdf\">附件</a><a href=\"g.pdf\">附件</a></html>",
+            ),
+        ),
+        (
+            "/y/list.html",
+            html("<html><title>y</title><a href=\"f.pdf\">附件</a></html>"),
+        ),
+        ("/x/f.pdf", pdf()),
+        ("/x/g.pdf", pdf()),
+        ("/y/f.pdf", pdf()),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    crawl(&server, &config(), &mut obs).await;
+    assert_eq!(
+        obs.visited(),
+        ["/", "/x/list.html", "/y/list.html", "/x/f.pdf", "/y/f.pdf"]
+    );
+    assert_eq!(
+        obs.duplicates,
+        [("/x/g.pdf".to_string(), "/x/f.pdf".to_string())]
+    );
+}
+
+#[tokio::test]
+async fn catch_all_pages_are_not_duplicates() {
+    // A soft-404 host: every unknown path answers the same page, and each
+    // such answer speaks for the link that led to it.
+    const HOME: &str = "<html><head><title>Home</title></head><body>\
+        <a href=\"/gone1.html\">g1</a><a href=\"/gone2.html\">g2</a>\
+        <a href=\"/copy.html\">c</a><a href=\"/index.html\">i</a></body></html>";
+    let server = Server::start(vec![
+        ("/", html(HOME)),
+        ("/copy.html", html(HOME)),
+        ("/index.html", html(HOME)),
+        ("*", html("<html><title>Home</title>not here</html>")),
+    ])
+    .await;
+    let mut obs = Recorder::default();
+    let out = crawl(&server, &config(), &mut obs).await;
+    assert!(out.soft_404_host);
+    for path in ["/gone1.html", "/gone2.html", "/copy.html", "/index.html"] {
+        assert!(obs.visit(path).soft_404, "{path}");
+    }
+    assert!(obs.duplicates.is_empty());
 }
 
 #[tokio::test]

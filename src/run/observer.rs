@@ -137,9 +137,29 @@ impl AuditObserver {
         }
     }
 
+    /// Archive a response (or, on a resume, find where the interrupted run
+    /// archived it); `duplicate_of` names the page whose bytes it repeats.
+    fn keep(&mut self, visit: &Visit, sha256: String, duplicate_of: Option<&Url>) {
+        let archived = self
+            .replay
+            .as_ref()
+            .filter(|_| visit.fetched.from_archive)
+            .and_then(|r| r.record_of(&visit.fetched.final_url));
+        match archived {
+            // Captured before the interruption: archived and logged then.
+            Some(record) => {
+                self.records
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(visit.fetched.final_url.to_string(), record);
+            }
+            None => self.archive(visit, sha256, duplicate_of),
+        }
+    }
+
     /// Hand the response to the WARC writer; when it is written, log the
     /// page with its record.
-    fn archive(&mut self, visit: &Visit, sha256: String) {
+    fn archive(&mut self, visit: &Visit, sha256: String, duplicate_of: Option<&Url>) {
         let fetched = &visit.fetched;
         let mut request_headers = vec![
             ("User-Agent".into(), self.user_agent.clone()),
@@ -201,6 +221,11 @@ impl AuditObserver {
                 "earlier_captured_at": r.earlier.captured_at,
             })),
         });
+        let mut line = line;
+        if let Some(first) = duplicate_of {
+            // Not read: the same bytes as `first`, which was.
+            line["duplicate_of"] = serde_json::json!(first);
+        }
         let (warc, log, records) = (self.warc.clone(), self.log.clone(), self.records.clone());
         let key = fetched.final_url.to_string();
         self.pending.spawn(async move {
@@ -231,26 +256,18 @@ impl SiteObserver for AuditObserver {
         self.bar.inc(1);
         self.bar.set_message(visit.page.url.to_string());
         let decided = self.audit.observe(visit, &sha256);
-        let archived = self
-            .replay
-            .as_ref()
-            .filter(|_| visit.fetched.from_archive)
-            .and_then(|r| r.record_of(&visit.fetched.final_url));
-        match archived {
-            // Captured before the interruption: archived and logged then.
-            Some(record) => {
-                self.records
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(visit.fetched.final_url.to_string(), record);
-            }
-            None => self.archive(visit, sha256),
-        }
+        self.keep(visit, sha256, None);
         if decided {
             Flow::Stop
         } else {
             Flow::Continue
         }
+    }
+
+    fn on_duplicate(&mut self, visit: &Visit, first: &Url) {
+        let sha256 = hex::encode(Sha256::digest(&visit.fetched.body));
+        self.bar.inc(1);
+        self.keep(visit, sha256, Some(first));
     }
 
     fn still_wanted(&self, link: &Link) -> bool {

@@ -99,6 +99,10 @@ pub struct CrawlOutcome {
     /// to a conditional GET): no body was transferred.
     #[serde(default)]
     pub pages_not_modified: usize,
+    /// Of those, documents whose bytes were those of a page fetched
+    /// earlier under another URL: archived and logged, not read again.
+    #[serde(default)]
+    pub duplicates: usize,
     /// Fetch errors by class.
     pub errors: BTreeMap<String, u32>,
     /// Links left in the frontier when the page budget ran out.
@@ -143,6 +147,7 @@ impl CrawlOutcome {
             moved_to: None,
             pages_fetched: 0,
             pages_not_modified: 0,
+            duplicates: 0,
             errors: BTreeMap::new(),
             budget_exhausted: false,
             blocked_midway: false,

@@ -12,8 +12,10 @@
 //! One [`Site`] value carries the crawl's state; its methods live by job:
 //! `start` (homepage, scheme fallback, a moved host), `robots_txt` (reading
 //! robots.txt and its Crawl-delay), `probe` (soft-404 detection),
-//! `sitemaps`, and `walk` (the frontier loop and each visit).
+//! `sitemaps`, `walk` (the frontier loop and each visit) and `duplicates`
+//! (a body already read under another URL).
 
+mod duplicates;
 mod probe;
 mod robots_txt;
 mod sitemaps;
@@ -83,6 +85,7 @@ pub(crate) async fn crawl_site_with(
         robots_from: None,
         frontier: Frontier::default(),
         traps: TrapGuard::default(),
+        bodies: duplicates::Bodies::default(),
         skipped: HashSet::new(),
         preferred_scheme: None,
         soft: None,
@@ -115,6 +118,8 @@ struct Site<'a> {
     robots_from: Option<Url>,
     frontier: Frontier,
     traps: TrapGuard,
+    /// The first document of each body read, by digest.
+    bodies: duplicates::Bodies,
     /// Hashes of (reason, dedup key) already reported through `on_skip`.
     skipped: HashSet<u64>,
     /// The scheme that answered last, tried first next time.

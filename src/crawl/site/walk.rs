@@ -33,6 +33,7 @@ impl Site<'_> {
         self.attempts += 1;
         self.probe_soft_404(&home).await;
         let page = parse_page(self.parse, &home).await;
+        self.compare_body(&home, &page, self.outcome.soft_404_host, None);
         self.outcome.pages_fetched += 1;
         let visit = Visit {
             fetched: home,
@@ -144,6 +145,10 @@ impl Site<'_> {
         self.frontier.mark_visited(&fetched.final_url);
         let page = parse_page(self.parse, &fetched).await;
         let soft_404 = self.is_soft_404(&fetched, &page);
+        let body = self.compare_body(&fetched, &page, soft_404, Some(&item));
+        if let super::duplicates::Body::Duplicate(first) = &body {
+            return self.duplicate(item, fetched, page, first);
+        }
         self.outcome.pages_fetched += 1;
         if fetched.revisit.is_some() {
             self.outcome.pages_not_modified += 1;
@@ -163,7 +168,7 @@ impl Site<'_> {
         }
         let Visit { fetched, page, .. } = visit;
         drop(fetched);
-        if success {
+        if success && body.is_new() {
             self.enqueue_links(&page, item.depth, item.list_pages);
         }
         Flow::Continue
