@@ -300,6 +300,92 @@ mod tests {
         assert_eq!(about(business, &platform, &r), 0);
     }
 
+    fn entry(text: &str, section: &str) -> Link {
+        Link {
+            section: section.into(),
+            date: chrono::NaiveDate::from_ymd_opt(2023, 3, 1),
+            ..link(text, "http://x/zwgk/202303/t1.html")
+        }
+    }
+
+    #[test]
+    fn a_dated_entry_counts_only_as_its_kind() {
+        let r = Rubric::default_rubric();
+        let three = r.item("3").unwrap();
+        let report = entry("2022年度某县法治政府建设情况报告（全文）", "新闻");
+        assert_eq!(relevance(three, &report, &r.crawl), 10);
+        for headline in [
+            "我县召开法治政府建设工作推进会",
+            "关于报送2022年度法治政府建设情况报告的通知",
+            "2023年法治政府建设工作要点",
+        ] {
+            assert_eq!(
+                relevance(three, &entry(headline, "法治政府建设"), &r.crawl),
+                0,
+                "{headline}"
+            );
+        }
+        // A title cut short says nothing against it.
+        assert!(!entry_is_other_kind(
+            three,
+            &entry("2022年度某县法治政府建设情况...", "")
+        ));
+        let four = r.item("4").unwrap();
+        for headline in [
+            "县财政局召开推进权责清单调整工作会议",
+            "我县扎实推进权责清单调整工作",
+        ] {
+            assert_eq!(
+                relevance(four, &entry(headline, "本县要闻"), &r.crawl),
+                0,
+                "{headline}"
+            );
+        }
+        assert_eq!(
+            relevance(
+                four,
+                &entry("某县财政局权力清单和责任清单", "权责清单"),
+                &r.crawl
+            ),
+            10
+        );
+        // A key domain is proven by its column, not a headline elsewhere.
+        let tax = r.item("10.tax_fee_cuts").unwrap();
+        assert_eq!(
+            relevance(
+                tax,
+                &entry("县税务局开展减税降费政策宣传", "本县要闻"),
+                &r.crawl
+            ),
+            0
+        );
+        assert!(relevance(tax, &entry("留抵退税政策问答", "减税降费"), &r.crawl) >= SPECIFIC);
+        // A /zwgk/ path makes an article a possible list entry, not relevant.
+        let nine = r.item("9").unwrap();
+        assert_eq!(
+            relevance(nine, &entry("关于防汛工作的通知", "通知公告"), &r.crawl),
+            0
+        );
+        assert_eq!(
+            relevance(nine, &link("更多", "http://x/zwgk/list.html"), &r.crawl),
+            1
+        );
+    }
+
+    #[test]
+    fn attachments_by_address_or_by_what_the_link_says() {
+        assert!(is_attachment_link(&link("下载", "http://x/a/P0202302.pdf")));
+        assert!(is_attachment_link(&link(
+            "北安市2023年债务情况表.pdf",
+            "http://x/a/P1.htm"
+        )));
+        assert!(is_attachment_link(&link("附件1", "http://x/a/file?id=3")));
+        assert!(!is_attachment_link(&link(
+            "2022年政府信息公开工作年度报告",
+            "http://x/a/1.htm"
+        )));
+    }
+
     #[test]
     fn names_and_entries_are_one_rule() {
         let r = Rubric::default_rubric();
