@@ -105,7 +105,9 @@ pub struct CrawlOutcome {
     pub duplicates: usize,
     /// Fetch errors by class.
     pub errors: BTreeMap<String, u32>,
-    /// Links left in the frontier when the page budget ran out.
+    /// The page budget ran out with links left to visit (or more links
+    /// queued than it could ever visit): the only case a row may say
+    /// `budget_exhausted`.
     pub budget_exhausted: bool,
     /// A challenge page appeared mid-crawl and the host was left alone.
     pub blocked_midway: bool,

@@ -305,8 +305,10 @@ impl Site<'_> {
         }
         let queue_cap = MIN_QUEUE_CAP.max(QUEUE_PER_BUDGETED_PAGE * self.config.max_pages);
         if !self.frontier.is_known(&url) && self.frontier.queued_count() >= queue_cap {
-            // More links wait than any page budget could visit: a page
-            // generating links without end. Reported like the budget.
+            // More links wait than the page budget could ever visit (a page
+            // generating links without end): the budget is spent in effect,
+            // and run.json says so as the skipped rows do.
+            self.outcome.budget_exhausted = true;
             self.skip(link, &parent.url, SkipReason::Budget);
             return;
         }
