@@ -53,6 +53,8 @@ impl SiteAudit {
     /// Note `link` as not looked at, for `code`, against every undecided
     /// item it (or the list it continues) points at strongly enough.
     pub(super) fn note_uncovered(&mut self, link: &Link, parent: &Url, code: ReasonCode) {
+        let vocab = &self.vocab;
+        let words = vocab.link(link);
         let parent_link = self.known_page(parent);
         let continuation = matches!(
             link.origin,
@@ -61,38 +63,42 @@ impl SiteAudit {
         let threshold = if continuation {
             1
         } else {
-            self.threshold(link)
+            self.threshold(link, &self.scores(&words))
         };
         // A continuation belongs to its list: a list named for some items
         // (财政预决算) holds those items only, while a generic one (信息公开,
         // 法定主动公开内容, or a list not seen) may hold any.
         let list = parent_link.as_ref().filter(|_| continuation);
+        let list_words = list.map(|l| vocab.link(l));
         // A continuation may name its own list (`?tab=zdxzjc`, the tree's
         // 权责清单 category fetched from the 年报 page): then it, not the
         // page it came from, says which items it holds.
-        let by_link: Vec<bool> = self
-            .rubric
-            .items
-            .iter()
-            .map(|item| list.is_some() && names_item(item, link, &self.rubric.crawl))
-            .collect();
+        let by_link: Vec<bool> = match list {
+            Some(_) => {
+                let named = vocab.list(&words);
+                vocab.items.iter().map(|i| names_item(i, &named)).collect()
+            }
+            None => vec![false; vocab.items.len()],
+        };
         let link_names_items = by_link.contains(&true);
-        let named: Vec<bool> = if link_names_items {
-            by_link
-        } else {
-            self.rubric
-                .items
-                .iter()
-                .map(|item| list.is_some_and(|l| names_item(item, l, &self.rubric.crawl)))
-                .collect()
+        let named: Vec<bool> = match &list_words {
+            _ if link_names_items => by_link,
+            Some(l) => {
+                let named = vocab.list(l);
+                vocab.items.iter().map(|i| names_item(i, &named)).collect()
+            }
+            None => vec![false; vocab.items.len()],
         };
         let named_list = named.contains(&true);
-        for (item, named_for_item) in self.rubric.items.iter().zip(named) {
+        let items = self.rubric.items.iter().zip(&vocab.items).zip(named);
+        for ((item, item_words), named_for_item) in items {
             if self.passed.contains(&item.id) {
                 continue;
             }
-            let own = about(item, link, &self.rubric);
-            let list_score = list.map_or(0, |l| relevance(item, l, &self.rubric.crawl));
+            let own = about(item_words, &words, vocab);
+            let list_score = list_words
+                .as_ref()
+                .map_or(0, |l| relevance(item_words, l, vocab));
             let score = match (named_list, named_for_item) {
                 (false, _) => own.max(list_score),
                 (true, true) => own.max(list_score).max(SPECIFIC),

@@ -18,10 +18,10 @@ mod relevance;
 mod steering;
 mod text;
 mod verdict;
+mod vocab;
 
 pub use document::Doc;
 pub use issuer::{classify_org, Issuer};
-pub use relevance::relevance;
 
 use crate::campaign::County;
 use crate::rubric::Rubric;
@@ -49,6 +49,8 @@ pub struct ParentFacts {
 /// Per-site audit state, fed by the crawl.
 pub struct SiteAudit {
     rubric: Arc<Rubric>,
+    /// The rubric's steering words, compiled.
+    vocab: vocab::Vocab,
     county: County,
     window: (NaiveDate, NaiveDate),
     /// Links of the homepage: the site template, not content.
@@ -100,6 +102,7 @@ impl SiteAudit {
     /// `rubric` within the campaign `window`.
     pub fn new(rubric: Arc<Rubric>, county: County, window: (NaiveDate, NaiveDate)) -> SiteAudit {
         SiteAudit {
+            vocab: vocab::Vocab::new(&rubric),
             rubric,
             county,
             window,

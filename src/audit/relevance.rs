@@ -9,8 +9,9 @@
 //! steering and for the detectors: a column the crawl followed for an item
 //! is the column the detector judges for it.
 
-use super::text::{contains_any, ends_with_any, normalise_title, title_core};
-use crate::rubric::{CrawlVocabulary, Item, ItemKind, Rubric};
+use super::text::contains_any;
+use super::vocab::{EntryWords, Found, ItemWords, LinkWords, ListWords, Vocab};
+use crate::rubric::{Item, ItemKind};
 use crate::types::Link;
 
 /// The lowest score from an item's own words (in the link's URL or
@@ -26,9 +27,9 @@ pub const SPECIFIC: u32 = 3;
 /// the generic 政务公开 words of its URL or list (2, 1) do not make it
 /// relevant — a `/zwgk/` path makes a page a possible list, not every
 /// article under it a candidate.
-pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
-    if link.date.is_some() {
-        return if entry_is_other_kind(item, link) {
+pub fn relevance(item: &ItemWords, link: &LinkWords<'_>, vocab: &Vocab) -> u32 {
+    if let Some(entry) = &link.entry {
+        return if entry_is_other_kind(item, link, entry) {
             0
         } else {
             specific_relevance(item, link)
@@ -37,11 +38,9 @@ pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
     let specific = specific_relevance(item, link);
     if specific > 0 {
         specific
-    } else if contains_any(&link.text, &crawl.generic_leads)
-        || contains_any(&link.section, &crawl.generic_leads)
-    {
+    } else if link.text.any(&vocab.generic) || link.section.any(&vocab.generic) {
         2
-    } else if contains_any(&url_words(link), &lower(&crawl.generic_leads)) {
+    } else if link.url.any(&vocab.generic_in_urls) {
         1
     } else {
         0
@@ -49,20 +48,17 @@ pub fn relevance(item: &Item, link: &Link, crawl: &CrawlVocabulary) -> u32 {
 }
 
 /// The scores from the item's own words (10, 6, 4, 3; else 0).
-fn specific_relevance(item: &Item, link: &Link) -> u32 {
-    if names_topic(item, &link.text) {
+fn specific_relevance(item: &ItemWords, link: &LinkWords<'_>) -> u32 {
+    if names_topic_in(item, &link.text) {
         10
-    } else if contains_any(&link.text, &item.leads) {
+    } else if link.text.any(&item.leads) {
         6
-    } else if contains_any(&link.section, &item.topic) {
+    } else if link.section.any(&item.topic) {
         4
+    } else if link.url.any(&item.url_leads) || link.url.any(&item.topic) {
+        3
     } else {
-        let url = url_words(link);
-        if contains_any(&url, &lower(&item.leads)) || contains_any(&url, &item.topic) {
-            3
-        } else {
-            0
-        }
+        0
     }
 }
 
@@ -73,19 +69,16 @@ fn specific_relevance(item: &Item, link: &Link) -> u32 {
 /// entry outside any list of the domain (a news headline mentioning
 /// 减税降费: only the domain's column proves the domain). Titles cut
 /// short (「…」) or too short to read as a title say nothing.
-pub fn entry_is_other_kind(item: &Item, link: &Link) -> bool {
-    let title = normalise_title(&link.text);
-    let cut = title.ends_with("...") || title.ends_with('…');
-    if cut || title.chars().count() < 6 {
+pub fn entry_is_other_kind(item: &ItemWords, link: &LinkWords<'_>, entry: &EntryWords) -> bool {
+    if !entry.readable {
         return false;
     }
     match item.kind {
         ItemKind::Report | ItemKind::Guide => {
-            let core = title_core(&title);
-            contains_any(&core, &item.exclude) || !ends_with_any(&core, &item.title_ends)
+            entry.core.any(&item.exclude) || !entry.core_ends_with_any(&item.title_ends)
         }
-        ItemKind::List => !names_topic(item, &title),
-        ItemKind::Domain => !names_topic(item, &link.section),
+        ItemKind::List => !names_topic_in(item, &entry.title),
+        ItemKind::Domain => !names_topic_in(item, &link.section),
         ItemKind::Column | ItemKind::Catalogue | ItemKind::Rules | ItemKind::Debt => false,
     }
 }
@@ -94,6 +87,11 @@ pub fn entry_is_other_kind(item: &Item, link: &Link) -> bool {
 /// of its topic words, none of its excluded ones.
 pub fn names_topic(item: &Item, text: &str) -> bool {
     contains_any(text, &item.topic) && !contains_any(text, &item.exclude)
+}
+
+/// [`names_topic`] for a text already searched: the one rule, compiled.
+pub fn names_topic_in(item: &ItemWords, text: &Found) -> bool {
+    text.any(&item.topic) && !text.any(&item.exclude)
 }
 
 /// A list's dated entries name the item: at least one in `wanted` (the
@@ -128,54 +126,32 @@ pub fn names_a_document(link: &Link) -> bool {
 /// title "…政府信息公开工作年度报告"), or a link naming a service platform ("12345便民
 /// 惠企服务平台"), is about the items its text names and no other: for the
 /// rest only its URL may still speak.
-pub fn about(item: &Item, link: &Link, rubric: &Rubric) -> u32 {
-    let score = relevance(item, link, &rubric.crawl);
+pub fn about(item: &ItemWords, link: &LinkWords<'_>, vocab: &Vocab) -> u32 {
+    let score = relevance(item, link, vocab);
     if score >= 10 {
         return score;
     }
-    let generic = &rubric.crawl.generic_leads;
-    let names_others = names_a_document(link)
-        && rubric.items.iter().any(|other| {
-            other
-                .topic
-                .iter()
-                .any(|w| !w.is_empty() && !generic.contains(w) && link.text.contains(w.as_str()))
-        });
-    let platform = contains_any(&link.text, &rubric.document.service_platforms);
+    let names_others = names_a_document(link.link) && link.text.any(&vocab.own_topics);
+    let platform = link.text.any(&vocab.platforms);
     if !(names_others || platform) {
         return score;
     }
-    let url = url_words(link);
-    if !platform && (contains_any(&url, &lower(&item.leads)) || contains_any(&url, &item.topic)) {
+    if !platform && (link.url.any(&item.url_leads) || link.url.any(&item.topic)) {
         3
     } else {
         0
     }
 }
 
-/// Whether a list page (as the link that led to it) is named for `item` by
-/// more than the generic 政务公开 words every disclosure list carries: a
-/// 财政预决算 list (or `?tab=zfyjs`) is the debt item's, a 法定主动公开内容
-/// list no one's.
-pub fn names_item(item: &Item, list: &Link, crawl: &CrawlVocabulary) -> bool {
-    let strip = |text: &str| {
-        let mut generic: Vec<&String> = crawl.generic_leads.iter().collect();
-        // Longest first, so 政府信息公开 goes before its 信息公开.
-        generic.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        generic
-            .into_iter()
-            .fold(text.to_string(), |t, w| t.replace(w.as_str(), " "))
-    };
-    let (text, section) = (strip(&list.text), strip(&list.section));
-    let generic = lower(&crawl.generic_leads);
-    let own_url_leads: Vec<String> = lower(&item.leads)
-        .into_iter()
-        .filter(|l| l.is_ascii() && !generic.contains(l))
-        .collect();
-    contains_any(&text, &item.topic)
-        || contains_any(&text, &item.leads)
-        || contains_any(&section, &item.topic)
-        || contains_any(&url_words(list), &own_url_leads)
+/// Whether a list page (as the link that led to it, its generic 政务公开
+/// words taken out: [`Vocab::list`]) is named for `item` by more than the
+/// generic words every disclosure list carries: a 财政预决算 list (or
+/// `?tab=zfyjs`) is the debt item's, a 法定主动公开内容 list no one's.
+pub fn names_item(item: &ItemWords, list: &ListWords<'_>) -> bool {
+    list.text.any(&item.topic)
+        || list.text.any(&item.leads)
+        || list.section.any(&item.topic)
+        || list.url.any(&item.own_url_leads)
 }
 
 /// A link to an attachment: its URL ends in an attachment's extension, or
@@ -197,29 +173,6 @@ const FILE_EXTENSIONS: &[&str] = &[
     "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar",
 ];
 
-/// Path and query, percent-decoded and lower-cased.
-fn url_words(link: &Link) -> String {
-    let raw = format!("{}?{}", link.url.path(), link.url.query().unwrap_or(""));
-    percent_decode(&raw).to_lowercase()
-}
-
-fn lower(words: &[String]) -> Vec<String> {
-    words.iter().map(|w| w.to_lowercase()).collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(s.replace('+', "%2B").as_bytes())
-        .map(|(k, v)| {
-            if v.is_empty() {
-                k.into_owned()
-            } else {
-                format!("{k}={v}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,66 +191,86 @@ mod tests {
         }
     }
 
+    /// The default rubric, compiled.
+    struct Words {
+        rubric: Rubric,
+        vocab: Vocab,
+    }
+
+    impl Words {
+        fn new() -> Words {
+            let rubric = Rubric::default_rubric();
+            let vocab = Vocab::new(&rubric);
+            Words { rubric, vocab }
+        }
+
+        fn item(&self, id: &str) -> &ItemWords {
+            let i = self.rubric.items.iter().position(|i| i.id == id);
+            &self.vocab.items[i.unwrap()]
+        }
+
+        fn relevance(&self, id: &str, link: &Link) -> u32 {
+            relevance(self.item(id), &self.vocab.link(link), &self.vocab)
+        }
+
+        fn about(&self, id: &str, link: &Link) -> u32 {
+            about(self.item(id), &self.vocab.link(link), &self.vocab)
+        }
+
+        fn names_item(&self, id: &str, list: &Link) -> bool {
+            names_item(self.item(id), &self.vocab.list(&self.vocab.link(list)))
+        }
+
+        fn entry_is_other_kind(&self, id: &str, link: &Link) -> bool {
+            let words = self.vocab.link(link);
+            let entry = words.entry.as_ref().expect("a dated link");
+            entry_is_other_kind(self.item(id), &words, entry)
+        }
+    }
+
     #[test]
     fn scale() {
-        let r = Rubric::default_rubric();
-        let nine = r.item("9").unwrap();
+        let w = Words::new();
+        let nine = |text: &str, url: &str| w.relevance("9", &link(text, url));
         assert_eq!(
-            relevance(
-                nine,
-                &link("2022年政府信息公开工作年度报告", "http://x/a.html"),
-                &r.crawl
-            ),
+            nine("2022年政府信息公开工作年度报告", "http://x/a.html"),
             10
         );
-        assert_eq!(
-            relevance(nine, &link("年报", "http://x/a.html"), &r.crawl),
-            6
-        );
-        assert_eq!(
-            relevance(nine, &link("更多", "http://x/zwgk/ndbg/"), &r.crawl),
-            3
-        );
-        assert_eq!(
-            relevance(nine, &link("政务公开", "http://x/a/"), &r.crawl),
-            2
-        );
-        assert_eq!(
-            relevance(nine, &link("更多", "http://x/zwgk/list.html"), &r.crawl),
-            1
-        );
-        assert_eq!(
-            relevance(nine, &link("新闻中心", "http://x/news/"), &r.crawl),
-            0
-        );
+        assert_eq!(nine("年报", "http://x/a.html"), 6);
+        assert_eq!(nine("更多", "http://x/zwgk/ndbg/"), 3);
+        assert_eq!(nine("政务公开", "http://x/a/"), 2);
+        assert_eq!(nine("更多", "http://x/zwgk/list.html"), 1);
+        assert_eq!(nine("新闻中心", "http://x/news/"), 0);
         // Chinese path words are read after percent-decoding.
-        assert_eq!(
-            relevance(
-                nine,
-                &link("下载", "http://x/%E5%B9%B4%E6%8A%A5/a.pdf"),
-                &r.crawl
-            ),
-            3
-        );
+        assert_eq!(nine("下载", "http://x/%E5%B9%B4%E6%8A%A5/a.pdf"), 3);
+        // Upper-case URLs are read lower-cased.
+        assert_eq!(nine("更多", "http://x/ZWGK/NDBG/"), 3);
     }
 
     #[test]
     fn a_link_naming_other_items_or_a_platform_speaks_only_for_them() {
-        let r = Rubric::default_rubric();
-        let (three, nine) = (r.item("3").unwrap(), r.item("9").unwrap());
+        let w = Words::new();
         let report = link("2022年政府信息公开工作年度报告", "http://x/xxgk/ndbg/1.htm");
-        assert_eq!(relevance(three, &report, &r.crawl), 6);
-        assert_eq!(about(three, &report, &r), 0);
-        assert_eq!(about(nine, &report, &r), 10);
+        assert_eq!(w.relevance("3", &report), 6);
+        assert_eq!(w.about("3", &report), 0);
+        assert_eq!(w.about("9", &report), 10);
         // Navigation words keep every item they lead to.
         let nav = link("年度报告", "http://x/ndbg/");
-        assert_eq!(about(three, &nav, &r), 6);
+        assert_eq!(w.about("3", &nav), 6);
         let hub = link("法定主动公开内容", "http://x/fdzdgk/");
-        assert_eq!(about(three, &hub, &r), relevance(three, &hub, &r.crawl));
-        let business = r.item("10.business_environment").unwrap();
+        assert_eq!(w.about("3", &hub), w.relevance("3", &hub));
         let platform = link("12345便民惠企服务平台", "http://12345.x.gov.cn/");
-        assert_eq!(relevance(business, &platform, &r.crawl), 6);
-        assert_eq!(about(business, &platform, &r), 0);
+        assert_eq!(w.relevance("10.business_environment", &platform), 6);
+        assert_eq!(w.about("10.business_environment", &platform), 0);
+    }
+
+    #[test]
+    fn a_list_is_named_for_an_item_by_more_than_the_generic_words() {
+        let w = Words::new();
+        let budget = link("财政预决算", "http://x/zwgk/czyjs/");
+        assert!(w.names_item("21.debt", &budget));
+        let hub = link("法定主动公开内容", "http://x/zwgk/fdzdgk/");
+        assert!(w.rubric.items.iter().all(|i| !w.names_item(&i.id, &hub)));
     }
 
     fn entry(text: &str, section: &str) -> Link {
@@ -310,64 +283,47 @@ mod tests {
 
     #[test]
     fn a_dated_entry_counts_only_as_its_kind() {
-        let r = Rubric::default_rubric();
-        let three = r.item("3").unwrap();
+        let w = Words::new();
         let report = entry("2022年度某县法治政府建设情况报告（全文）", "新闻");
-        assert_eq!(relevance(three, &report, &r.crawl), 10);
+        assert_eq!(w.relevance("3", &report), 10);
         for headline in [
             "我县召开法治政府建设工作推进会",
             "关于报送2022年度法治政府建设情况报告的通知",
             "2023年法治政府建设工作要点",
         ] {
-            assert_eq!(
-                relevance(three, &entry(headline, "法治政府建设"), &r.crawl),
-                0,
-                "{headline}"
-            );
+            let headline = entry(headline, "法治政府建设");
+            assert_eq!(w.relevance("3", &headline), 0, "{}", headline.text);
         }
         // A title cut short says nothing against it.
-        assert!(!entry_is_other_kind(
-            three,
-            &entry("2022年度某县法治政府建设情况...", "")
-        ));
-        let four = r.item("4").unwrap();
+        assert!(!w.entry_is_other_kind("3", &entry("2022年度某县法治政府建设情况...", "")));
         for headline in [
             "县财政局召开推进权责清单调整工作会议",
             "我县扎实推进权责清单调整工作",
         ] {
             assert_eq!(
-                relevance(four, &entry(headline, "本县要闻"), &r.crawl),
+                w.relevance("4", &entry(headline, "本县要闻")),
                 0,
                 "{headline}"
             );
         }
         assert_eq!(
-            relevance(
-                four,
-                &entry("某县财政局权力清单和责任清单", "权责清单"),
-                &r.crawl
-            ),
+            w.relevance("4", &entry("某县财政局权力清单和责任清单", "权责清单")),
             10
         );
         // A key domain is proven by its column, not a headline elsewhere.
-        let tax = r.item("10.tax_fee_cuts").unwrap();
+        let tax = "10.tax_fee_cuts";
         assert_eq!(
-            relevance(
-                tax,
-                &entry("县税务局开展减税降费政策宣传", "本县要闻"),
-                &r.crawl
-            ),
+            w.relevance(tax, &entry("县税务局开展减税降费政策宣传", "本县要闻")),
             0
         );
-        assert!(relevance(tax, &entry("留抵退税政策问答", "减税降费"), &r.crawl) >= SPECIFIC);
+        assert!(w.relevance(tax, &entry("留抵退税政策问答", "减税降费")) >= SPECIFIC);
         // A /zwgk/ path makes an article a possible list entry, not relevant.
-        let nine = r.item("9").unwrap();
         assert_eq!(
-            relevance(nine, &entry("关于防汛工作的通知", "通知公告"), &r.crawl),
+            w.relevance("9", &entry("关于防汛工作的通知", "通知公告")),
             0
         );
         assert_eq!(
-            relevance(nine, &link("更多", "http://x/zwgk/list.html"), &r.crawl),
+            w.relevance("9", &link("更多", "http://x/zwgk/list.html")),
             1
         );
     }
@@ -388,11 +344,12 @@ mod tests {
 
     #[test]
     fn names_and_entries_are_one_rule() {
-        let r = Rubric::default_rubric();
+        let w = Words::new();
+        let r = &w.rubric;
         let docs = r.item("10.official_documents").unwrap();
         assert!(names_topic(docs, "政府公文"));
         assert_eq!(
-            relevance(docs, &link("政府公文", "http://x/zfgw/"), &r.crawl),
+            w.relevance("10.official_documents", &link("政府公文", "http://x/zfgw/")),
             10
         );
         let education = r.item("10.education").unwrap();

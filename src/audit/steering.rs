@@ -5,8 +5,9 @@
 //! strongest first. A focused recheck follows only links towards undecided
 //! items ([`SiteAudit::still_wanted`]).
 
-use super::relevance::{is_attachment_link, names_a_document, names_topic, relevance, SPECIFIC};
-use super::{classify_org, document, text, Issuer, SiteAudit};
+use super::relevance::{is_attachment_link, names_a_document, names_topic_in, relevance, SPECIFIC};
+use super::vocab::LinkWords;
+use super::{classify_org, document, Issuer, SiteAudit};
 use crate::types::{Link, LinkOrigin, Page};
 
 impl SiteAudit {
@@ -14,14 +15,11 @@ impl SiteAudit {
     /// names a document, or names one item's column ("信息公开年报"), speaks
     /// for itself: only the items it names (or whose column it stands in)
     /// count (3). A generic navigation link ("政务公开") may lead to
-    /// anything in the disclosure platform (1).
-    pub(super) fn threshold(&self, link: &Link) -> u32 {
+    /// anything in the disclosure platform (1). `scores`: the link's
+    /// relevance to every item, in rubric order ([`SiteAudit::scores`]).
+    pub(super) fn threshold(&self, link: &Link, scores: &[u32]) -> u32 {
         let names_a_document = names_a_document(link);
-        let names_an_item = self
-            .rubric
-            .items
-            .iter()
-            .any(|item| relevance(item, link, &self.rubric.crawl) >= 6);
+        let names_an_item = scores.iter().any(|&score| score >= 6);
         if names_a_document || names_an_item {
             SPECIFIC
         } else {
@@ -29,37 +27,52 @@ impl SiteAudit {
         }
     }
 
+    /// The link's relevance to every item, in rubric order.
+    pub(super) fn scores(&self, link: &LinkWords<'_>) -> Vec<u32> {
+        self.vocab
+            .items
+            .iter()
+            .map(|item| relevance(item, link, &self.vocab))
+            .collect()
+    }
+
+    /// The items not passed yet, by their place in the rubric.
+    fn undecided(&self) -> Vec<usize> {
+        self.rubric
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| !self.passed.contains(&i.id))
+            .map(|(n, _)| n)
+            .collect()
+    }
+
     /// Crawl priority of a link: how strongly it points at an item that has
     /// not passed yet. List continuations inherit their list's relevance.
     pub fn link_priority(&self, link: &Link, parent: &Page) -> f32 {
-        let undecided = self
-            .rubric
-            .items
+        let words = self.vocab.link(link);
+        let scores = self.scores(&words);
+        let undecided = self.undecided();
+        let best = undecided.iter().map(|&n| scores[n]).max().unwrap_or(0);
+        let near_miss = undecided
             .iter()
-            .filter(|i| !self.passed.contains(&i.id));
-        let mut best = 0u32;
-        let mut parent_best = 0u32;
-        // A data endpoint's own page has no title: its facts borrowed from
-        // the page that requested it say what its pages hold.
-        let parent_link = self
-            .known_page(&parent.url)
-            .unwrap_or_else(|| page_as_link(parent));
-        let mut near_miss = false;
-        for item in undecided {
-            best = best.max(relevance(item, link, &self.rubric.crawl));
-            parent_best = parent_best.max(relevance(item, &parent_link, &self.rubric.crawl));
-            near_miss = near_miss || names_topic(item, &link.text);
-        }
+            .any(|&n| names_topic_in(&self.vocab.items[n], &words.text));
         // Pages of the same list, and an iframe's page, which a visitor sees
         // as part of this one; they matter as much as their list does.
         let continuation = continues_its_list(link);
+        let attachment = is_attachment_link(link);
+        let parent_best = if continuation || attachment {
+            self.parent_best(parent, &undecided)
+        } else {
+            0
+        };
         let mut priority = best as f32;
         if continuation && parent_best > 0 {
             priority = priority.max(parent_best as f32 + 1.0);
         }
         // An attachment is what its page is about, whatever its link says
         // (附件：点击下载).
-        if is_attachment_link(link) {
+        if attachment {
             priority = priority.max(parent_best as f32);
         }
         // An entry naming an item that is not its kind (a 要点, a news
@@ -73,13 +86,29 @@ impl SiteAudit {
         {
             priority = priority.max(ONWARD);
         }
-        if text::contains_any(&link.text, &self.rubric.crawl.unlikely) {
+        if words.text.any(&self.vocab.unlikely) {
             priority -= 0.5;
         }
-        if !self.still_wanted(link) {
+        if !self.wanted(&words, &scores, &undecided) {
             return -1.0;
         }
         priority.max(0.0)
+    }
+
+    /// How strongly the page a link stands on points at an undecided item:
+    /// what its list continuations and attachments inherit.
+    fn parent_best(&self, parent: &Page, undecided: &[usize]) -> u32 {
+        // A data endpoint's own page has no title: its facts borrowed from
+        // the page that requested it say what its pages hold.
+        let parent_link = self
+            .known_page(&parent.url)
+            .unwrap_or_else(|| page_as_link(parent));
+        let parent_words = self.vocab.link(&parent_link);
+        undecided
+            .iter()
+            .map(|&n| relevance(&self.vocab.items[n], &parent_words, &self.vocab))
+            .max()
+            .unwrap_or(0)
     }
 
     /// The link names one of the county's departments or townships (「虎林市
@@ -99,13 +128,20 @@ impl SiteAudit {
     /// its own words; a navigation link or list continuation may lead
     /// anywhere), or it is one of the site's navigation links.
     pub fn still_wanted(&self, link: &Link) -> bool {
+        let words = self.vocab.link(link);
+        self.wanted(&words, &self.scores(&words), &self.undecided())
+    }
+
+    /// [`SiteAudit::still_wanted`] of a link already scored for every item.
+    fn wanted(&self, words: &LinkWords<'_>, scores: &[u32], undecided: &[usize]) -> bool {
+        let link = words.link;
         let confirming = self.confirming.contains(&document::link_key(&link.url));
         if self.passed.len() == self.rubric.items.len() {
             // Every row passed: only the documents confirming a pass are
             // still worth a request.
             return confirming;
         }
-        let threshold = self.threshold(link);
+        let threshold = self.threshold(link, scores);
         let site_nav =
             threshold == 1 && self.template_links.contains(&document::link_key(&link.url));
         let continuation = continues_its_list(link);
@@ -117,11 +153,7 @@ impl SiteAudit {
         {
             return true;
         }
-        self.rubric
-            .items
-            .iter()
-            .filter(|i| !self.passed.contains(&i.id))
-            .any(|i| relevance(i, link, &self.rubric.crawl) >= threshold)
+        undecided.iter().any(|&n| scores[n] >= threshold)
     }
 }
 
