@@ -4,7 +4,7 @@
 
 use super::record::{
     http_request_block, http_response_block, http_response_head, new_record_id, sha256_hex,
-    warc_date, warc_fields, Record,
+    warc_date, warc_fields, MemberEncoder, Record,
 };
 use super::{
     Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcError, WarcInfo, ARCHIVE_DIR,
@@ -40,6 +40,7 @@ pub struct WarcWriter {
     next_seq: u32,
     current: OpenFile,
     index: CdxjIndex,
+    encoder: MemberEncoder,
 }
 
 impl WarcWriter {
@@ -54,7 +55,8 @@ impl WarcWriter {
         let archive_dir = run_dir.join(ARCHIVE_DIR);
         crate::util::nofollow::create_dir(&archive_dir)
             .map_err(WarcError::io("creating", archive_dir.display()))?;
-        let current = open_file(&archive_dir, run_id, 0, &info)?;
+        let mut encoder = MemberEncoder::new();
+        let current = open_file(&archive_dir, run_id, 0, &info, &mut encoder)?;
         Ok(WarcWriter {
             archive_dir,
             run_id: run_id.to_string(),
@@ -63,6 +65,7 @@ impl WarcWriter {
             next_seq: 1,
             current,
             index: CdxjIndex::new(),
+            encoder,
         })
     }
 
@@ -263,7 +266,13 @@ impl WarcWriter {
         if self.current.len < self.max_file_bytes || self.current.records == 0 {
             return Ok(());
         }
-        let next = open_file(&self.archive_dir, &self.run_id, self.next_seq, &self.info)?;
+        let next = open_file(
+            &self.archive_dir,
+            &self.run_id,
+            self.next_seq,
+            &self.info,
+            &mut self.encoder,
+        )?;
         self.next_seq += 1;
         let full = std::mem::replace(&mut self.current, next);
         full.file
@@ -274,7 +283,7 @@ impl WarcWriter {
 
     /// Appends one record as a gzip member; returns its offset and length.
     fn append(&mut self, record: &Record) -> Result<(u64, u64), WarcError> {
-        let (offset, length) = append_member(&mut self.current, record)?;
+        let (offset, length) = append_member(&mut self.current, record, &mut self.encoder)?;
         self.current.records += 1;
         Ok((offset, length))
     }
@@ -309,8 +318,12 @@ fn relative_path(base: &Path, target: &Path) -> PathBuf {
 /// straight to the file, so nothing waits in a user-space buffer between
 /// records. On a failed write the file is cut back to where the member
 /// began, keeping every offset already handed out valid.
-fn append_member(out: &mut OpenFile, record: &Record) -> Result<(u64, u64), WarcError> {
-    let member = record.gzip_member()?;
+fn append_member(
+    out: &mut OpenFile,
+    record: &Record,
+    encoder: &mut MemberEncoder,
+) -> Result<(u64, u64), WarcError> {
+    let member = encoder.member(record)?;
     let offset = out.len;
     if let Err(e) = out.file.write_all(&member) {
         let _ = out.file.set_len(offset);
@@ -327,6 +340,7 @@ fn open_file(
     run_id: &str,
     seq: u32,
     info: &WarcInfo,
+    encoder: &mut MemberEncoder,
 ) -> Result<OpenFile, WarcError> {
     let name = format!("govcheck-{run_id}-{seq:05}.warc.gz");
     let path = archive_dir.join(&name);
@@ -368,7 +382,7 @@ fn open_file(
         records: 0,
         warcinfo_id,
     };
-    append_member(&mut open, &record)?;
+    append_member(&mut open, &record, encoder)?;
     Ok(open)
 }
 
