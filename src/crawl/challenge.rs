@@ -6,7 +6,10 @@
 //! content: treating it as a page would make every item look missing. A
 //! challenge is mostly script with almost no visible text.
 
-/// Markers that name a challenge outright.
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
+
+/// Markers that name a challenge outright (ASCII).
 const MARKERS: &[&str] = &[
     "$_ts",
     "__jsl_clearance",
@@ -24,6 +27,21 @@ const MAX_VISIBLE_CHARS: usize = 200;
 /// If `status` and `body` look like an anti-bot challenge, say why.
 pub fn detect_challenge(status: u16, body: &[u8]) -> Option<String> {
     if body.len() > MAX_CHALLENGE_BYTES {
+        return None;
+    }
+    // Every body fetched passes here: an ordinary page (no vendor code,
+    // no marker, no `document.cookie` in any case, so neither test below
+    // can hold) is told apart in one pass over its bytes, without decoding
+    // or lower-casing it. ASCII words are found alike in the bytes and in
+    // their lossy decoding.
+    static MAY_BE_CHALLENGE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARKERS.iter().chain(&["document.cookie"]))
+            .expect("a few ASCII words compile")
+    });
+    let vendor_code = matches!(status, 412 | 521);
+    if !vendor_code && !MAY_BE_CHALLENGE.is_match(body) {
         return None;
     }
     let html = String::from_utf8_lossy(body);
@@ -109,6 +127,14 @@ mod tests {
     fn jiasule_521_and_even_200() {
         assert!(detect_challenge(521, JSL.as_bytes()).is_some());
         assert!(detect_challenge(200, JSL.as_bytes()).is_some());
+    }
+
+    #[test]
+    fn markers_are_found_in_bodies_that_are_not_utf8() {
+        let gbk = b"<script>\xc7\xeb$_ts=1;</script><p>\xb5\xc8\xb4\xfd</p>";
+        assert!(detect_challenge(200, gbk).is_some());
+        let cookie = b"<SCRIPT>\xc7\xeb Document.Cookie='a';location.reload()</SCRIPT>";
+        assert!(detect_challenge(503, cookie).is_some());
     }
 
     #[test]
