@@ -92,7 +92,7 @@ pub fn markup_cut_at(
             i = at + 1;
             continue;
         }
-        let name = body[name_start..name_start + name_len].to_ascii_lowercase();
+        let name = &body[name_start..name_start + name_len];
         let tag_end = find(body, b">", name_start + name_len).unwrap_or(body.len());
         i = tag_end + 1;
         if !closing {
@@ -101,14 +101,14 @@ pub fn markup_cut_at(
                 return Some((at, BodyCut::ElementLimit));
             }
         }
-        if NOT_COUNTED.contains(&name.as_slice()) {
+        if NOT_COUNTED.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             continue;
         }
         if closing {
             depth = depth.saturating_sub(1);
-        } else if RAW_TEXT.contains(&name.as_slice()) {
+        } else if RAW_TEXT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             let mut end_tag = b"</".to_vec();
-            end_tag.extend_from_slice(&name);
+            end_tag.extend_from_slice(name);
             i = find_ignore_case(body, &end_tag, i).unwrap_or(body.len());
         } else if body.get(tag_end.wrapping_sub(1)) != Some(&b'/') {
             depth += 1;
@@ -121,18 +121,18 @@ pub fn markup_cut_at(
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|p| p + from)
 }
 
+/// Where `needle` (an end tag: its first byte `<` has no case) starts, in
+/// any case, at `from` or later.
 fn find_ignore_case(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    let rest = haystack.get(from..)?;
+    memchr::memchr_iter(needle[0], rest)
+        .find(|&p| {
+            rest.get(p..p + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
         .map(|p| p + from)
 }
 
@@ -157,6 +157,10 @@ mod tests {
         assert_eq!(markup_cut_at(sloppy.as_bytes(), 100, MAX_ELEMENTS), None);
         let script = format!("<script>{}</script><div></div>", "<div>".repeat(500));
         assert_eq!(markup_cut_at(script.as_bytes(), 100, MAX_ELEMENTS), None);
+        let upper = format!("<SCRIPT>{}</Script><DIV></DIV>", "<div>".repeat(500));
+        assert_eq!(markup_cut_at(upper.as_bytes(), 100, MAX_ELEMENTS), None);
+        let unclosed = format!("<div><script>{}", "<div>".repeat(500));
+        assert_eq!(markup_cut_at(unclosed.as_bytes(), 100, MAX_ELEMENTS), None);
         let comment = format!("<!--{}--><img src=a.png/>", "<div>".repeat(500));
         assert_eq!(markup_cut_at(comment.as_bytes(), 100, MAX_ELEMENTS), None);
         let self_closed = "<div/>".repeat(500);
