@@ -241,9 +241,22 @@ impl Vocab {
 }
 
 /// Path and query, percent-decoded and lower-cased.
-pub(super) fn url_words(link: &Link) -> String {
+fn url_words(link: &Link) -> String {
     let raw = format!("{}?{}", link.url.path(), link.url.query().unwrap_or(""));
-    percent_decode(&raw).to_lowercase()
+    if decoding_changes(&raw) {
+        percent_decode(&raw).to_lowercase()
+    } else {
+        raw.to_lowercase()
+    }
+}
+
+/// Whether [`percent_decode`] would change `s`: it has an escape or a
+/// `+`, an empty `&`-separated piece (dropped), or a piece whose first `=`
+/// ends it (`a=` becomes `a`). Most URLs have none and skip the decoding.
+fn decoding_changes(s: &str) -> bool {
+    s.contains(['%', '+'])
+        || s.split('&')
+            .any(|piece| piece.is_empty() || piece.find('=') == Some(piece.len() - 1))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -313,5 +326,31 @@ impl ItemLists {
             url_leads: ids.list(&url_leads),
             own_url_leads: ids.list(&own_url_leads),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_left_undecoded_are_the_ones_decoding_keeps() {
+        // Every string of up to six of these characters.
+        let alphabet = ['a', '=', '&', '?', '/', '%', '+'];
+        let mut strings = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            for raw in &longer {
+                if !decoding_changes(raw) {
+                    assert_eq!(&percent_decode(raw), raw);
+                }
+            }
+            strings = longer;
+        }
+        assert!(!decoding_changes("/zwgk/ndbg/index.html?a=1&b=2"));
+        assert!(decoding_changes("/%E5%B9%B4%E6%8A%A5/?"));
     }
 }
