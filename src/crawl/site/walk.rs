@@ -267,6 +267,9 @@ impl Site<'_> {
         for link in &page.links {
             if pages_its_list(link) {
                 self.consider(link, page, depth, list_pages + 1);
+            } else if crate::page::names_an_attachment(&link.url) {
+                // An attachment is part of its page, not a step further.
+                self.consider(link, page, depth, list_pages);
             } else {
                 self.consider(link, page, depth + 1, 0);
             }
