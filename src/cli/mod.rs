@@ -185,6 +185,11 @@ pub struct Common {
     /// (a mirror, a test). Repeatable.
     #[arg(long, value_name = "HOST=ADDR", value_parser = parse_resolve)]
     resolve: Vec<(String, std::net::IpAddr)>,
+    /// How many sites are crawled at once; the rest wait their turn in
+    /// campaign order. Each host still gets one request at a time at
+    /// --rate. See docs/scale.md.
+    #[arg(long, value_name = "N", default_value_t = run::DEFAULT_SITES_IN_FLIGHT)]
+    sites_in_flight: usize,
 }
 
 /// `--resolve HOST=ADDR`.
@@ -229,6 +234,11 @@ impl Common {
         if self.request_timeout == 0 || self.site_timeout == 0 {
             bail!("--request-timeout and --site-timeout must be at least 1");
         }
+        if self.sites_in_flight == 0 {
+            bail!(
+                "--sites-in-flight must be at least 1 (it is how many sites are crawled at once)"
+            );
+        }
         let crawl = CrawlConfig {
             rate: parse_rate(&self.rate)?,
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
@@ -249,6 +259,7 @@ impl Common {
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
             resume: false,
             focused: false,
+            sites_in_flight: self.sites_in_flight,
             chromium: self.screenshots.then(crate::evidence::screenshot::find_chromium).flatten().or_else(|| {
                 if self.screenshots {
                     eprintln!("notice: --screenshots needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so no PNGs are made. Everything else runs as usual.");

@@ -64,7 +64,16 @@ pub struct RunOptions {
     /// A recheck: follow only links towards undecided items (the earlier
     /// evidence comes in as `crawl.seeds`).
     pub focused: bool,
+    /// How many sites are crawled at once, at least 1
+    /// (`--sites-in-flight`; [`DEFAULT_SITES_IN_FLIGHT`]).
+    pub sites_in_flight: usize,
 }
+
+/// Sites crawled at once unless `--sites-in-flight` says otherwise. At one
+/// request per second per host this is at most 64 pages/s, about 0.7 of a
+/// core and 64 × ~4 file descriptors; docs/scale.md has the measurements
+/// and the arithmetic behind it.
+pub const DEFAULT_SITES_IN_FLIGHT: usize = 64;
 
 /// One county's site after its crawl and audit.
 #[derive(Debug, serde::Serialize)]

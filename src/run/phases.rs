@@ -108,6 +108,7 @@ impl OpenRun {
             history: history.clone(),
             replay: replay.clone(),
             focused: options.focused,
+            sites_in_flight: options.sites_in_flight,
         });
         Ok(OpenRun {
             shared,

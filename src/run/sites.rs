@@ -1,6 +1,13 @@
-//! The crawl phase of a run: every county's site crawled and audited
-//! concurrently, then a second pass for sites that failed for a transient
-//! reason.
+//! The crawl phase of a run: every county's site crawled and audited, a
+//! bounded number at once, then a second pass for sites that failed for a
+//! transient reason.
+//!
+//! At most `sites_in_flight` sites are crawled at the same time (the
+//! `--sites-in-flight` flag; see docs/scale.md for why the default is
+//! what it is): sites start in campaign order as earlier ones finish, and
+//! only a site in flight has a task, a progress bar, HTTP clients and an
+//! open audit. A finished site's bar is removed and one line printed
+//! above the bars, so 2,800 counties never mean 2,800 bars.
 
 use super::error::{Chain, RunError};
 use super::observer::{AuditObserver, CrawlLog};
@@ -42,37 +49,31 @@ pub(super) struct Shared {
     pub(super) replay: Option<Arc<replay::ArchiveReplay>>,
     /// A recheck: follow only links towards undecided items.
     pub(super) focused: bool,
+    /// How many sites are crawled at once (`--sites-in-flight`).
+    pub(super) sites_in_flight: usize,
 }
 
-/// Crawls every county not already done, concurrently, then gives the
-/// sites that failed for a transient reason their second pass.
+/// Crawls every county not already done, at most `sites_in_flight` at
+/// once, then gives the sites that failed for a transient reason their
+/// second pass.
 pub(super) async fn crawl_sites(
     campaign: &Campaign,
     shared: &Arc<Shared>,
     bars: &MultiProgress,
     mut sites: Vec<Option<SiteReport>>,
 ) -> Result<Vec<Option<SiteReport>>, RunError> {
-    let style = ProgressStyle::with_template("{spinner} {prefix:<8} {pos:>5} pages  {wide_msg}")
-        .expect("static template");
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, county) in campaign.counties.iter().enumerate() {
-        if sites[index].is_some() {
-            continue;
-        }
-        let bar = bars.add(
-            ProgressBar::new_spinner()
-                .with_style(style.clone())
-                .with_prefix(county.name.clone()),
-        );
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        let task = check_site(county.clone(), shared.clone(), bar);
-        tasks.spawn(async move { (index, task.await) });
-    }
-    while let Some(joined) = tasks.join_next().await {
-        let (index, report) = joined.map_err(RunError::SiteTask)?;
+    let todo: Vec<(usize, County, String)> = campaign
+        .counties
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| sites[*index].is_none())
+        .map(|(index, county)| (index, county.clone(), county.name.clone()))
+        .collect();
+    crawl_bounded(todo, "sites", shared, bars, |index, report| {
         sites[index] = Some(report);
-    }
-    second_pass(campaign, shared, bars, &style, &mut sites).await?;
+    })
+    .await?;
+    second_pass(campaign, shared, bars, &mut sites).await?;
     Ok(sites)
 }
 
@@ -83,37 +84,108 @@ async fn second_pass(
     campaign: &Campaign,
     shared: &Arc<Shared>,
     bars: &MultiProgress,
-    style: &ProgressStyle,
     sites: &mut [Option<SiteReport>],
 ) -> Result<(), RunError> {
-    let mut retries = tokio::task::JoinSet::new();
-    for (index, site) in sites.iter().enumerate() {
-        if site.as_ref().is_some_and(needs_second_pass) {
+    let todo: Vec<(usize, County, String)> = sites
+        .iter()
+        .enumerate()
+        .filter(|(_, site)| site.as_ref().is_some_and(needs_second_pass))
+        .map(|(index, _)| {
             let county = campaign.counties[index].clone();
-            let bar = bars.add(
-                ProgressBar::new_spinner()
-                    .with_style(style.clone())
-                    .with_prefix(format!("{} (2nd)", county.name)),
-            );
-            let task = check_site(county, shared.clone(), bar);
-            retries.spawn(async move { (index, task.await) });
-        }
-    }
-    while let Some(joined) = retries.join_next().await {
-        let (index, mut retry) = joined.map_err(RunError::SiteTask)?;
+            let prefix = format!("{} (2nd)", county.name);
+            (index, county, prefix)
+        })
+        .collect();
+    let inconclusive = |s: &SiteReport| {
+        s.findings
+            .iter()
+            .filter(|f| f.status == Status::Inconclusive)
+            .count()
+    };
+    crawl_bounded(todo, "2nd pass", shared, bars, |index, mut retry| {
         retry.second_pass = true;
-        let first = sites[index].take();
-        let inconclusive = |s: &SiteReport| {
-            s.findings
-                .iter()
-                .filter(|f| f.status == Status::Inconclusive)
-                .count()
-        };
-        sites[index] = match first {
+        sites[index] = match sites[index].take() {
             Some(first) if inconclusive(&first) < inconclusive(&retry) => Some(first),
             _ => Some(retry),
         };
+    })
+    .await
+}
+
+/// Crawl and audit `todo` (county index, county, bar label) in order, with
+/// at most `shared.sites_in_flight` sites started and not yet collected;
+/// each report goes to `done` as its site finishes. The bound is the
+/// length of the task set: a new site starts only after one is collected,
+/// so no more than that many crawls, clients, audits or bars exist at
+/// once, however long the campaign.
+async fn crawl_bounded(
+    todo: Vec<(usize, County, String)>,
+    label: &str,
+    shared: &Arc<Shared>,
+    bars: &MultiProgress,
+    mut done: impl FnMut(usize, SiteReport),
+) -> Result<(), RunError> {
+    if todo.is_empty() {
+        return Ok(());
     }
+    let limit = shared.sites_in_flight.max(1);
+    let total = bars.add(
+        ProgressBar::new(todo.len() as u64)
+            .with_style(
+                ProgressStyle::with_template("{prefix} {pos}/{len} done  {wide_msg}")
+                    .expect("static template"),
+            )
+            .with_prefix(label.to_string()),
+    );
+    let style = ProgressStyle::with_template("{spinner} {prefix:<8} {pos:>5} pages  {wide_msg}")
+        .expect("static template");
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut collect = |joined: Result<(usize, SiteReport), tokio::task::JoinError>| {
+        let (index, report) = joined.map_err(RunError::SiteTask)?;
+        total.inc(1);
+        done(index, report);
+        Ok::<(), RunError>(())
+    };
+    for (index, county, prefix) in todo {
+        while tasks.len() >= limit {
+            let joined = tasks.join_next().await.expect("the set is not empty");
+            collect(joined)?;
+        }
+        total.set_message(format!("{} in flight", tasks.len() + 1));
+        let bar = bars.add(
+            ProgressBar::new_spinner()
+                .with_style(style.clone())
+                .with_prefix(prefix),
+        );
+        if !bars.is_hidden() {
+            // A ticker is a thread: only for bars someone sees.
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+        let (shared, bars) = (shared.clone(), bars.clone());
+        tasks.spawn(async move {
+            let report = check_site(county, shared, bar.clone()).await;
+            bars.remove(&bar);
+            let passed = report
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Pass)
+                .count();
+            // Nothing is printed when the bars are hidden.
+            let _ = bars.println(format!(
+                "{}: {} pages, {passed}/{} items pass",
+                report.county,
+                report.outcome.pages_fetched,
+                report.findings.len()
+            ));
+            (index, report)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        collect(joined)?;
+        total.set_message(format!("{} in flight", tasks.len()));
+    }
+    total.finish_and_clear();
+    bars.remove(&total);
     Ok(())
 }
 
@@ -177,8 +249,7 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
     let findings = audit.finish(&outcome);
     let records = records.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let evidence = store_evidence(&shared, &county.name, &findings, records).await;
-    let passed = findings.iter().filter(|f| f.status == Status::Pass).count();
-    bar.finish_with_message(format!("done: {passed}/{} items pass", findings.len()));
+    bar.finish_and_clear();
     let report = SiteReport {
         county: county.name,
         url: county.url,
