@@ -267,9 +267,6 @@ impl Site<'_> {
         for link in &page.links {
             if pages_its_list(link) {
                 self.consider(link, page, depth, list_pages + 1);
-            } else if crate::page::names_an_attachment(&link.url) {
-                // An attachment is part of its page, not a step further.
-                self.consider(link, page, depth, list_pages);
             } else {
                 self.consider(link, page, depth + 1, 0);
             }
@@ -279,7 +276,10 @@ impl Site<'_> {
     /// Decide what to do with one discovered link, `depth` hops from the
     /// homepage and `list_pages` pager hops into its list.
     pub(super) fn consider(&mut self, link: &Link, parent: &Page, depth: u32, list_pages: u32) {
-        let too_deep = depth > self.config.max_depth || list_pages > MAX_LIST_PAGES;
+        // An attachment is part of the page that links it, not a step
+        // further: the depth limit lets it one hop past.
+        let limit = self.config.max_depth + u32::from(crate::page::names_an_attachment(&link.url));
+        let too_deep = depth > limit || list_pages > MAX_LIST_PAGES;
         let url = normalise(&link.url);
         if !is_http(&url) {
             self.skip(link, &parent.url, SkipReason::Scheme);
