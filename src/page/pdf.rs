@@ -2,9 +2,10 @@
 //!
 //! Annual reports and budget tables are often published only as PDFs, and
 //! the Chinese ones use CID fonts that trip pure-Rust extractors (they
-//! panic on UniGB-UCS2-H). Poppler's `pdftotext` and `pdfinfo` run in a
-//! child process with a timeout instead: a hostile or huge file costs at
-//! most that time, never the crawl.
+//! panic on UniGB-UCS2-H). Poppler's `pdftotext` runs in a child process
+//! with a timeout instead: a hostile or huge file costs at most that time,
+//! never the crawl. One process per PDF (`-htmlmeta` gives the Info fields
+//! with the text): process start-up, not extraction, was most of the cost.
 
 use super::{collapse, dates};
 use crate::types::{DateFact, DateSource, Page};
@@ -30,25 +31,29 @@ pub(super) fn fill(page: &mut Page, body: &[u8]) {
         }
     };
     let path = file.path().as_os_str();
-    match run(Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-q"])
+    // One process gives text and Info fields: `-htmlmeta` writes the Title
+    // and dates into an HTML head before the text. pdfinfo runs only when
+    // that fails (copying forbidden, a damaged text layer), for what its
+    // metadata can still say.
+    let extracted = match run(Command::new("pdftotext")
+        .args(["-htmlmeta", "-enc", "UTF-8", "-q"])
         .arg(path)
         .arg("-"))
     {
-        Ok(raw) => page.text = join_lines(&raw),
-        Err(e) => page.extract_error = Some(format!("pdftotext: {e}")),
-    }
-    let info = run(Command::new("pdfinfo")
-        .args(["-enc", "UTF-8", "-isodates"])
-        .arg(path))
-    .unwrap_or_default();
-    let field = |name: &str| {
-        info.lines()
-            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
+        Ok(out) => read_htmlmeta(&out),
+        Err(e) => {
+            page.extract_error = Some(format!("pdftotext: {e}"));
+            run(Command::new("pdfinfo")
+                .args(["-enc", "UTF-8", "-isodates"])
+                .arg(path))
+            .map(|info| read_pdfinfo(&info))
+            .unwrap_or_default()
+        }
     };
-    page.title = field("Title")
+    page.text = join_lines(&extracted.text);
+    page.title = extracted
+        .title
+        .as_deref()
         .and_then(meaningful_title)
         .unwrap_or_default();
     let head: String = page.text.chars().take(DATE_WINDOW_CHARS).collect();
@@ -56,7 +61,9 @@ pub(super) fn fill(page: &mut Page, body: &[u8]) {
         date,
         source: DateSource::Visible,
     });
-    let created = field("CreationDate")
+    let created = extracted
+        .created
+        .as_deref()
         .and_then(dates::find_date)
         .map(|date| DateFact {
             date,
@@ -64,6 +71,63 @@ pub(super) fn fill(page: &mut Page, body: &[u8]) {
         });
     page.published = visible.or_else(|| dates::url_date(&page.url)).or(created);
     page.written = dates::visible_written(&head);
+}
+
+/// What poppler says about a PDF: its text and two Info fields.
+#[derive(Default)]
+struct Extracted {
+    text: String,
+    title: Option<String>,
+    created: Option<String>,
+}
+
+/// Reads `pdftotext -htmlmeta` output: Info fields in the head (escaped
+/// by poppler), then the text, unescaped, inside `<pre>`. The text is
+/// taken up to the *last* `</pre>`, so a PDF whose text says `</pre>` is
+/// not cut short; output cut at the size limit has none and keeps it all.
+fn read_htmlmeta(out: &str) -> Extracted {
+    let Some(pre) = out.find("<pre>") else {
+        return Extracted::default();
+    };
+    let (head, body) = out.split_at(pre);
+    let body = &body["<pre>".len()..];
+    let body = body.strip_prefix('\n').unwrap_or(body);
+    let text = body.rfind("</pre>").map_or(body, |end| &body[..end]);
+    let between = |open: &str, close: &str| {
+        let start = head.find(open)? + open.len();
+        let len = head[start..].find(close)?;
+        Some(unescape(head[start..start + len].trim())).filter(|v| !v.is_empty())
+    };
+    Extracted {
+        text: text.to_string(),
+        title: between("<title>", "</title>"),
+        created: between("<meta name=\"CreationDate\" content=\"", "\""),
+    }
+}
+
+/// Reads `pdfinfo` output (`Field:   value` lines).
+fn read_pdfinfo(info: &str) -> Extracted {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    Extracted {
+        text: String::new(),
+        title: field("Title"),
+        created: field("CreationDate"),
+    }
+}
+
+/// Undoes the four escapes poppler writes into the HTML head.
+fn unescape(value: &str) -> String {
+    value
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 fn write_temp(body: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
@@ -272,6 +336,21 @@ mod tests {
             "{:?}",
             page.extract_error
         );
+    }
+
+    #[test]
+    fn htmlmeta_head_and_text_are_read_apart() {
+        let out = "<html><head>\n<title>A &amp; B &lt;c&gt; &quot;d&quot;</title>\n\
+            <meta name=\"CreationDate\" content=\"2023-03-15T09:30:00+08\"/>\n</head>\n\
+            <body>\n<pre>\nx < y </pre> & z\n\u{c}page 2\n</pre>\n</body>\n</html>\n";
+        let got = read_htmlmeta(out);
+        assert_eq!(got.title.as_deref(), Some("A & B <c> \"d\""));
+        assert_eq!(got.created.as_deref(), Some("2023-03-15T09:30:00+08"));
+        assert_eq!(got.text, "x < y </pre> & z\n\u{c}page 2\n");
+        let cut = read_htmlmeta("<head><title></title></head><pre>\nlong text cut at the li");
+        assert_eq!(cut.title, None);
+        assert_eq!(cut.text, "long text cut at the li");
+        assert!(read_htmlmeta("garbage").text.is_empty());
     }
 
     #[test]
