@@ -30,8 +30,8 @@ mod warc_error;
 
 pub use cdxj::{surt, CdxjEntry, CdxjIndex};
 pub use read::{
-    check_digests, follow_revisit, read_all, read_capture, read_record, Capture, ReadError,
-    Revisited, WarcRecord,
+    check_digests, each_record, follow_revisit, read_all, read_capture, read_record, Capture,
+    ReadError, Revisited, WarcRecord,
 };
 pub use warc::{
     http_request_block, http_response_block, EarlierRecord, Exchange, Metadata, RecordRef,

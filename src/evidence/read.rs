@@ -347,16 +347,24 @@ pub fn follow_revisit(run_dir: &Path, revisit: &WarcRecord) -> Result<(WarcRecor
 
 /// Every record of one `.warc.gz` file, in order.
 pub fn read_all(path: &Path) -> Result<Vec<WarcRecord>> {
+    let mut records = Vec::new();
+    each_record(path, |record| records.push(record))?;
+    Ok(records)
+}
+
+/// Hands every record of a WARC file to `visit` in order, one at a time, so
+/// a 1 GB archive file is never held whole; an unreadable record ends the
+/// walk with an error after the ones before it were visited.
+pub fn each_record(path: &Path, mut visit: impl FnMut(WarcRecord)) -> Result<()> {
     let file = open(path)?;
     let mut reader = MultiGzDecoder::new(BufReader::new(file));
-    let mut records = Vec::new();
     while let Some(record) = next_record(&mut reader).map_err(|cause| ReadError::InFile {
         path: path.display().to_string(),
         cause: Box::new(cause),
     })? {
-        records.push(record);
+        visit(record);
     }
-    Ok(records)
+    Ok(())
 }
 
 /// Recompute a record's block digest and, for responses, its payload

@@ -7,8 +7,31 @@
 //! verdict, or an auditor questioning one, can run this on the copy they
 //! were given.
 
-use super::{check_digests, follow_revisit, read_all, warc::sha256_hex, ARCHIVE_DIR};
+use super::{check_digests, each_record, follow_revisit, ARCHIVE_DIR};
+use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::Path;
+
+/// A file's length and sha256 (lowercase hex), read in 64 KiB pieces: a
+/// run's archive files reach 1 GB each and are never held whole.
+pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((len, hex::encode(hasher.finalize())))
+}
 
 /// The run directory could not be checked at all (as opposed to a check
 /// that found problems).
@@ -139,8 +162,8 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         }
         result.files_checked += 1;
         listed.insert(path.to_string());
-        match std::fs::read(dir.join(path)) {
-            Ok(bytes) if sha256_hex(&bytes) == expected => {}
+        match sha256_file(&dir.join(path)) {
+            Ok((_, digest)) if digest == expected => {}
             Ok(_) => result
                 .problems
                 .push(format!("{path}: sha256 differs from the manifest")),
@@ -160,25 +183,23 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             .collect();
         warcs.sort();
         for path in warcs {
-            match read_all(&path) {
-                Ok(records) => {
-                    for record in &records {
-                        result.records_checked += 1;
-                        for problem in check_digests(record) {
-                            result
-                                .problems
-                                .push(format!("{}: {problem}", path.display()));
-                        }
-                        if record.header("WARC-Type") == Some("revisit") {
-                            // A 304 rests on an earlier run's capture: it
-                            // must still be there, intact.
-                            if let Err(e) = follow_revisit(dir, record) {
-                                result.problems.push(format!("{}: {e:#}", path.display()));
-                            }
-                        }
+            let walked = each_record(&path, |record| {
+                result.records_checked += 1;
+                for problem in check_digests(&record) {
+                    result
+                        .problems
+                        .push(format!("{}: {problem}", path.display()));
+                }
+                if record.header("WARC-Type") == Some("revisit") {
+                    // A 304 rests on an earlier run's capture: it must
+                    // still be there, intact.
+                    if let Err(e) = follow_revisit(dir, &record) {
+                        result.problems.push(format!("{}: {e:#}", path.display()));
                     }
                 }
-                Err(e) => result.problems.push(format!("{}: {e:#}", path.display())),
+            });
+            if let Err(e) = walked {
+                result.problems.push(format!("{}: {e:#}", path.display()));
             }
         }
     }
@@ -188,6 +209,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::warc::sha256_hex;
 
     #[test]
     fn a_changed_byte_is_found() {

@@ -8,7 +8,6 @@ use super::{RunReport, SiteReport};
 use crate::campaign::Campaign;
 use crate::crawl::CrawlConfig;
 use crate::emit::{self, report::ReportMeta};
-use crate::evidence::warc::sha256_hex;
 use crate::history::{FindingRow, OverrideRow, RunRow};
 use crate::rubric::Rubric;
 use crate::score::{score_run, ScoredRun, SiteFindings};
@@ -118,8 +117,9 @@ fn manifest(dir: &Path) -> Result<Vec<serde_json::Value>> {
         .into_iter()
         .map(|relative| {
             let path = dir.join(&relative);
-            let bytes = std::fs::read(&path).map_err(|source| OutputError::Read { path, source })?;
-            Ok(serde_json::json!({"path": relative, "bytes": bytes.len(), "sha256": sha256_hex(&bytes)}))
+            let (len, digest) = crate::evidence::verify::sha256_file(&path)
+                .map_err(|source| OutputError::Read { path, source })?;
+            Ok(serde_json::json!({"path": relative, "bytes": len, "sha256": digest}))
         })
         .collect()
 }
