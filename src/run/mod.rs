@@ -14,6 +14,7 @@ mod error;
 pub mod interrupt;
 mod lock;
 mod observer;
+mod open_files;
 mod outputs;
 mod phases;
 mod recheck;

@@ -7,7 +7,9 @@ use super::error::{Chain, RunError};
 use super::lock::RunLock;
 use super::observer::CrawlLog;
 use super::sites::{crawl_sites, Shared};
-use super::{interrupt, outputs, record, replay, run_dir_key, RunOptions, RunReport, SiteReport};
+use super::{
+    interrupt, open_files, outputs, record, replay, run_dir_key, RunOptions, RunReport, SiteReport,
+};
 use crate::campaign::Campaign;
 use crate::crawl::Politeness;
 use crate::evidence::{WarcHandle, WarcInfo, WarcWriter};
@@ -96,6 +98,9 @@ impl OpenRun {
             Some(m) => Some((m.history.clone(), m.begin_run(campaign, options, started)?)),
             None => None,
         };
+        if let Some(warning) = open_files::raise_for(options.sites_in_flight) {
+            tracing::warn!("{warning}");
+        }
         let shared = Arc::new(Shared {
             rubric: options.rubric.clone(),
             window: (campaign.window_start, campaign.window_end),
