@@ -132,6 +132,18 @@ struct Site<'a> {
     outcome: CrawlOutcome,
 }
 
+/// Pages parsed at the same time, process-wide: one per core. Parsing is
+/// all CPU, so more at once only adds threads and memory: with 200 sites in
+/// flight the blocking pool would otherwise hold up to 200 parse trees at
+/// once (docs/scale.md).
+fn parse_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
 /// Parse off the async threads (a free function: the site holds the
 /// observer, which is `Send` but not `Sync`).
 async fn parse_page(parse: ParseFn, f: &Fetched) -> Page {
@@ -139,9 +151,13 @@ async fn parse_page(parse: ParseFn, f: &Fetched) -> Page {
     let status = f.status;
     let content_type = f.header("content-type").map(str::to_string);
     let body = f.body.clone();
+    // The semaphore is never closed, so a permit always comes.
+    let slot = parse_slots().acquire().await.ok();
     let job =
         tokio::task::spawn_blocking(move || parse(&url, status, content_type.as_deref(), &body));
-    let mut page = match job.await {
+    let parsed = job.await;
+    drop(slot);
+    let mut page = match parsed {
         Ok(page) => page,
         Err(e) => {
             tracing::warn!(url = %f.final_url, error = %e, "page parser failed");
