@@ -9,6 +9,7 @@ use super::relevance::{is_attachment_link, names_a_document, names_topic_in, rel
 use super::vocab::LinkWords;
 use super::{classify_org, document, Issuer, SiteAudit};
 use crate::types::{Link, LinkOrigin, Page};
+use url::Url;
 
 impl SiteAudit {
     /// How relevant a link must be to an item to count for it. A link that
@@ -50,6 +51,23 @@ impl SiteAudit {
     /// Crawl priority of a link: how strongly it points at an item that has
     /// not passed yet. List continuations inherit their list's relevance.
     pub fn link_priority(&self, link: &Link, parent: &Page) -> f32 {
+        let parent_link = self
+            .known_page(&parent.url)
+            .unwrap_or_else(|| page_as_link(parent));
+        self.priority_from(link, &parent_link)
+    }
+
+    /// [`SiteAudit::link_priority`] now, of a link queued earlier from the
+    /// page at `parent`; `None` when that page's facts were not kept (an
+    /// error page), and the link keeps its queued priority.
+    pub fn priority_now(&self, link: &Link, parent: &Url) -> Option<f32> {
+        let parent_link = self.known_page(parent)?;
+        Some(self.priority_from(link, &parent_link))
+    }
+
+    /// The priority of `link` on the page `parent_link` describes (its
+    /// title and columns).
+    fn priority_from(&self, link: &Link, parent_link: &Link) -> f32 {
         let words = self.vocab.link(link);
         let scores = self.scores(&words);
         let undecided = self.undecided();
@@ -62,7 +80,7 @@ impl SiteAudit {
         let continuation = continues_its_list(link);
         let attachment = is_attachment_link(link);
         let parent_best = if continuation || attachment {
-            self.parent_best(parent, &undecided)
+            self.parent_best(parent_link, &undecided)
         } else {
             0
         };
@@ -82,7 +100,7 @@ impl SiteAudit {
             priority = NEAR_MISS;
         }
         if self.confirming.contains(&document::link_key(&link.url))
-            || self.gateway_home.as_deref() == Some(&document::link_key(&parent.url))
+            || self.gateway_home.as_deref() == Some(&document::link_key(&parent_link.url))
         {
             priority = priority.max(ONWARD);
         }
@@ -97,13 +115,10 @@ impl SiteAudit {
 
     /// How strongly the page a link stands on points at an undecided item:
     /// what its list continuations and attachments inherit.
-    fn parent_best(&self, parent: &Page, undecided: &[usize]) -> u32 {
-        // A data endpoint's own page has no title: its facts borrowed from
-        // the page that requested it say what its pages hold.
-        let parent_link = self
-            .known_page(&parent.url)
-            .unwrap_or_else(|| page_as_link(parent));
-        let parent_words = self.vocab.link(&parent_link);
+    /// A data endpoint's own page has no title: its facts borrowed from the
+    /// page that requested it (`parent_link`) say what its pages hold.
+    fn parent_best(&self, parent_link: &Link, undecided: &[usize]) -> u32 {
+        let parent_words = self.vocab.link(parent_link);
         undecided
             .iter()
             .map(|&n| relevance(&self.vocab.items[n], &parent_words, &self.vocab))

@@ -5,6 +5,12 @@
 //! again with a higher priority is queued again; the visited set drops the
 //! stale copy when it comes up.
 //!
+//! A priority says what was undecided when the link was found. Items are
+//! decided as the crawl goes, so [`Frontier::pop_current`] asks again when
+//! a link comes up and puts it back in its place when the answer changed:
+//! links towards an item that has passed since no longer go before the
+//! ones towards an item still open.
+//!
 //! URLs are told apart by their dedup key (see `scope`): a link whose key
 //! was visited is not queued again. A directory and its index file have
 //! keys of their own until one of them answers with a document
@@ -113,6 +119,35 @@ impl Frontier {
         None
     }
 
+    /// The next link not yet visited whose priority is still what
+    /// `rescore` says now (`None`: it cannot tell, keep it); a link whose
+    /// priority changed goes back in its new place first. The state behind
+    /// `rescore` does not change during the call, so each link is put back
+    /// at most once per call. The link returned is marked visited.
+    pub fn pop_current(
+        &mut self,
+        mut rescore: impl FnMut(&Queued) -> Option<f32>,
+    ) -> Option<Queued> {
+        while let Some(mut entry) = self.heap.pop() {
+            if self.visited.contains(&entry.key) {
+                continue;
+            }
+            match rescore(&entry.item) {
+                Some(now) if now != entry.item.priority && !now.is_nan() => {
+                    entry.item.priority = now;
+                    self.queued.insert(entry.key.clone(), now);
+                    self.heap.push(entry);
+                }
+                _ => {
+                    self.visited.insert(entry.key.clone());
+                    self.queued.remove(&entry.key);
+                    return Some(entry.item);
+                }
+            }
+        }
+        None
+    }
+
     /// Mark a URL visited (the homepage, a redirect target) so it is not
     /// fetched again.
     pub fn mark_visited(&mut self, url: &Url) {
@@ -192,6 +227,27 @@ mod tests {
         assert_eq!(
             order(&mut f),
             ["/top", "/shallow", "/shallow2", "/deep", "/low"]
+        );
+    }
+
+    #[test]
+    fn a_link_whose_priority_changed_goes_back_in_its_new_place() {
+        let mut f = Frontier::default();
+        f.push(q("http://a.gov.cn/passed-item", 5.0, 1));
+        f.push(q("http://a.gov.cn/open-item", 3.0, 1));
+        f.push(q("http://a.gov.cn/unknown-parent", 4.0, 1));
+        let now = |item: &Queued| match item.link.url.path() {
+            "/passed-item" => Some(0.0),
+            "/open-item" => Some(3.0),
+            _ => None,
+        };
+        let order: Vec<String> = std::iter::from_fn(|| f.pop_current(now))
+            .map(|item| format!("{} {}", item.link.url.path(), item.priority))
+            .collect();
+        assert_eq!(
+            order,
+            ["/unknown-parent 4", "/open-item 3", "/passed-item 0"],
+            "a link is asked again when it comes up"
         );
     }
 

@@ -182,6 +182,13 @@ pub trait SiteObserver: Send {
     fn on_duplicate(&mut self, visit: &Visit, first: &Url);
     /// A link that will not be fetched, with the reason.
     fn on_skip(&mut self, link: &Link, parent: &Url, reason: SkipReason);
+    /// Asked when a queued link comes up: its priority now, found on
+    /// `parent` (see [`SiteObserver::priority`]), for what was open when it
+    /// was queued may have been decided since. `None`: as queued.
+    fn priority_now(&self, link: &Link, parent: &Url) -> Option<f32> {
+        let _ = (link, parent);
+        None
+    }
     /// Asked again when a queued link comes up: what mattered when it was
     /// found may have been decided since. `false` drops it unfetched.
     fn still_wanted(&self, link: &Link) -> bool {

@@ -270,6 +270,10 @@ impl SiteObserver for AuditObserver {
         self.keep(visit, sha256, Some(first));
     }
 
+    fn priority_now(&self, link: &Link, parent: &Url) -> Option<f32> {
+        self.audit.priority_now(link, parent)
+    }
+
     fn still_wanted(&self, link: &Link) -> bool {
         self.audit.still_wanted(link)
     }

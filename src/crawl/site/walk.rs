@@ -72,7 +72,14 @@ impl Site<'_> {
     /// Visit queued links, best first, until the frontier is empty, the
     /// budget is spent or a visit ends the site.
     async fn walk_frontier(&mut self) {
-        while let Some(item) = self.frontier.pop() {
+        loop {
+            let observer = &*self.observer;
+            let Some(item) = self
+                .frontier
+                .pop_current(|queued| observer.priority_now(&queued.link, &queued.parent))
+            else {
+                break;
+            };
             if !self.observer.still_wanted(&item.link) {
                 continue;
             }
