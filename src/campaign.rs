@@ -1,8 +1,9 @@
 //! The campaign: which counties to check, and the evaluation window.
 //!
-//! Read from a targets TOML file (`targets/heihe-2023.toml` by default).
-//! Mistakes in it are the user's most likely error, so every error names
-//! the file, the line and the field.
+//! The shipped campaign (`targets/heihe-2023.toml`) is embedded in the
+//! binary, like the rubric, so govcheck runs from any directory;
+//! `--targets FILE` replaces it. Mistakes in a user's file are the most
+//! likely error, so every error names the file, the line and the field.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -12,8 +13,16 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use url::Url;
 
-/// The default targets file, relative to the working directory.
-pub const DEFAULT_TARGETS: &str = "targets/heihe-2023.toml";
+/// The shipped campaign's file name in the repository, and the name
+/// `govcheck init` gives the copy it writes.
+pub const DEFAULT_TARGETS_FILE: &str = "targets/heihe-2023.toml";
+
+/// The shipped campaign, embedded: what `crawl` and `check` use without
+/// `--targets`.
+pub const DEFAULT_CAMPAIGN: &str = include_str!("../targets/heihe-2023.toml");
+
+/// How errors and `campaign show` name the embedded campaign.
+pub const EMBEDDED_ORIGIN: &str = "<embedded targets/heihe-2023.toml>";
 
 /// The counties to check and the window their disclosures must fall in.
 #[derive(Debug, Clone)]
@@ -164,6 +173,20 @@ impl Campaign {
     /// Whether `date` falls in the evaluation window (both ends included).
     pub fn contains(&self, date: NaiveDate) -> bool {
         date >= self.window_start && date <= self.window_end
+    }
+
+    /// The embedded shipped campaign.
+    pub fn default_campaign() -> Campaign {
+        Campaign::parse(DEFAULT_CAMPAIGN, EMBEDDED_ORIGIN).expect("the embedded campaign is valid")
+    }
+
+    /// The targets file at `path` (`--targets FILE`), else the embedded
+    /// campaign.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Campaign, CampaignError> {
+        match path {
+            Some(path) => Campaign::load(path),
+            None => Ok(Campaign::default_campaign()),
+        }
     }
 
     /// Read and check the targets file at `path`.
@@ -378,10 +401,10 @@ url = "http://www.hljba.gov.cn/"
     }
 
     #[test]
-    fn shipped_campaign_parses() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_TARGETS);
-        let c = Campaign::load(&path).unwrap();
+    fn shipped_campaign_is_embedded() {
+        let c = Campaign::default_campaign();
         assert_eq!(c.counties.len(), 6);
+        assert_eq!(c.counties[0].name, "北安市");
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub enum RubricError {
     },
 }
 
+/// The shipped rubric's file name in the repository, and the name
+/// `govcheck init` gives the copy it writes.
+pub const DEFAULT_RUBRIC_FILE: &str = "rubrics/heihe-2023.toml";
+
 /// The rubric that ships with govcheck.
 pub const DEFAULT_RUBRIC: &str = include_str!("../rubrics/heihe-2023.toml");
 

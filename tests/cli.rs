@@ -100,6 +100,8 @@ fn a_link_planted_in_the_run_directory_is_not_written_through() {
     std::fs::write(&victim, "precious").unwrap();
     let out = dir.path().join("run");
     std::fs::create_dir(&out).unwrap();
+    // An interrupted run's directory (its lock file), with a link planted.
+    std::fs::write(out.join(".govcheck.lock"), "").unwrap();
     std::os::unix::fs::symlink(&victim, out.join("pages.jsonl")).unwrap();
     let run = quick_crawl(dir.path(), &out, "h.sqlite");
     assert_eq!(run.status.code(), Some(1));

@@ -3,11 +3,16 @@
 //!
 //! This is the binary's edge: the library's typed errors become `anyhow`
 //! here (and only here, with `src/main.rs`), which prints them as
-//! `context: cause`. The history subcommands' bodies are in `history`.
+//! `context: cause`. The history subcommands' bodies are in `history`;
+//! `campaign show` / `rubric show` in `show`, `init` in `init`, `doctor`
+//! in `doctor`.
 
+mod doctor;
 mod history;
+mod init;
+mod show;
 
-use crate::campaign::{Campaign, DEFAULT_TARGETS};
+use crate::campaign::Campaign;
 use crate::crawl::{default_user_agent, CrawlConfig, Rate};
 use crate::rubric::Rubric;
 use crate::run::{self, RunOptions, RunReport};
@@ -39,9 +44,10 @@ pub enum Command {
     /// Crawl every county of the campaign and write a run directory.
     #[command(after_help = EXIT_CODES)]
     Crawl {
-        /// Targets file (campaign window and counties).
-        #[arg(long, default_value = DEFAULT_TARGETS)]
-        targets: PathBuf,
+        /// Targets file (campaign window and counties); default: the
+        /// embedded Heihe 2023 campaign (see `govcheck campaign show`).
+        #[arg(long)]
+        targets: Option<PathBuf>,
         /// Continue an interrupted run (the one in --out, or the newest
         /// unfinished run in the history): finished sites are kept and
         /// captured pages are not fetched again.
@@ -53,14 +59,17 @@ pub enum Command {
     /// Recheck one site and print its item table.
     #[command(after_help = EXIT_CODES)]
     Check {
-        /// The site's homepage URL.
+        /// The site's URL: its homepage or any page of it; `http://` is
+        /// assumed without a scheme.
         url: String,
-        /// County name (the issuer test compares titles with it).
+        /// County name (the issuer test compares titles with it); default:
+        /// as the campaign, else the last run that crawled the host, names it.
         #[arg(long)]
         name: Option<String>,
-        /// Targets file the evaluation window is read from.
-        #[arg(long, default_value = DEFAULT_TARGETS)]
-        targets: PathBuf,
+        /// Targets file the evaluation window (and the county's name) is
+        /// read from; default: the embedded campaign.
+        #[arg(long)]
+        targets: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -126,6 +135,36 @@ pub enum Command {
         /// The run directory.
         dir: PathBuf,
     },
+    /// The campaign in use: name, window, counties and URLs.
+    Campaign {
+        #[command(subcommand)]
+        action: CampaignAction,
+    },
+    /// The rubric in use: items, points and deadlines.
+    Rubric {
+        #[command(subcommand)]
+        action: RubricAction,
+    },
+    /// Write the shipped campaign and rubric into DIR for editing
+    /// (targets/heihe-2023.toml, rubrics/heihe-2023.toml).
+    Init {
+        /// Where to write them.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check what govcheck needs on this machine: poppler's pdftotext and
+    /// pdfinfo, Chromium (for --screenshots only), the history database,
+    /// the output folder. Exit code 1 when a required one is missing.
+    Doctor {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The folder run directories are written to.
+        #[arg(long, default_value = "runs")]
+        out: PathBuf,
+    },
     /// Serve the bundled fixture sites on 127.0.0.1 and crawl them: a
     /// complete run on a machine with no internet.
     Demo {
@@ -137,12 +176,38 @@ pub enum Command {
     },
 }
 
+/// `govcheck campaign …`.
+#[derive(Subcommand, Debug)]
+pub enum CampaignAction {
+    /// Print the campaign: name, window, counties and URLs.
+    Show {
+        /// Targets file (default: the embedded campaign).
+        #[arg(long)]
+        targets: Option<PathBuf>,
+    },
+}
+
+/// `govcheck rubric …`.
+#[derive(Subcommand, Debug)]
+pub enum RubricAction {
+    /// Print the rubric: items, points, what counts, deadlines.
+    Show {
+        /// Rubric file (default: the embedded rubric).
+        #[arg(long)]
+        rubric: Option<PathBuf>,
+    },
+}
+
 /// The flags every crawling subcommand (`crawl`, `check`, `demo`) takes.
 #[derive(Args, Debug)]
 pub struct Common {
     /// Run directory (default: runs/<UTC timestamp>/).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Delete a finished run in --out and run again (without it, a
+    /// finished run is never overwritten).
+    #[arg(long)]
+    force: bool,
     /// Requests per second per host; 0 or `inf` means unlimited.
     #[arg(long, default_value = "1")]
     rate: String,
@@ -257,6 +322,7 @@ impl Common {
             progress: !self.quiet && std::io::stderr().is_terminal(),
             operator: self.operator.clone().unwrap_or_default(),
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
+            replace_finished: self.force,
             resume: false,
             focused: false,
             sites_in_flight: self.sites_in_flight,
@@ -277,13 +343,32 @@ pub async fn main(cli: Cli) -> Result<i32> {
             targets,
             resume,
             common,
-        } => crawl(&targets, resume, &common).await,
+        } => crawl(targets.as_deref(), resume, &common).await,
         Command::Check {
             url,
             name,
             targets,
             common,
-        } => check(&url, name, &targets, &common).await,
+        } => check(&url, name, targets.as_deref(), &common).await,
+        Command::Campaign {
+            action: CampaignAction::Show { targets },
+        } => {
+            let campaign = Campaign::load_or_default(targets.as_deref())?;
+            print!("{}", show::campaign_text(&campaign, targets.as_deref()));
+            Ok(0)
+        }
+        Command::Rubric {
+            action: RubricAction::Show { rubric },
+        } => {
+            let loaded = match &rubric {
+                Some(path) => Rubric::load(path)?,
+                None => Rubric::default_rubric(),
+            };
+            print!("{}", show::rubric_text(&loaded, rubric.as_deref()));
+            Ok(0)
+        }
+        Command::Init { dir, force } => init::init(&dir, force),
+        Command::Doctor { db, out } => Ok(doctor::doctor(&db_path(db), &out)),
         Command::Diff { before, after, db } => history::diff(&db_path(db), before, after),
         Command::History { county, item, db } => {
             history::history(&db_path(db), county.as_deref(), item.as_deref())
@@ -324,8 +409,8 @@ pub async fn main(cli: Cli) -> Result<i32> {
 }
 
 /// `govcheck crawl`: the whole campaign, or the rest of an interrupted run.
-async fn crawl(targets: &Path, resume: bool, common: &Common) -> Result<i32> {
-    let campaign = Campaign::load(targets)?;
+async fn crawl(targets: Option<&Path>, resume: bool, common: &Common) -> Result<i32> {
+    let campaign = Campaign::load_or_default(targets)?;
     let mut options = common.options()?;
     if resume {
         options.resume_interrupted_run(common.out.is_some())?;
@@ -338,9 +423,15 @@ async fn crawl(targets: &Path, resume: bool, common: &Common) -> Result<i32> {
 }
 
 /// `govcheck check`: one site, rechecked against the history.
-async fn check(url: &str, name: Option<String>, targets: &Path, common: &Common) -> Result<i32> {
-    let campaign = run::one_site_campaign(url, name, targets)?;
-    let check = run::recheck(&campaign, common.options()?).await?;
+async fn check(
+    url: &str,
+    name: Option<String>,
+    targets: Option<&Path>,
+    common: &Common,
+) -> Result<i32> {
+    let options = common.options()?;
+    let campaign = run::one_site_campaign(url, name, targets, &options.db)?;
+    let check = run::recheck(&campaign, options).await?;
     Ok(completed(&check.printout(), &check.report))
 }
 

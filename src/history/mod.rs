@@ -21,6 +21,8 @@
 //! `incomplete` by [`History::mark_incomplete_stale_runs`].
 
 mod error;
+mod inspect;
+mod lookup;
 mod queries;
 mod schema;
 #[cfg(test)]
@@ -36,6 +38,8 @@ use url::Url;
 
 pub use error::HistoryError;
 use error::Result;
+pub use inspect::{inspect, DbState};
+pub use lookup::KnownSite;
 
 /// How long a write waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

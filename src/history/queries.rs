@@ -131,6 +131,21 @@ impl History {
         Ok(id)
     }
 
+    /// Forgets a run: its row, sites and findings. For a run whose
+    /// directory no longer holds it (deleted by hand, or replaced with
+    /// `--force`): its evidence pointers lead nowhere, or into the new run
+    /// that takes its directory. Overrides are kept; they belong to a
+    /// county and item, not to a run.
+    pub fn forget_run(&self, run_id: i64) -> Result<()> {
+        let n = self
+            .conn()
+            .execute("DELETE FROM runs WHERE id = ?1", [run_id])?;
+        if n == 0 {
+            return Err(HistoryError::NoSuchRun(run_id));
+        }
+        Ok(())
+    }
+
     /// Records one site of a run and its findings, in one transaction. A
     /// county recorded again for the same run (a resume, a second pass)
     /// replaces its earlier row and findings.

@@ -671,3 +671,38 @@ fn two_handles_and_several_threads_share_one_database() {
     assert_eq!(h.last_complete_runs(100).unwrap().len(), 40);
     assert_eq!(h.item_history(None, Some("3")).unwrap()[0].runs, 40);
 }
+
+#[test]
+fn a_forgotten_run_leaves_its_directory_free_and_keeps_the_overrides() {
+    let (_dir, h) = fresh();
+    let id = complete_run(
+        &h,
+        "runs/a",
+        at(1),
+        &[(
+            "北安市",
+            "http://www.hljba.gov.cn/",
+            vec![finding("3", "pass", None)],
+        )],
+    );
+    h.add_override(OverrideRow {
+        id: 0,
+        county: "北安市".into(),
+        item: "3".into(),
+        status: "fail".into(),
+        note: "n".into(),
+        evidence_url: None,
+        who: "w".into(),
+        created: at(2),
+        removed: None,
+    })
+    .unwrap();
+    h.forget_run(id).unwrap();
+    assert_eq!(h.run_by_dir("runs/a").unwrap(), None);
+    assert!(h.findings_of_run(id).unwrap().is_empty());
+    assert_eq!(h.active_overrides().unwrap().len(), 1);
+    assert!(h.forget_run(id).is_err(), "gone already");
+    let again = h.begin_run(run("runs/a", at(3))).unwrap();
+    assert!(h.sites_of_run(again).unwrap().is_empty(), "a fresh start");
+    assert_eq!(h.run_by_id(again).unwrap().unwrap().started, at(3));
+}

@@ -61,7 +61,7 @@ pub enum RunError {
     },
     /// The run directory holds a finished run (its `run.json`): evidence,
     /// never overwritten, whichever history the new run records into.
-    #[error("{} holds a finished run (it has run.json); a finished run's evidence is never overwritten: give another --out", .path.display())]
+    #[error("{} holds a finished run (it has run.json); a finished run's evidence is not overwritten: give another --out, or --force to delete it and run again", .path.display())]
     FinishedRun {
         /// The run directory.
         path: PathBuf,
@@ -87,9 +87,6 @@ pub enum RunError {
     /// The targets file could not be read.
     #[error(transparent)]
     Campaign(#[from] CampaignError),
-    /// `check` needs the evaluation window, and the targets file is missing.
-    #[error("the evaluation window comes from the targets file; pass --targets")]
-    NoTargets(#[source] CampaignError),
     /// The site to check is not a URL.
     #[error("`{url}` is not a URL")]
     NotAUrl {
@@ -102,13 +99,38 @@ pub enum RunError {
     /// The site to check is a URL, but not http(s).
     #[error("`{0}` is not an http(s) URL")]
     NotHttp(String),
-    /// The site to check has no name and the targets file does not know it.
-    #[error("{url} is not in {}; name its county with --name", .targets.display())]
+    /// The site to check has no `--name`, and neither the campaign nor the
+    /// history knows its county.
+    #[error("{host} is not in the campaign ({campaign}) and no run in the history ({}) crawled it; name its county with --name NAME", .db.display())]
     UnnamedSite {
-        /// The site's URL.
-        url: String,
-        /// The targets file searched.
-        targets: PathBuf,
+        /// The site's host.
+        host: String,
+        /// The campaign searched (a file, or the embedded one).
+        campaign: String,
+        /// The history database searched.
+        db: PathBuf,
+    },
+    /// `--out` names a directory that holds other files than a govcheck
+    /// run's.
+    #[error("{} is not empty and is not a govcheck run directory (it has neither run.json nor .govcheck.lock); give a new or empty --out", .path.display())]
+    NotARunDir {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// `--out` names something that is not a directory.
+    #[error("{} exists and is not a directory; give a new or empty --out", .path.display())]
+    OutNotADir {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `--force` could not clear a finished run's directory.
+    #[error("cannot remove {} to replace the finished run", .path.display())]
+    ClearRunDir {
+        /// The file or folder that would not go.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
     /// The fixture sites of `demo` could not be served.
     #[error("cannot serve the fixture sites in {}", .root.display())]

@@ -14,6 +14,7 @@ mod error;
 pub mod interrupt;
 mod lock;
 mod observer;
+mod one_site;
 mod open_files;
 mod outputs;
 mod phases;
@@ -21,6 +22,7 @@ mod recheck;
 mod record;
 mod replay;
 pub mod revalidate;
+mod rundir;
 mod sites;
 mod snapshots;
 
@@ -38,9 +40,10 @@ use url::Url;
 
 pub use demo::{bundled_fixtures, Demo};
 pub use error::{OutputError, RunError};
+pub use one_site::one_site_campaign;
 pub use outputs::{item_table, summary_table};
 pub use phases::run_campaign;
-pub use recheck::{one_site_campaign, recheck, Recheck};
+pub use recheck::{recheck, Recheck};
 
 /// How to run: crawler settings, rubric, where the run directory and the
 /// history are, and what kind of run this is.
@@ -59,6 +62,9 @@ pub struct RunOptions {
     pub chromium: Option<PathBuf>,
     /// The history database.
     pub db: PathBuf,
+    /// `--force`: a finished run in `out` is deleted and run again
+    /// (without it, it is refused).
+    pub replace_finished: bool,
     /// Continue the interrupted run in `out`: finished sites are taken from
     /// the history, captured pages from the archive.
     pub resume: bool,

@@ -6,6 +6,7 @@
 use super::error::{Chain, RunError};
 use super::lock::RunLock;
 use super::observer::CrawlLog;
+use super::rundir::{self, Found};
 use super::sites::{crawl_sites, Shared};
 use super::{
     interrupt, open_files, outputs, record, replay, run_dir_key, RunOptions, RunReport, SiteReport,
@@ -68,16 +69,21 @@ impl OpenRun {
     /// Create and lock the run directory, open the history, start the web
     /// archive and (for a resume) load what the interrupted run captured.
     fn open(campaign: &Campaign, options: &RunOptions) -> Result<OpenRun> {
+        let found = rundir::inspect(&options.out)?;
         std::fs::create_dir_all(&options.out).map_err(|source| RunError::RunDir {
             path: options.out.clone(),
             source,
         })?;
         let lock = RunLock::acquire(&options.out)?;
         let memory = Memory::open_for(options)?;
+        // Looked at again under the lock: a run may have finished meanwhile.
         if options.out.join(super::outputs::RUN_JSON).exists() {
-            return Err(RunError::FinishedRun {
-                path: options.out.clone(),
-            });
+            if !options.replace_finished {
+                return Err(RunError::FinishedRun {
+                    path: options.out.clone(),
+                });
+            }
+            rundir::clear(&options.out)?;
         }
         let started = Utc::now();
         let warc = start_archive(campaign, options, started)?;
@@ -95,7 +101,10 @@ impl OpenRun {
         let mut crawl = options.crawl.clone();
         crawl.replay = replay.clone().map(|r| r as Arc<dyn crate::crawl::Replay>);
         let history = match &memory {
-            Some(m) => Some((m.history.clone(), m.begin_run(campaign, options, started)?)),
+            Some(m) => Some((
+                m.history.clone(),
+                m.begin_run(campaign, options, started, found)?,
+            )),
             None => None,
         };
         if let Some(warning) = open_files::raise_for(options.sites_in_flight) {
@@ -314,16 +323,21 @@ impl Memory {
         })
     }
 
-    /// Enter this run in the history; its id there.
+    /// Enter this run in the history; its id there. What the history
+    /// recorded for this directory is forgotten when the directory no
+    /// longer holds it (see [`Memory::forget_stale_run`]).
     fn begin_run(
         &self,
         campaign: &Campaign,
         options: &RunOptions,
         started: DateTime<Utc>,
+        found: Found,
     ) -> Result<i64> {
+        let run_dir = run_dir_key(&options.out);
+        self.forget_stale_run(&run_dir, found)?;
         Ok(self.history.begin_run(RunRow {
             id: 0,
-            run_dir: run_dir_key(&options.out),
+            run_dir,
             campaign: campaign.name.clone(),
             rubric_version: rubric_version(options),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -331,5 +345,31 @@ impl Memory {
             finished: None,
             state: RunState::Running,
         })?)
+    }
+
+    /// A recorded run whose directory no longer holds it is forgotten, not
+    /// kept as "already complete": a complete run whose `run.json` is gone
+    /// (deleted by hand, or replaced with `--force`), or any run whose
+    /// directory was missing or empty. Its snapshots and WARC offsets would
+    /// point at nothing, or into the new run's files at the same path, and
+    /// `diff` and `check` read them. Only an unfinished run still on disk
+    /// stays, for `--resume`.
+    fn forget_stale_run(&self, run_dir: &str, found: Found) -> Result<()> {
+        let Some(old) = self.history.run_by_dir(run_dir)? else {
+            return Ok(());
+        };
+        if old.state != RunState::Complete && found == Found::Unfinished {
+            return Ok(());
+        }
+        self.history.forget_run(old.id)?;
+        let why = match found {
+            Found::Finished => "replaced with --force",
+            _ => "its directory no longer holds it",
+        };
+        eprintln!(
+            "notice: the history's run of {} in {run_dir} is forgotten: {why}",
+            old.started.format("%Y-%m-%d %H:%M UTC")
+        );
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@
 use super::error::{Chain, RunError};
 use super::revalidate::EarlierEvidence;
 use super::{outputs, run_campaign, RunOptions, RunReport};
-use crate::campaign::{Campaign, County};
+use crate::campaign::Campaign;
 use crate::history::{FindingRow, History, RunRow};
 use crate::types::{Link, LinkOrigin};
 use chrono::NaiveDate;
@@ -56,32 +56,7 @@ impl Recheck {
     }
 }
 
-/// The campaign of one site: the site at `url`, named `name` or as the
-/// targets file names it, within the targets file's evaluation window.
-pub fn one_site_campaign(url: &str, name: Option<String>, targets: &Path) -> Result<Campaign> {
-    let url = Url::parse(url).map_err(|source| RunError::NotAUrl {
-        url: url.to_string(),
-        source,
-    })?;
-    if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(RunError::NotHttp(url.to_string()));
-    }
-    let mut campaign = match Campaign::load(targets) {
-        Ok(c) => c,
-        Err(e) if !targets.exists() => return Err(RunError::NoTargets(e)),
-        Err(e) => return Err(e.into()),
-    };
-    let name =
-        name.or_else(|| county_of(&campaign, &url))
-            .ok_or_else(|| RunError::UnnamedSite {
-                url: url.to_string(),
-                targets: targets.to_path_buf(),
-            })?;
-    campaign.counties = vec![County { name, url }];
-    Ok(campaign)
-}
-
-/// Check the one site of `campaign` (see [`one_site_campaign`]): a recheck
+/// Check the one site of `campaign` (see [`super::one_site_campaign`]): a recheck
 /// when the history has an earlier complete run of it, else a first check.
 pub async fn recheck(campaign: &Campaign, mut options: RunOptions) -> Result<Recheck> {
     let previous = match campaign.counties.first() {
@@ -97,15 +72,6 @@ pub async fn recheck(campaign: &Campaign, mut options: RunOptions) -> Result<Rec
         previous,
         rubric: options.rubric,
     })
-}
-
-/// The name the campaign gives the site at `url`.
-fn county_of(campaign: &Campaign, url: &Url) -> Option<String> {
-    campaign
-        .counties
-        .iter()
-        .find(|c| same_site(&c.url, url))
-        .map(|c| c.name.clone())
 }
 
 /// The last complete run's findings for `url`; none when there is no
@@ -155,17 +121,4 @@ fn recheck_seeds(previous: &[FindingRow]) -> Vec<Link> {
         });
     }
     seeds
-}
-
-/// Same host (without `www.`) and port: the targets file's entry for the
-/// URL given on the command line.
-fn same_site(a: &Url, b: &Url) -> bool {
-    let host = |u: &Url| {
-        u.host_str()
-            .unwrap_or_default()
-            .trim_start_matches("www.")
-            .to_string()
-    };
-    host(a) == host(b) && a.port_or_known_default() == b.port_or_known_default()
-        || host(a) == host(b) && a.port().is_none() && b.port().is_none()
 }
