@@ -22,6 +22,7 @@ mod replay;
 pub mod revalidate;
 mod sites;
 mod snapshots;
+mod warnings;
 
 use crate::crawl::CrawlConfig;
 use crate::evidence::StoredEvidence;
@@ -40,6 +41,7 @@ pub use error::{OutputError, RunError};
 pub use outputs::{item_table, summary_table};
 pub use phases::run_campaign;
 pub use recheck::{one_site_campaign, recheck, Recheck};
+pub use warnings::{warnings_summary, Condition, RunWarning};
 
 /// How to run: crawler settings, rubric, where the run directory and the
 /// history are, and what kind of run this is.
@@ -50,8 +52,6 @@ pub struct RunOptions {
     pub rubric: Arc<Rubric>,
     /// The run directory.
     pub out: PathBuf,
-    /// Draw progress bars on the terminal.
-    pub progress: bool,
     /// Who runs the crawl, for the WARC's warcinfo record.
     pub operator: String,
     /// Picture each snapshot with this Chromium (`--screenshots`).
@@ -104,6 +104,9 @@ pub struct RunReport {
     pub out: PathBuf,
     /// One report per county.
     pub sites: Vec<SiteReport>,
+    /// What changes how the verdicts read (see [`RunWarning`]), for the
+    /// final summary.
+    pub warnings: Vec<RunWarning>,
     /// When the run started.
     pub started: DateTime<Utc>,
     /// When the crawl phase ended.

@@ -7,13 +7,13 @@ use super::error::{Chain, RunError};
 use super::lock::RunLock;
 use super::observer::CrawlLog;
 use super::sites::{crawl_sites, Shared};
+use super::warnings::RunWarning;
 use super::{interrupt, outputs, record, replay, run_dir_key, RunOptions, RunReport, SiteReport};
 use crate::campaign::Campaign;
 use crate::crawl::Politeness;
 use crate::evidence::{WarcHandle, WarcInfo, WarcWriter};
 use crate::history::{History, RunRow, RunState};
 use chrono::{DateTime, Utc};
-use indicatif::MultiProgress;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,10 +23,9 @@ type Result<T, E = RunError> = std::result::Result<T, E>;
 pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<RunReport> {
     let run = OpenRun::open(campaign, options)?;
     let sites = run.sites_already_done(campaign, options)?;
-    let bars = MultiProgress::new();
-    if !options.progress {
-        bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    // The terminal's bars, drawn only when it shows them: log lines from
+    // the crawl are written above them.
+    let bars = crate::terminal::bars();
     let phase = tokio::select! {
         sites = crawl_sites(campaign, &run.shared, &bars, sites) => Phase::Done(sites?),
         signal = interrupt::signalled() => Phase::Interrupted(signal),
@@ -57,6 +56,8 @@ struct OpenRun {
     replay: Option<Arc<replay::ArchiveReplay>>,
     /// The history and this run's id in it, when the run is recorded.
     history: Option<(Arc<History>, i64)>,
+    /// Warnings about the run as a whole (not recorded in the history).
+    warnings: Vec<RunWarning>,
     started: DateTime<Utc>,
     _memory: Option<Memory>,
     _lock: RunLock,
@@ -71,7 +72,8 @@ impl OpenRun {
             source,
         })?;
         let lock = RunLock::acquire(&options.out)?;
-        let memory = Memory::open_for(options)?;
+        let mut warnings = Vec::new();
+        let memory = Memory::open_for(options, &mut warnings)?;
         if options.out.join(super::outputs::RUN_JSON).exists() {
             return Err(RunError::FinishedRun {
                 path: options.out.clone(),
@@ -81,11 +83,11 @@ impl OpenRun {
         let warc = start_archive(campaign, options, started)?;
         let replay = if options.resume {
             let replay = replay::ArchiveReplay::load(&options.out)?;
-            eprintln!(
+            crate::terminal::say(&format!(
                 "resuming {}: {} captured responses will not be fetched again",
                 options.out.display(),
                 replay.len()
-            );
+            ));
             Some(Arc::new(replay))
         } else {
             None
@@ -115,6 +117,7 @@ impl OpenRun {
             warc,
             replay,
             history,
+            warnings,
             started,
             _memory: memory,
             _lock: lock,
@@ -166,6 +169,7 @@ impl OpenRun {
             warc,
             replay,
             history,
+            mut warnings,
             started,
             _memory,
             _lock,
@@ -175,9 +179,12 @@ impl OpenRun {
             // The index must cover the interrupted run's files too.
             crate::evidence::archive::reindex(&options.out)?;
         }
+        let sites: Vec<SiteReport> = sites.into_iter().flatten().collect();
+        warnings.extend(sites.iter().flat_map(RunWarning::of_site));
         let report = RunReport {
             out: options.out.clone(),
-            sites: sites.into_iter().flatten().collect(),
+            sites,
+            warnings,
             started,
             finished: Utc::now(),
         };
@@ -283,15 +290,15 @@ struct Memory {
 impl Memory {
     /// The history is the run's memory, not its product: when the database
     /// is busy with another run or cannot be opened, the run goes on
-    /// unrecorded and says so. Only a resume cannot do without it.
-    fn open_for(options: &RunOptions) -> Result<Option<Memory>> {
+    /// unrecorded, says so now and adds it to `warnings` for the final
+    /// summary. Only a resume cannot do without it.
+    fn open_for(options: &RunOptions, warnings: &mut Vec<RunWarning>) -> Result<Option<Memory>> {
         match Memory::open(&options.db) {
             Ok(memory) => Ok(Some(memory)),
             Err(e) if !options.resume => {
-                eprintln!(
-                    "warning: this run is not recorded in the history: {}",
-                    Chain(&e)
-                );
+                let warning = RunWarning::not_recorded(Chain(&e).to_string());
+                tracing::warn!("{warning}");
+                warnings.push(warning);
                 Ok(None)
             }
             Err(e) => Err(e),
