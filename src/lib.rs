@@ -18,5 +18,6 @@ pub mod rubric;
 pub mod run;
 pub mod score;
 pub mod serve;
+pub mod terminal;
 pub mod types;
 pub mod util;

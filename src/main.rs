@@ -1,8 +1,10 @@
-//! The `govcheck` binary: parse the command line, run, map the result to
-//! an exit code (0 complete, 1 failed, 2 complete with inconclusive rows,
-//! 130 interrupted by Ctrl-C or SIGTERM).
+//! The `govcheck` binary: parse the command line, set up the terminal,
+//! run, map the result to an exit code (0 complete, 1 failed or a usage
+//! error, 2 complete with inconclusive rows, 130 interrupted by Ctrl-C or
+//! SIGTERM).
 
 use clap::Parser;
+use govcheck::cli::Cli;
 
 /// Make glibc's allocator give memory back. By default it raises its
 /// mmap threshold after each large free, so the next 30 MB body or 60 MB
@@ -21,16 +23,26 @@ fn tune_allocator() {
     }
 }
 
+/// The command line, or the process ends: `--help` and `--version` print
+/// and exit 0; a usage error (an unknown or mistyped flag) prints clap's
+/// message and exits 1, the code of a failed run. Clap's own code for it
+/// is 2, which here means "complete with inconclusive rows": a scheduler
+/// would take a typo for a finished run.
+fn parse_command_line() -> Cli {
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Nowhere left to report a failing stdout or stderr.
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() { 1 } else { 0 });
+        }
+    }
+}
+
 fn main() {
     tune_allocator();
-    let cli = govcheck::cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GOVCHECK_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let cli = parse_command_line();
+    govcheck::terminal::init(cli.verbosity());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

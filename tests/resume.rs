@@ -159,7 +159,9 @@ fn a_killed_crawl_resumes_without_refetching_or_losing_findings() {
     );
     let fetched_before = lines(&out.join("pages.jsonl"));
 
-    let resumed = crawl(targets_path, out, db, &["--resume"])
+    // -v (after the helper's --quiet, which it overrides) for the line
+    // that says what the resume replays.
+    let resumed = crawl(targets_path, out, db, &["--resume", "-v"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&resumed.stderr);

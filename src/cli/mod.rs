@@ -16,14 +16,15 @@ use crate::campaign::Campaign;
 use crate::crawl::{default_user_agent, CrawlConfig, Rate};
 use crate::rubric::Rubric;
 use crate::run::{self, RunOptions, RunReport};
+use crate::terminal::Verbosity;
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Parser, Subcommand};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const EXIT_CODES: &str =
-    "Exit codes: 0 run completed (whatever the verdicts); 1 run failed (bad input, I/O); \
+    "Exit codes: 0 run completed (whatever the verdicts); 1 run failed (bad input, I/O, \
+an unknown flag); \
 2 run completed but some row is inconclusive (a site could not be fully checked); \
 3 (diff only) some item went from pass to fail.";
 
@@ -227,9 +228,14 @@ pub struct Common {
     /// Rubric file (default: the embedded Heihe 2023 rubric).
     #[arg(long)]
     rubric: Option<PathBuf>,
-    /// Hide progress bars.
-    #[arg(long)]
+    /// Print only errors, the final table and its warnings (no progress
+    /// bars, no per-site lines).
+    #[arg(long, short, overrides_with = "verbose")]
     quiet: bool,
+    /// Say more on stderr: -v the crawler's info lines, -vv debug lines
+    /// ($GOVCHECK_LOG, a tracing filter, overrides both).
+    #[arg(long, short, action = clap::ArgAction::Count, overrides_with = "quiet")]
+    verbose: u8,
     /// History database (default: $GOVCHECK_DB, else runs/govcheck.sqlite).
     #[arg(long)]
     db: Option<PathBuf>,
@@ -319,7 +325,6 @@ impl Common {
             crawl,
             rubric: Arc::new(rubric),
             out: self.out.clone().unwrap_or_else(run::default_out_dir),
-            progress: !self.quiet && std::io::stderr().is_terminal(),
             operator: self.operator.clone().unwrap_or_default(),
             db: self.db.clone().unwrap_or_else(crate::history::default_db_path),
             replace_finished: self.force,
@@ -333,6 +338,19 @@ impl Common {
                 None
             }),
         })
+    }
+}
+
+impl Cli {
+    /// How much to say on stderr, from the crawling subcommands'
+    /// `--quiet` and `-v`; other subcommands print their answer and errors.
+    pub fn verbosity(&self) -> Verbosity {
+        match &self.command {
+            Command::Crawl { common, .. }
+            | Command::Check { common, .. }
+            | Command::Demo { common, .. } => Verbosity::from_flags(common.quiet, common.verbose),
+            _ => Verbosity::Normal,
+        }
     }
 }
 
@@ -471,11 +489,12 @@ fn db_path(db: Option<PathBuf>) -> PathBuf {
     db.unwrap_or_else(crate::history::default_db_path)
 }
 
-/// Print a finished run's table and name its directory; the exit code
-/// says whether some row is inconclusive.
+/// Print a finished run's table and the warnings that change how it
+/// reads, and name its directory; the exit code says whether some row is
+/// inconclusive.
 fn completed(table: &str, report: &RunReport) -> i32 {
-    print!("{table}");
-    eprintln!("run directory: {}", report.out.display());
+    print!("{table}{}", run::warnings_summary(&report.warnings));
+    crate::terminal::say(&format!("run directory: {}", report.out.display()));
     if report.has_inconclusive() {
         2
     } else {

@@ -25,6 +25,7 @@ pub mod revalidate;
 mod rundir;
 mod sites;
 mod snapshots;
+mod warnings;
 
 use crate::crawl::CrawlConfig;
 use crate::evidence::StoredEvidence;
@@ -44,6 +45,7 @@ pub use one_site::one_site_campaign;
 pub use outputs::{item_table, summary_table};
 pub use phases::run_campaign;
 pub use recheck::{recheck, Recheck};
+pub use warnings::{warnings_summary, Condition, RunWarning};
 
 /// How to run: crawler settings, rubric, where the run directory and the
 /// history are, and what kind of run this is.
@@ -54,8 +56,6 @@ pub struct RunOptions {
     pub rubric: Arc<Rubric>,
     /// The run directory.
     pub out: PathBuf,
-    /// Draw progress bars on the terminal.
-    pub progress: bool,
     /// Who runs the crawl, for the WARC's warcinfo record.
     pub operator: String,
     /// Picture each snapshot with this Chromium (`--screenshots`).
@@ -111,6 +111,9 @@ pub struct RunReport {
     pub out: PathBuf,
     /// One report per county.
     pub sites: Vec<SiteReport>,
+    /// What changes how the verdicts read (see [`RunWarning`]), for the
+    /// final summary.
+    pub warnings: Vec<RunWarning>,
     /// When the run started.
     pub started: DateTime<Utc>,
     /// When the crawl phase ended.

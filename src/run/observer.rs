@@ -99,6 +99,8 @@ pub struct AuditObserver {
     /// Lines this site wrote to `skipped.jsonl`, and the skips past
     /// [`MAX_SKIP_LINES_PER_SITE`] counted by reason instead.
     pub skips: SkipCount,
+    /// Pages read although their TLS certificate did not verify.
+    pub tls_unverified_pages: usize,
 }
 
 /// Lines of `skipped.jsonl` one site writes at most; past that, skips are
@@ -134,6 +136,15 @@ impl AuditObserver {
                 &self.log.skipped,
                 serde_json::json!({"county": self.county, "reason": reason, "more_not_listed": count}),
             );
+        }
+    }
+
+    /// One more page on the site's bar, and in the count of pages read
+    /// without a verified certificate when it is one.
+    fn count_page(&mut self, visit: &Visit) {
+        self.bar.inc(1);
+        if visit.fetched.tls_unverified {
+            self.tls_unverified_pages += 1;
         }
     }
 
@@ -253,7 +264,7 @@ impl SiteObserver for AuditObserver {
 
     fn on_visit(&mut self, visit: &Visit) -> Flow {
         let sha256 = hex::encode(Sha256::digest(&visit.fetched.body));
-        self.bar.inc(1);
+        self.count_page(visit);
         self.bar.set_message(visit.page.url.to_string());
         let decided = self.audit.observe(visit, &sha256);
         self.keep(visit, sha256, None);
@@ -266,7 +277,7 @@ impl SiteObserver for AuditObserver {
 
     fn on_duplicate(&mut self, visit: &Visit, first: &Url) {
         let sha256 = hex::encode(Sha256::digest(&visit.fetched.body));
-        self.bar.inc(1);
+        self.count_page(visit);
         self.keep(visit, sha256, Some(first));
     }
 

@@ -8,6 +8,7 @@ use super::lock::RunLock;
 use super::observer::CrawlLog;
 use super::rundir::{self, Found};
 use super::sites::{crawl_sites, Shared};
+use super::warnings::RunWarning;
 use super::{
     interrupt, open_files, outputs, record, replay, run_dir_key, RunOptions, RunReport, SiteReport,
 };
@@ -16,7 +17,6 @@ use crate::crawl::Politeness;
 use crate::evidence::{WarcHandle, WarcInfo, WarcWriter};
 use crate::history::{History, RunRow, RunState};
 use chrono::{DateTime, Utc};
-use indicatif::MultiProgress;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,10 +26,9 @@ type Result<T, E = RunError> = std::result::Result<T, E>;
 pub async fn run_campaign(campaign: &Campaign, options: &RunOptions) -> Result<RunReport> {
     let run = OpenRun::open(campaign, options)?;
     let sites = run.sites_already_done(campaign, options)?;
-    let bars = MultiProgress::new();
-    if !options.progress {
-        bars.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    // The terminal's bars, drawn only when it shows them: log lines from
+    // the crawl are written above them.
+    let bars = crate::terminal::bars();
     let phase = tokio::select! {
         sites = crawl_sites(campaign, &run.shared, &bars, sites) => Phase::Done(sites?),
         signal = interrupt::signalled() => Phase::Interrupted(signal),
@@ -60,6 +59,8 @@ struct OpenRun {
     replay: Option<Arc<replay::ArchiveReplay>>,
     /// The history and this run's id in it, when the run is recorded.
     history: Option<(Arc<History>, i64)>,
+    /// Warnings about the run as a whole (not recorded in the history).
+    warnings: Vec<RunWarning>,
     started: DateTime<Utc>,
     _memory: Option<Memory>,
     _lock: RunLock,
@@ -75,7 +76,8 @@ impl OpenRun {
             source,
         })?;
         let lock = RunLock::acquire(&options.out)?;
-        let memory = Memory::open_for(options)?;
+        let mut warnings = Vec::new();
+        let memory = Memory::open_for(options, &mut warnings)?;
         // Looked at again under the lock: a run may have finished meanwhile.
         if options.out.join(super::outputs::RUN_JSON).exists() {
             if !options.replace_finished {
@@ -89,11 +91,11 @@ impl OpenRun {
         let warc = start_archive(campaign, options, started)?;
         let replay = if options.resume {
             let replay = replay::ArchiveReplay::load(&options.out)?;
-            eprintln!(
+            crate::terminal::say(&format!(
                 "resuming {}: {} captured responses will not be fetched again",
                 options.out.display(),
                 replay.len()
-            );
+            ));
             Some(Arc::new(replay))
         } else {
             None
@@ -107,8 +109,10 @@ impl OpenRun {
             )),
             None => None,
         };
-        if let Some(warning) = open_files::raise_for(options.sites_in_flight) {
+        if let Some(advice) = open_files::raise_for(options.sites_in_flight) {
+            let warning = RunWarning::open_files(advice);
             tracing::warn!("{warning}");
+            warnings.push(warning);
         }
         let shared = Arc::new(Shared {
             rubric: options.rubric.clone(),
@@ -129,6 +133,7 @@ impl OpenRun {
             warc,
             replay,
             history,
+            warnings,
             started,
             _memory: memory,
             _lock: lock,
@@ -180,6 +185,7 @@ impl OpenRun {
             warc,
             replay,
             history,
+            mut warnings,
             started,
             _memory,
             _lock,
@@ -189,9 +195,12 @@ impl OpenRun {
             // The index must cover the interrupted run's files too.
             crate::evidence::archive::reindex(&options.out)?;
         }
+        let sites: Vec<SiteReport> = sites.into_iter().flatten().collect();
+        warnings.extend(sites.iter().flat_map(RunWarning::of_site));
         let report = RunReport {
             out: options.out.clone(),
-            sites: sites.into_iter().flatten().collect(),
+            sites,
+            warnings,
             started,
             finished: Utc::now(),
         };
@@ -297,15 +306,15 @@ struct Memory {
 impl Memory {
     /// The history is the run's memory, not its product: when the database
     /// is busy with another run or cannot be opened, the run goes on
-    /// unrecorded and says so. Only a resume cannot do without it.
-    fn open_for(options: &RunOptions) -> Result<Option<Memory>> {
+    /// unrecorded, says so now and adds it to `warnings` for the final
+    /// summary. Only a resume cannot do without it.
+    fn open_for(options: &RunOptions, warnings: &mut Vec<RunWarning>) -> Result<Option<Memory>> {
         match Memory::open(&options.db) {
             Ok(memory) => Ok(Some(memory)),
             Err(e) if !options.resume => {
-                eprintln!(
-                    "warning: this run is not recorded in the history: {}",
-                    Chain(&e)
-                );
+                let warning = RunWarning::not_recorded(Chain(&e).to_string());
+                tracing::warn!("{warning}");
+                warnings.push(warning);
                 Ok(None)
             }
             Err(e) => Err(e),

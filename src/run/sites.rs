@@ -6,11 +6,13 @@
 //! `--sites-in-flight` flag; see docs/scale.md for why the default is
 //! what it is): sites start in campaign order as earlier ones finish, and
 //! only a site in flight has a task, a progress bar, HTTP clients and an
-//! open audit. A finished site's bar is removed and one line printed
-//! above the bars, so 2,800 counties never mean 2,800 bars.
+//! open audit. A finished site's bar is removed and one status line
+//! printed (above the bars on a terminal, a plain line elsewhere), so
+//! 2,800 counties never mean 2,800 bars.
 
 use super::error::{Chain, RunError};
 use super::observer::{AuditObserver, CrawlLog};
+use super::warnings::RunWarning;
 use super::{record, replay, snapshots, SiteReport};
 use crate::audit::SiteAudit;
 use crate::campaign::{Campaign, County};
@@ -170,13 +172,7 @@ async fn crawl_bounded(
                 .iter()
                 .filter(|f| f.status == Status::Pass)
                 .count();
-            // Nothing is printed when the bars are hidden.
-            let _ = bars.println(format!(
-                "{}: {} pages, {passed}/{} items pass",
-                report.county,
-                report.outcome.pages_fetched,
-                report.findings.len()
-            ));
+            crate::terminal::say(&site_done_line(&report, passed));
             (index, report)
         });
     }
@@ -187,6 +183,23 @@ async fn crawl_bounded(
     total.finish_and_clear();
     bars.remove(&total);
     Ok(())
+}
+
+/// The status line of a finished site: pages, items passed, and the
+/// conditions that change how its rows read (repeated under the final
+/// table).
+fn site_done_line(report: &SiteReport, passed: usize) -> String {
+    let mut line = format!(
+        "{}: {} pages, {passed}/{} items pass",
+        report.county,
+        report.outcome.pages_fetched,
+        report.findings.len()
+    );
+    for warning in RunWarning::of_site(report) {
+        line.push_str("; ");
+        line.push_str(&warning.condition.to_string());
+    }
+    crate::util::without_controls(&line).into_owned()
 }
 
 /// Timeouts, refused connections, 5xx and resets pass; a site (or a row)
@@ -230,8 +243,9 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         pending: tokio::task::JoinSet::new(),
         replay: shared.replay.clone(),
         skips: Default::default(),
+        tls_unverified_pages: 0,
     };
-    let outcome = crawl_site(
+    let mut outcome = crawl_site(
         county.url.clone(),
         &shared.config,
         &shared.politeness,
@@ -243,8 +257,10 @@ async fn check_site(county: County, shared: Arc<Shared>, bar: ProgressBar) -> Si
         audit,
         bar,
         mut pending,
+        tls_unverified_pages,
         ..
     } = observer;
+    outcome.tls_unverified_pages = tls_unverified_pages;
     while pending.join_next().await.is_some() {}
     let findings = audit.finish(&outcome);
     let records = records.lock().unwrap_or_else(|p| p.into_inner()).clone();

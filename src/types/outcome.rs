@@ -138,6 +138,10 @@ pub struct CrawlOutcome {
     /// more: left unfetched, since none could change a verdict.
     #[serde(default)]
     pub links_not_needed: usize,
+    /// Pages read although their TLS certificate did not verify (without
+    /// `--strict-tls`), as the run's observer counted them.
+    #[serde(default)]
+    pub tls_unverified_pages: usize,
 }
 
 impl CrawlOutcome {
@@ -162,6 +166,7 @@ impl CrawlOutcome {
             timed_out: false,
             skips_unreported: 0,
             links_not_needed: 0,
+            tls_unverified_pages: 0,
         }
     }
 }
