@@ -9,9 +9,10 @@
 //! it, so the outputs can show both.
 
 use crate::evidence::StoredEvidence;
-use crate::history::OverrideRow;
+use crate::history::{OverrideRow, PreviousVerdicts};
 use crate::rubric::Rubric;
 use crate::types::{Finding, ReasonCode, Status};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// One scoring unit of the rubric: a stand-alone item, or a group of items
@@ -163,6 +164,45 @@ pub fn score_run<'a>(
     }
 }
 
+/// One county's points in an earlier run, for the change since then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousPoints {
+    /// The county.
+    pub county: String,
+    /// Points that run scored, under this rubric's weights and caps.
+    pub points: u32,
+    /// When that run started.
+    pub run_started: DateTime<Utc>,
+}
+
+/// The earlier runs' verdicts, as the history keeps them, scored with this
+/// rubric: one [`PreviousPoints`] per county.
+pub fn previous_points(rubric: &Rubric, earlier: &[PreviousVerdicts]) -> Vec<PreviousPoints> {
+    earlier
+        .iter()
+        .map(|site| {
+            let passed: Vec<Finding> = site
+                .statuses
+                .iter()
+                .filter(|(_, status)| status == Status::Pass.as_str())
+                .map(|(item, _)| Finding {
+                    item: item.clone(),
+                    item_name: String::new(),
+                    status: Status::Pass,
+                    reason_code: ReasonCode::Found,
+                    reason: String::new(),
+                    evidence: None,
+                })
+                .collect();
+            PreviousPoints {
+                county: site.county.clone(),
+                points: score_findings(rubric, &passed).total,
+                run_started: site.run_started,
+            }
+        })
+        .collect()
+}
+
 /// The finding as scored under an override: the override's status, the
 /// machine's reason kept in the new one.
 fn overridden(machine: &Finding, o: &OverrideRow) -> Finding {
@@ -296,6 +336,28 @@ mod tests {
         assert_eq!(seven.points, 2);
         assert_eq!(s.total, 2);
         assert_eq!(s.inconclusive, 1);
+    }
+
+    #[test]
+    fn previous_points_apply_this_rubrics_weights_and_caps() {
+        let r = Rubric::default_rubric();
+        let pair = |item: &str, status: &str| (item.to_string(), status.to_string());
+        let mut statuses = vec![pair("3", "pass"), pair("4", "inconclusive")];
+        statuses.extend(
+            r.items
+                .iter()
+                .filter(|i| i.id.starts_with("10."))
+                .map(|i| pair(&i.id, "pass")),
+        );
+        statuses.push(pair("retired item", "pass"));
+        let earlier = [PreviousVerdicts {
+            county: "北安市".into(),
+            run_started: chrono::Utc::now(),
+            statuses,
+        }];
+        let points = previous_points(&r, &earlier);
+        assert_eq!(points[0].county, "北安市");
+        assert_eq!(points[0].points, 4 + 7, "item 3, and item 10 capped");
     }
 
     #[test]

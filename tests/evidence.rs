@@ -32,13 +32,21 @@ fn govcheck() -> Command {
     c
 }
 
-/// One demo run shared by the tests of this file.
-fn run_dir() -> &'static Path {
-    static RUN: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, dir) = RUN.get_or_init(|| {
+/// The demo run shared by the tests of this file, and its history.
+struct DemoRun {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    db: PathBuf,
+}
+
+fn demo_run() -> &'static DemoRun {
+    static RUN: OnceLock<DemoRun> = OnceLock::new();
+    RUN.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("run");
+        let db = fresh_db();
         let out = govcheck()
+            .env("GOVCHECK_DB", &db)
             .args(["demo", "--quiet", "--out"])
             .arg(&dir)
             .output()
@@ -49,9 +57,12 @@ fn run_dir() -> &'static Path {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        (tmp, dir)
-    });
-    dir
+        DemoRun { _tmp: tmp, dir, db }
+    })
+}
+
+fn run_dir() -> &'static Path {
+    &demo_run().dir
 }
 
 struct Row {
@@ -81,6 +92,132 @@ fn matrix(dir: &Path) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// One county's line of scores.csv, by column name.
+struct Score {
+    county: String,
+    total: u32,
+    max_total: u32,
+    pass: usize,
+    fail: usize,
+    inconclusive: usize,
+}
+
+fn scores(dir: &Path) -> Vec<Score> {
+    let bytes = std::fs::read(dir.join("scores.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(&bytes[3..]);
+    let header = rdr.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (total, max_total) = (column("total"), column("max_total"));
+    let (pass, fail, inconclusive) = (column("pass"), column("fail"), column("inconclusive"));
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            Score {
+                county: r[0].to_string(),
+                total: r[total].parse().unwrap(),
+                max_total: r[max_total].parse().unwrap(),
+                pass: r[pass].parse().unwrap(),
+                fail: r[fail].parse().unwrap(),
+                inconclusive: r[inconclusive].parse().unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// One bar of the report's charts: its row's `data-*` attributes and text.
+struct Bar {
+    data: std::collections::HashMap<String, String>,
+    text: String,
+}
+
+impl Bar {
+    fn number(&self, name: &str) -> i64 {
+        self.data[name].parse().unwrap()
+    }
+}
+
+/// The rows of the report's chart `table.<class>` (`counties`, `items`).
+fn bars(html: &str, class: &str) -> Vec<Bar> {
+    let dom = scraper::Html::parse_document(html);
+    let rows = scraper::Selector::parse(&format!(
+        "table.{class} tr[data-counties], table.{class} tr[data-county]"
+    ))
+    .unwrap();
+    dom.select(&rows)
+        .map(|row| Bar {
+            data: row
+                .value()
+                .attrs()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("data-")
+                        .map(|k| (k.to_string(), v.to_string()))
+                })
+                .collect(),
+            text: row.text().collect(),
+        })
+        .collect()
+}
+
+/// Each county bar carries scores.csv's points, maximum and row counts, in
+/// its attributes and in its text; each item bar the matrix's passes.
+fn assert_bars_match_the_tables(html: &str, dir: &Path) {
+    let scores = scores(dir);
+    let counties = bars(html, "counties");
+    assert_eq!(counties.len(), scores.len(), "one bar per county");
+    for (bar, score) in counties.iter().zip(&scores) {
+        assert_eq!(bar.data["county"], score.county);
+        assert_eq!(
+            bar.number("points"),
+            i64::from(score.total),
+            "{}",
+            score.county
+        );
+        assert_eq!(
+            bar.number("max"),
+            i64::from(score.max_total),
+            "{}",
+            score.county
+        );
+        let counts = [score.pass, score.fail, score.inconclusive];
+        for (name, count) in ["pass", "fail", "inconclusive"].into_iter().zip(counts) {
+            assert_eq!(bar.number(name), count as i64, "{} {name}", score.county);
+        }
+        let written = [
+            format!("{} / {}", score.total, score.max_total),
+            format!(
+                "{} pass · {} fail · {} inconclusive",
+                counts[0], counts[1], counts[2]
+            ),
+        ];
+        for text in written {
+            assert!(
+                bar.text.contains(&text),
+                "{}: {text} not in {:?}",
+                score.county,
+                bar.text
+            );
+        }
+    }
+    let matrix = matrix(dir);
+    let items = bars(html, "items");
+    assert_eq!(items.len(), 17, "one bar per rubric item");
+    for bar in &items {
+        let item = &bar.data["item"];
+        let passing = matrix
+            .iter()
+            .filter(|r| &r.item == item && r.status == "pass")
+            .count();
+        assert_eq!(bar.number("pass"), passing as i64, "item {item}");
+        assert_eq!(bar.number("counties"), scores.len() as i64, "item {item}");
+        let written = format!("{passing} / {}", scores.len());
+        assert!(
+            bar.text.contains(&written),
+            "item {item}: {written} not in {:?}",
+            bar.text
+        );
+    }
 }
 
 fn warc_files(dir: &Path) -> Vec<PathBuf> {
@@ -297,7 +434,11 @@ fn report_and_snapshots_render_in_headless_chromium() {
     let console: Vec<&str> = std::str::from_utf8(&rendered.stderr)
         .unwrap_or_default()
         .lines()
-        .filter(|l| l.contains(":CONSOLE"))
+        .filter(|l| {
+            l.contains(":CONSOLE")
+                || l.contains("Content Security Policy")
+                || l.contains("Refused to")
+        })
         .collect();
     assert!(
         console.is_empty(),
@@ -307,6 +448,7 @@ fn report_and_snapshots_render_in_headless_chromium() {
     for text in ["北安市", "孙吴县", "Needs manual review", "inconclusive"] {
         assert!(dom.contains(text), "rendered report lacks {text}");
     }
+    assert_bars_match_the_tables(&dom, dir);
     // The picture goes beside the run, not into it: the run directory
     // holds only what govcheck wrote (verify checks that).
     let pictures = tempfile::tempdir().unwrap();
@@ -324,6 +466,36 @@ fn report_and_snapshots_render_in_headless_chromium() {
             .unwrap_or(false),
         "no screenshot"
     );
+    // Printed: A4 landscape, the whole matrix (each county's "points/max"
+    // cell) on the page that heads it, the county detail from a new page.
+    let pdf = pictures.path().join("report.pdf");
+    headless(
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &report,
+    );
+    if let Some(pages) = pdf_pages(&pdf) {
+        let matrix_page = pages
+            .iter()
+            .find(|p| p.lines().any(|l| l.trim() == "Matrix"))
+            .expect("a page heads the matrix");
+        for score in scores(dir) {
+            let cell = format!("{}/{}", score.total, score.max_total);
+            assert!(
+                matrix_page.contains(&cell),
+                "{}'s {cell} is not on the matrix's page",
+                score.county
+            );
+        }
+        assert!(
+            !pages
+                .iter()
+                .any(|p| p.contains("Needs manual review") && p.contains("pages fetched")),
+            "the county detail does not start on a new page"
+        );
+    }
     // 北安市's rule-of-law report page carries a script, an onerror handler
     // and a javascript: link; its snapshot must render inert.
     let row = matrix(dir)
@@ -337,6 +509,84 @@ fn report_and_snapshots_render_in_headless_chromium() {
         !dom.contains("HACKED") && !dom.contains("data-pwned"),
         "captured script ran"
     );
+}
+
+/// The text of each page of an A4 landscape PDF, or `None` without
+/// poppler's pdftotext (.ci/run installs it).
+fn pdf_pages(pdf: &Path) -> Option<Vec<String>> {
+    let info = Command::new("pdfinfo").arg(pdf).output().ok()?;
+    let info = String::from_utf8_lossy(&info.stdout);
+    // "Page size:      841.92 x 595.2 pts (A4)"
+    let size: Vec<f64> = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        matches!(size[..], [w, h] if (w - 842.0).abs() < 2.0 && (h - 595.0).abs() < 2.0),
+        "not A4 landscape: {info}"
+    );
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .ok()?;
+    Some(
+        String::from_utf8_lossy(&text.stdout)
+            .split('\u{c}')
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// A second run into the same history shows each county's change in
+/// points since the first, dated by the first run's start.
+#[test]
+fn the_report_shows_the_change_in_points_since_the_previous_complete_run() {
+    let first = demo_run();
+    let first_html = std::fs::read_to_string(first.dir.join("report.html")).unwrap();
+    assert!(
+        bars(&first_html, "counties")
+            .iter()
+            .all(|b| !b.data.contains_key("change")),
+        "a first run has nothing to compare with"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let second = tmp.path().join("run");
+    let out = govcheck()
+        .env("GOVCHECK_DB", &first.db)
+        .args(["demo", "--quiet", "--out"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(first.dir.join("run.json")).unwrap()).unwrap();
+    let since = format!("since {} run", &run_json["started"].as_str().unwrap()[..10]);
+    let before = scores(&first.dir);
+    let html = std::fs::read_to_string(second.join("report.html")).unwrap();
+    let counties = bars(&html, "counties");
+    assert_eq!(counties.len(), before.len());
+    for (bar, (now, then)) in counties.iter().zip(scores(&second).iter().zip(&before)) {
+        let change = i64::from(now.total) - i64::from(then.total);
+        assert_eq!(bar.number("change"), change, "{}", now.county);
+        assert!(
+            bar.text.contains(&since),
+            "{}: {since} not in {:?}",
+            now.county,
+            bar.text
+        );
+    }
 }
 
 /// `--screenshots` pictures each snapshot with Chromium and archives the

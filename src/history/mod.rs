@@ -236,6 +236,20 @@ pub struct ItemHistory {
     pub current: String,
 }
 
+/// One county as the newest earlier complete run of the same rubric saw
+/// it: each item's status as that run scored it (the machine's verdict, or
+/// the override in force when the run finished), so the report can say how
+/// the points changed since.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PreviousVerdicts {
+    /// The county.
+    pub county: String,
+    /// When that earlier run started.
+    pub run_started: DateTime<Utc>,
+    /// `(item, status)` by item; status is `pass`, `fail` or `inconclusive`.
+    pub statuses: Vec<(String, String)>,
+}
+
 /// A handle on the history database. `Send + Sync`: calls from several
 /// tasks take turns on one connection; several processes may open the same
 /// file.

@@ -3,8 +3,8 @@
 
 use super::error::{HistoryError, Result};
 use super::{
-    parse_ts, site_key, ts, Change, FindingRow, History, ItemHistory, OverrideRow, RunRow,
-    RunState, SiteRow,
+    parse_ts, site_key, ts, Change, FindingRow, History, ItemHistory, OverrideRow,
+    PreviousVerdicts, RunRow, RunState, SiteRow,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
@@ -355,6 +355,55 @@ impl History {
             .query_map([site_id], |r| finding_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some((run, findings)))
+    }
+
+    /// Per county, the verdicts of the newest complete run with the same
+    /// rubric that started before run `run_id` and checked that county (so
+    /// a one-site `check` counts for its county), each status as that run
+    /// scored it: an override in force when the run finished stands for
+    /// the machine's verdict. By county then item; counties no earlier run
+    /// checked are absent.
+    pub fn previous_verdicts(&self, run_id: i64) -> Result<Vec<PreviousVerdicts>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "WITH this AS (SELECT rubric_version, started FROM runs WHERE id = ?1), \
+             earlier AS ( \
+               SELECT s.id AS site_id, s.county, r.started, r.finished, \
+                 ROW_NUMBER() OVER (PARTITION BY s.county \
+                   ORDER BY r.started DESC, r.id DESC) AS newest \
+               FROM sites s JOIN runs r ON s.run_id = r.id JOIN this \
+               WHERE r.state = 'complete' AND r.id != ?1 \
+                 AND r.rubric_version = this.rubric_version AND r.started < this.started) \
+             SELECT e.county, e.started, f.item, COALESCE( \
+               (SELECT o.status FROM overrides o \
+                WHERE o.county = e.county AND o.item = f.item AND o.created <= e.finished \
+                  AND (o.removed IS NULL OR o.removed > e.finished) \
+                ORDER BY o.created DESC LIMIT 1), \
+               f.status) \
+             FROM earlier e JOIN findings f ON f.site_id = e.site_id \
+             WHERE e.newest = 1 ORDER BY e.county, f.item",
+        )?;
+        let rows = stmt.query_map([run_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                parse_ts(1, &r.get::<_, String>(1)?)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out: Vec<PreviousVerdicts> = Vec::new();
+        for row in rows {
+            let (county, run_started, item, status) = row?;
+            match out.last_mut() {
+                Some(last) if last.county == county => last.statuses.push((item, status)),
+                _ => out.push(PreviousVerdicts {
+                    county,
+                    run_started,
+                    statuses: vec![(item, status)],
+                }),
+            }
+        }
+        Ok(out)
     }
 
     /// The county × items whose status or evidence sha256 differs from run

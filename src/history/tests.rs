@@ -706,3 +706,110 @@ fn a_forgotten_run_leaves_its_directory_free_and_keeps_the_overrides() {
     assert!(h.sites_of_run(again).unwrap().is_empty(), "a fresh start");
     assert_eq!(h.run_by_id(again).unwrap().unwrap().started, at(3));
 }
+
+#[test]
+fn previous_verdicts_come_per_county_from_the_newest_earlier_complete_run_of_the_rubric() {
+    let (_dir, h) = fresh();
+    let override_at = |item: &str, status: &str, created: DateTime<Utc>| OverrideRow {
+        id: 0,
+        county: "北安市".into(),
+        item: item.into(),
+        status: status.into(),
+        note: "seen by hand".into(),
+        evidence_url: None,
+        who: "张三".into(),
+        created,
+        removed: None,
+    };
+    let first = complete_run(
+        &h,
+        "runs/a",
+        at(1),
+        &[(
+            "北安市",
+            "http://www.bei-an.gov.cn/",
+            vec![finding("3", "pass", None), finding("4", "fail", None)],
+        )],
+    );
+    // In force when runs a and b finished: it stands for their verdict.
+    h.add_override(override_at("4", "pass", at(1) + Days::minutes(30)))
+        .unwrap();
+    complete_run(
+        &h,
+        "runs/b",
+        at(2),
+        &[
+            (
+                "北安市",
+                "http://www.bei-an.gov.cn/",
+                vec![finding("3", "pass", None), finding("4", "fail", None)],
+            ),
+            (
+                "孙吴县",
+                "http://www.sunwu.gov.cn/",
+                vec![finding("3", "fail", None)],
+            ),
+        ],
+    );
+    // Made after run b finished: not how run b scored.
+    h.add_override(override_at("3", "fail", at(2) + Days::hours(2)))
+        .unwrap();
+    // A one-site check of 孙吴县 is its newest earlier verdict.
+    complete_run(
+        &h,
+        "runs/c",
+        at(3),
+        &[(
+            "孙吴县",
+            "http://www.sunwu.gov.cn/",
+            vec![finding("3", "pass", None)],
+        )],
+    );
+    // Another rubric, and an unfinished run: neither counts.
+    let other_rubric = h
+        .begin_run(RunRow {
+            rubric_version: "heihe 2024".into(),
+            ..run("runs/d", at(4))
+        })
+        .unwrap();
+    h.record_site(
+        other_rubric,
+        site("北安市", "http://www.bei-an.gov.cn/"),
+        &[finding("3", "fail", None)],
+    )
+    .unwrap();
+    h.finish_run(other_rubric, at(4) + Days::hours(1), true)
+        .unwrap();
+    let unfinished = h.begin_run(run("runs/e", at(4))).unwrap();
+    h.record_site(
+        unfinished,
+        site("北安市", "http://www.bei-an.gov.cn/"),
+        &[finding("3", "fail", None)],
+    )
+    .unwrap();
+    h.finish_run(unfinished, at(4) + Days::hours(1), false)
+        .unwrap();
+    let current = h.begin_run(run("runs/f", at(5))).unwrap();
+
+    let pair = |item: &str, status: &str| (item.to_string(), status.to_string());
+    assert_eq!(
+        h.previous_verdicts(current).unwrap(),
+        vec![
+            PreviousVerdicts {
+                county: "北安市".into(),
+                run_started: at(2),
+                statuses: vec![pair("3", "pass"), pair("4", "pass")],
+            },
+            PreviousVerdicts {
+                county: "孙吴县".into(),
+                run_started: at(3),
+                statuses: vec![pair("3", "pass")],
+            },
+        ]
+    );
+    assert_eq!(
+        h.previous_verdicts(first).unwrap(),
+        vec![],
+        "nothing before"
+    );
+}

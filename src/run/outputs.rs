@@ -8,9 +8,9 @@ use super::{RunReport, SiteReport};
 use crate::campaign::Campaign;
 use crate::crawl::CrawlConfig;
 use crate::emit::{self, report::ReportMeta};
-use crate::history::{FindingRow, OverrideRow, RunRow};
+use crate::history::{FindingRow, OverrideRow, PreviousVerdicts, RunRow};
 use crate::rubric::Rubric;
-use crate::score::{score_run, ScoredRun, SiteFindings};
+use crate::score::{previous_points, score_run, ScoredRun, SiteFindings};
 use crate::types::SiteStart;
 use crate::util::write_atomic;
 use std::path::Path;
@@ -35,13 +35,15 @@ fn site_findings(report: &RunReport) -> Vec<SiteFindings<'_>> {
 }
 
 /// Scores the run once with the overrides in force and writes every
-/// output from that one scored run.
+/// output from that one scored run; the report also shows the change since
+/// the `previous` verdicts the history holds for each county.
 pub fn write(
     campaign: &Campaign,
     rubric: &Rubric,
     crawl: &CrawlConfig,
     report: &RunReport,
     overrides: &[OverrideRow],
+    previous: &[PreviousVerdicts],
 ) -> Result<()> {
     let out = &report.out;
     let sites = site_findings(report);
@@ -56,6 +58,7 @@ pub fn write(
         finished: time(report.finished),
         tool_version: env!("CARGO_PKG_VERSION"),
         crawl_notes: report.sites.iter().map(crawl_note).collect(),
+        previous: previous_points(rubric, previous),
     };
     write_atomic(
         &out.join("report.html"),

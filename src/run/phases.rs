@@ -204,9 +204,9 @@ impl OpenRun {
             started,
             finished: Utc::now(),
         };
-        let overrides = match &history {
-            Some((history, _)) => history.active_overrides()?,
-            None => Vec::new(),
+        let (overrides, previous) = match &history {
+            Some((history, id)) => (history.active_overrides()?, history.previous_verdicts(*id)?),
+            None => Default::default(),
         };
         outputs::write(
             campaign,
@@ -214,6 +214,7 @@ impl OpenRun {
             &options.crawl,
             &report,
             &overrides,
+            &previous,
         )?;
         if let Some((history, id)) = &history {
             history.finish_run(*id, report.finished, true)?;

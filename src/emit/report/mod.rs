@@ -1,17 +1,24 @@
-//! `report.html`: the run as one static, offline page an evaluator can open
-//! and forward.
+//! `report.html`: the run as one static, offline page an evaluator can open,
+//! forward and print.
 //!
-//! The county × item matrix coloured by status with scores, each cell
-//! linking to its evidence; per-county detail with reasons; the rows that
-//! need a human; run metadata. No external resources, no scripts (a
-//! Content-Security-Policy forbids them), every captured string escaped.
+//! The picture first (`charts`: each county's points out of the rubric's
+//! maximum with its rows by verdict and the change since the last complete
+//! run; each item's passing counties), the county × item matrix coloured by
+//! status with scores, each cell linking to its evidence; the rows that
+//! need a human; per-county detail with reasons; run metadata. No external
+//! resources, no scripts (a Content-Security-Policy forbids them), every
+//! captured string escaped; `style` prints it on A4 landscape.
+
+mod charts;
+mod style;
 
 use crate::evidence::snapshot::MATCH_ANCHOR;
 use crate::rubric::Rubric;
-use crate::score::{ScoredRow, ScoredRun, ScoredSite};
+use crate::score::{PreviousPoints, ScoredRow, ScoredRun, ScoredSite};
 use crate::types::Status;
 use crate::util::escape;
 use std::fmt::Write;
+use style::STYLE;
 
 /// What the report says about the run besides its verdicts.
 pub struct ReportMeta<'a> {
@@ -28,6 +35,9 @@ pub struct ReportMeta<'a> {
     /// One line per site about its crawl (pages fetched, errors, robots),
     /// in the run's order.
     pub crawl_notes: Vec<String>,
+    /// Each county's points in its last complete run before this one, from
+    /// the history (empty without one).
+    pub previous: Vec<PreviousPoints>,
 }
 
 /// The row's snapshot with the fragment that lands on the match.
@@ -45,11 +55,6 @@ fn safe_href(url: &str) -> Option<String> {
     (lower.starts_with("http://") || lower.starts_with("https://") || relative && !lower.is_empty())
         .then(|| escape(url.trim()))
 }
-
-const STYLE: &str = "body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif;margin:1.5em;color:#222}\
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .5em;font-size:13px;vertical-align:top}\
-th{background:#f0f0f0}.pass{background:#d8f0d8}.fail{background:#f6d5d5}.inconclusive{background:#fbeec2}\
-td.num{text-align:right}small{color:#555}h2{margin-top:2em}";
 
 /// The whole page. Verdicts are shown as scored: an override stands,
 /// marked, with the machine's verdict in its reason.
@@ -73,8 +78,16 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, run: &ScoredRun) -> String {
         escape(&rubric.rubric.id),
         escape(&rubric.rubric.version)
     );
+    h.push_str(&charts::legend());
+    h.push_str("<div class=\"picture\"><section><h2>Points by county</h2>");
+    h.push_str(&charts::county_chart(run, &meta.previous));
+    h.push_str("</section><section><h2>Counties that pass each item</h2>");
+    h.push_str(&charts::item_chart(rubric, run));
+    h.push_str("</section></div>");
     // The matrix.
-    h.push_str("<h2>Matrix</h2><table><tr><th>county</th>");
+    h.push_str(
+        "<section class=\"matrix\"><h2>Matrix</h2><table class=\"matrix\"><tr><th>county</th>",
+    );
     for item in &rubric.items {
         let _ = write!(
             h,
@@ -120,7 +133,7 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, run: &ScoredRun) -> String {
             score.total, score.max_total, score.inconclusive
         );
     }
-    h.push_str("</table>");
+    h.push_str("</table></section>");
     // Needs manual review.
     h.push_str("<h2>Needs manual review</h2>");
     let open: Vec<(&ScoredSite, &ScoredRow)> = run
@@ -146,7 +159,8 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, run: &ScoredRun) -> String {
         }
         h.push_str("</table>");
     }
-    // Per-county detail.
+    // Per-county detail, printed from a new page.
+    h.push_str("<div class=\"details\">");
     for (i, site) in run.sites.iter().enumerate() {
         let crawl_note = meta.crawl_notes.get(i).map(String::as_str).unwrap_or("");
         let _ = write!(
@@ -193,7 +207,7 @@ pub fn render(rubric: &Rubric, meta: &ReportMeta, run: &ScoredRun) -> String {
         }
         h.push_str("</table>");
     }
-    h.push_str("</body></html>\n");
+    h.push_str("</div></body></html>\n");
     h
 }
 
@@ -241,6 +255,7 @@ mod tests {
             finished: String::new(),
             tool_version: "0",
             crawl_notes: vec![String::new()],
+            previous: vec![],
         };
         let html = render(&rubric, &meta, &score_run(&rubric, &sites, &[]));
         assert!(!html.contains("<script"));
@@ -248,5 +263,7 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("Content-Security-Policy"));
         assert!(html.contains("Needs manual review"));
+        assert!(html.contains("<svg") && html.contains("data-county=\"北安市\""));
+        assert!(html.contains("@page{size:A4 landscape"));
     }
 }
