@@ -61,7 +61,9 @@ fn raise_to_hard() -> Option<u64> {
             }
         }
     }
-    Some(limit.rlim_cur as u64)
+    // rlim_t is u64 on the Linux targets, narrower on some others.
+    #[allow(clippy::useless_conversion)]
+    Some(u64::from(limit.rlim_cur))
 }
 
 #[cfg(not(unix))]
