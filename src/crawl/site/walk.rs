@@ -74,10 +74,13 @@ impl Site<'_> {
     async fn walk_frontier(&mut self) {
         loop {
             let observer = &*self.observer;
-            let Some(item) = self
-                .frontier
-                .pop_current(|queued| observer.priority_now(&queued.link, &queued.parent))
-            else {
+            // An earlier run's evidence (a recheck's seeds) is queued first
+            // by the crawler, not by what is open: it keeps its place.
+            let Some(item) = self.frontier.pop_current(|queued| {
+                (queued.link.origin != LinkOrigin::Evidence)
+                    .then(|| observer.priority_now(&queued.link, &queued.parent))
+                    .flatten()
+            }) else {
                 break;
             };
             if !self.observer.still_wanted(&item.link) {
