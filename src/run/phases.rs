@@ -70,7 +70,7 @@ impl OpenRun {
     /// Create and lock the run directory, open the history, start the web
     /// archive and (for a resume) load what the interrupted run captured.
     fn open(campaign: &Campaign, options: &RunOptions) -> Result<OpenRun> {
-        let found = rundir::inspect(&options.out)?;
+        let found = rundir::inspect(&options.out, &options.db)?;
         std::fs::create_dir_all(&options.out).map_err(|source| RunError::RunDir {
             path: options.out.clone(),
             source,
@@ -85,7 +85,7 @@ impl OpenRun {
                     path: options.out.clone(),
                 });
             }
-            rundir::clear(&options.out)?;
+            rundir::clear(&options.out, &options.db)?;
         }
         let started = Utc::now();
         let warc = start_archive(campaign, options, started)?;
