@@ -147,9 +147,13 @@ impl SiteAudit {
     /// passed.
     pub fn observe(&mut self, visit: &Visit, sha256: &str) -> bool {
         let page = &visit.page;
-        self.read.insert(document::link_key(&page.url));
-        if let Some(via) = &visit.found_via {
-            self.read.insert(document::link_key(&via.url));
+        // A refusal (403, 405, 5xx) is not a reading; a 404 says there is
+        // nothing to read.
+        if page.status < 400 || matches!(page.status, 404 | 410) {
+            self.read.insert(document::link_key(&page.url));
+            if let Some(via) = &visit.found_via {
+                self.read.insert(document::link_key(&via.url));
+            }
         }
         if visit.depth == 0 && visit.parent.is_none() {
             self.learn_homepage(page);

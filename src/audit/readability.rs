@@ -121,6 +121,7 @@ impl SiteAudit {
                 self.note_hub_unread(&link, ReasonCode::Unreachable, &what);
             }
         }
+        self.check_list_continuation(visit);
         if page.kind == PageKind::Html && page.cut.is_some() {
             let partial = Link {
                 url: page.url.clone(),
@@ -132,6 +133,46 @@ impl SiteAudit {
             };
             self.note_uncovered(&partial, &page.url, ReasonCode::Unreadable);
         }
+    }
+}
+
+impl SiteAudit {
+    /// A list's next page (its pager, or the data request its script
+    /// makes) that was refused keeps open what the list is for: only a list
+    /// read to its last page proves an absence. 405 says the request
+    /// needs another method (a pager that POSTs to `/search`, which a
+    /// static reader can only GET): `script_list`. Other refusals (403,
+    /// 429, 5xx) are `unreachable`. 404 and 410 say there is no such page
+    /// (an off-by-one 下一页, a URL misread from a script) and keep
+    /// nothing open.
+    fn check_list_continuation(&mut self, visit: &Visit) {
+        let status = visit.page.status;
+        if status < 400 || matches!(status, 404 | 410) {
+            return;
+        }
+        let (Some(link), Some(parent)) = (visit.found_via.as_ref(), visit.parent.as_ref()) else {
+            return;
+        };
+        if !matches!(link.origin, LinkOrigin::Pager | LinkOrigin::Script) {
+            return;
+        }
+        let code = if status == 405 {
+            ReasonCode::ScriptList
+        } else {
+            ReasonCode::Unreachable
+        };
+        // The refused page speaks for the items its list's own name points
+        // at, not its breadcrumb's (a 基层政务公开 list under 政务公开 holds
+        // no 权责清单).
+        let Some(list) = self.known_page(parent) else {
+            return;
+        };
+        let list = Link {
+            url: visit.page.url.clone(),
+            section: String::new(),
+            ..list
+        };
+        self.note_uncovered(&list, parent, code);
     }
 }
 

@@ -193,6 +193,43 @@ fn a_failed_list_page_keeps_open_only_the_items_its_list_is_named_for() {
     );
 }
 
+#[test]
+fn a_list_whose_next_pages_were_refused_keeps_its_items_open() {
+    let next_page = |status: u16, origin: LinkOrigin, column: &Url| {
+        let url = Url::parse("http://www.hljba.gov.cn/search?channelid=1432&page=2").unwrap();
+        let mut v = visit(
+            Page::empty(&url, status, PageKind::Html),
+            Some(column.as_str()),
+        );
+        v.found_via = Some(Link {
+            origin,
+            ..link(url.as_str(), "下一页")
+        });
+        v
+    };
+    // A TRS pager that POSTs to /search: the GET answers 405.
+    let (mut audit, column) = audit_after_column("xxgknb", "政府信息公开年报");
+    audit.observe(&next_page(405, LinkOrigin::Script, &column), "02");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(
+        verdict(&findings, "9"),
+        (&Status::Inconclusive, "script_list")
+    );
+    // A server that refused the next page.
+    let (mut audit, column) = audit_after_column("xxgknb", "政府信息公开年报");
+    audit.observe(&next_page(503, LinkOrigin::Pager, &column), "02");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(
+        verdict(&findings, "9"),
+        (&Status::Inconclusive, "unreachable")
+    );
+    // An off-by-one 下一页 that does not exist proves nothing missing.
+    let (mut audit, column) = audit_after_column("xxgknb", "政府信息公开年报");
+    audit.observe(&next_page(404, LinkOrigin::Pager, &column), "02");
+    let findings = audit.finish(&outcome(3));
+    assert_eq!(verdict(&findings, "9"), (&Status::Fail, "not_found"));
+}
+
 /// An audit that has seen the homepage and one column page under 政务公开.
 fn audit_after_column(path: &str, title: &str) -> (SiteAudit, Url) {
     let mut audit = audit();
