@@ -85,6 +85,16 @@ fn loopback_targets(dir: &Path, county: &str) -> PathBuf {
     targets
 }
 
+/// A first crawl into `out` that completes (exit 0 or 2).
+fn first_run_completes(dir: &Path, out: &Path) {
+    let first = loopback_crawl(dir, out, &[]);
+    assert!(
+        matches!(first.status.code(), Some(0 | 2)),
+        "{}",
+        text(&first.stderr)
+    );
+}
+
 fn loopback_crawl(dir: &Path, out: &Path, extra: &[&str]) -> Output {
     govcheck_in(dir)
         .args(["crawl", "--quiet", "--rate", "inf", "--targets"])
@@ -340,12 +350,7 @@ fn doctor_reports_each_check_and_fails_without_the_pdf_tools() {
 fn a_run_directory_deleted_by_hand_can_be_run_into_again() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let first = loopback_crawl(dir.path(), &out, &[]);
-    assert!(
-        matches!(first.status.code(), Some(0 | 2)),
-        "{}",
-        text(&first.stderr)
-    );
+    first_run_completes(dir.path(), &out);
     std::fs::remove_dir_all(&out).unwrap();
 
     let again = loopback_crawl(dir.path(), &out, &[]);
@@ -360,12 +365,7 @@ fn a_run_directory_deleted_by_hand_can_be_run_into_again() {
 fn a_finished_run_is_replaced_only_with_force_and_a_foreign_folder_never() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let first = loopback_crawl(dir.path(), &out, &[]);
-    assert!(
-        matches!(first.status.code(), Some(0 | 2)),
-        "{}",
-        text(&first.stderr)
-    );
+    first_run_completes(dir.path(), &out);
     let refused = loopback_crawl(dir.path(), &out, &[]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(
