@@ -31,7 +31,19 @@
 //! [[route]]
 //! path = "/old/"
 //! redirect = "/new/"        # 302
+//! [[route]]
+//! path = "/api/list"        # served as usual, with this Content-Type
+//! content_type = "application/json"
+//! [[post]]                  # TRS 动静结合: later list pages only by POST
+//! path = "/search"          # GET (or any other method) answers 405
+//! file = "search/{channelId}/{page}.json"
 //! ```
+//!
+//! A `[[post]]` answers `POST path` with the site's file named by `file`,
+//! each `{field}` filled from the request body (form-urlencoded, or a JSON
+//! object); a missing field answers 400, a missing file 404, and any other
+//! method 405 with `Allow: POST`. Elsewhere the method is ignored (an ASP.NET
+//! postback answers the page itself).
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -50,6 +62,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
+
+mod post;
 
 /// One fixture site being served; stops serving when dropped.
 pub struct SiteServer {
@@ -94,6 +108,9 @@ struct SiteConfig {
     validators: bool,
     #[serde(default)]
     route: Vec<RouteConfig>,
+    /// Endpoints that answer only `POST`, from files named by body fields.
+    #[serde(default)]
+    post: Vec<post::PostConfig>,
 }
 
 fn yes() -> bool {
@@ -114,6 +131,10 @@ struct RouteConfig {
     /// challenge page, a vendor's error page).
     #[serde(default)]
     body: Option<String>,
+    /// The Content-Type of the file served at this path (an extensionless
+    /// JSON endpoint), when it answers normally.
+    #[serde(default)]
+    content_type: Option<String>,
 }
 
 struct Route {
@@ -207,9 +228,19 @@ async fn accept_loop(listener: TcpListener, site: Arc<Site>) {
     }
 }
 
-async fn handle<B>(site: &Site, req: Request<B>) -> Response<Full<Bytes>> {
+async fn handle<B>(site: &Site, req: Request<B>) -> Response<Full<Bytes>>
+where
+    B: hyper::body::Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     if let Some(ms) = site.config.slow_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    let endpoint = (!site.config.waf)
+        .then(|| site.config.post.iter().find(|p| p.path == req.uri().path()))
+        .flatten();
+    if let Some(endpoint) = endpoint {
+        return post::answer(site, endpoint, req).await.map(Full::new);
     }
     let accepts_gzip = req
         .headers()
@@ -283,6 +314,11 @@ fn answer(
         }
     }
     let charset = site.config.html_charset.as_deref();
+    let declared_type = site
+        .routes
+        .iter()
+        .find(|r| r.config.path == full || r.config.path == raw_path)
+        .and_then(|r| r.config.content_type.clone());
     match resolve(&site.dir, raw_path, query) {
         Some(file) => match std::fs::read(&file) {
             Ok(bytes) => {
@@ -300,7 +336,7 @@ fn answer(
                 if unchanged {
                     *resp.status_mut() = StatusCode::NOT_MODIFIED;
                 }
-                let ct = content_type(&file, charset);
+                let ct = declared_type.unwrap_or_else(|| content_type(&file, charset));
                 if let Ok(v) = HeaderValue::from_str(&ct) {
                     resp.headers_mut().insert(CONTENT_TYPE, v);
                 }

@@ -1,6 +1,7 @@
 //! The fixture server behaves like the county sites it stands in for: GBK
 //! pages without a charset header, `?page=`/`?tab=` files, hidden `_` files,
-//! a 412 WAF, a soft-404 host, transient failures and redirects.
+//! a 412 WAF, a soft-404 host, transient failures and redirects, and
+//! `POST`-only list endpoints (TRS 动静结合 pagers).
 
 use govcheck::serve::{start_all, start_site, SiteServer};
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -282,4 +283,90 @@ async fn dropping_the_server_stops_it() {
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let fresh = Client::builder().no_proxy().build().unwrap();
     assert!(fresh.get(format!("http://{addr}/")).send().await.is_err());
+}
+
+/// A site with a `[[post]]` endpoint and a JSON route, in a temporary dir.
+fn post_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("_site.toml"),
+        "name = \"绥棱县\"\n\
+         [[route]]\npath = \"/api/list\"\ncontent_type = \"application/json\"\n\
+         [[post]]\npath = \"/search\"\nfile = \"search/{channelId}/{page}.json\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("search/4812")).unwrap();
+    std::fs::create_dir_all(dir.path().join("api")).unwrap();
+    std::fs::write(dir.path().join("search/4812/3.json"), r#"{"page":3}"#).unwrap();
+    std::fs::write(
+        dir.path().join("api/list@channelId=7&page=1"),
+        r#"{"id":7}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html>home</html>").unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn post_endpoints_answer_files_named_by_the_body_and_refuse_get() {
+    let dir = post_site();
+    let s = start_site(dir.path()).await.unwrap();
+    let url = format!("http://{}/search", s.addr);
+    let get = client().get(&url).send().await.unwrap();
+    assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(get.headers()["allow"], "POST");
+    let head = client().head(&url).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    let form = client()
+        .post(&url)
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("channelId=4812&page=3&pageSize=8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    assert_eq!(content_type(&form), "application/json");
+    assert_eq!(form.text().await.unwrap(), r#"{"page":3}"#);
+    let json = client()
+        .post(&url)
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"channelId":"4812","page":3}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.text().await.unwrap(), r#"{"page":3}"#);
+
+    let post = |body: &'static str| client().post(&url).body(body).send();
+    assert_eq!(
+        post("channelId=4812").await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        post("channelId=..&page=3").await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        post("channelId=4812&page=9").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // Elsewhere the method is ignored, as before.
+    let home = client()
+        .post(format!("http://{}/", s.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.text().await.unwrap(), "<html>home</html>");
+}
+
+#[tokio::test]
+async fn a_route_may_declare_the_content_type_of_an_extensionless_file() {
+    let dir = post_site();
+    let s = start_site(dir.path()).await.unwrap();
+    let resp = get(&s, "/api/list?channelId=7&page=1").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(content_type(&resp), "application/json");
+    assert_eq!(resp.text().await.unwrap(), r#"{"id":7}"#);
+    let other = get(&s, "/index.html").await;
+    assert_eq!(content_type(&other), "text/html");
 }
