@@ -6,7 +6,10 @@ reason code match, and whose evidence (path and query, for pass rows)
 matches as well; then every mismatching row. Used for before/after counts
 when a change touches verdicts (a newer binary's labels judge an older run).
 
-    scripts/score_fixture_run.py RUN_DIR [FIXTURE_SITES_DIR]
+    scripts/score_fixture_run.py RUN_DIR [FIXTURE_SITES_DIR] [LABEL_FILE]
+
+LABEL_FILE defaults to expected.csv; fixtures/render also carries
+expected-static.csv, what an honest reader that runs no script must give.
 """
 import csv
 import re
@@ -27,10 +30,10 @@ def path_and_query(url):
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def expected_labels(sites):
+def expected_labels(sites, label_file="expected.csv"):
     labels = {}
     for site in sorted(Path(sites).iterdir()):
-        toml, csv_path = site / "_site.toml", site / "expected.csv"
+        toml, csv_path = site / "_site.toml", site / label_file
         if not (toml.is_file() and csv_path.is_file()):
             continue
         county = tomllib.loads(toml.read_text(encoding="utf-8"))["name"]
@@ -40,10 +43,10 @@ def expected_labels(sites):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (2, 3, 4):
         sys.exit(__doc__)
-    sites = sys.argv[2] if len(sys.argv) == 3 else Path(__file__).parent.parent / "fixtures/sites"
-    labels = expected_labels(sites)
+    sites = sys.argv[2] if len(sys.argv) >= 3 else Path(__file__).parent.parent / "fixtures/sites"
+    labels = expected_labels(sites, *sys.argv[3:])
     with open(Path(sys.argv[1]) / "matrix.csv", encoding="utf-8-sig", newline="") as f:
         got = {(r["county"], r["item"]): r for r in csv.DictReader(f)}
     totals = [0, 0, 0, 0]
