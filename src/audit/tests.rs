@@ -33,6 +33,8 @@ fn visit(page: Page, parent: Option<&str>) -> Visit {
             remote_addr: None,
             from_archive: false,
             revisit: None,
+            posted: None,
+            rendered: None,
         },
         page,
         depth: u32::from(parent.is_some()),

@@ -125,7 +125,12 @@ pub fn decide(
                     item_name: item.name.clone(),
                     status,
                     reason_code: code,
-                    reason: format!("{code}: {reason}"),
+                    // A row read from the rendering browser says so: the
+                    // evaluator checks it in a browser, not in the source.
+                    reason: match from.is_some_and(|c| c.evidence.rendered) {
+                        true => format!("{code} (rendered): {reason}"),
+                        false => format!("{code}: {reason}"),
+                    },
                     evidence: from.map(|c| c.evidence.clone()),
                 };
             // `max_by` keeps the last of equals; for a column item the list

@@ -13,6 +13,7 @@ mod init;
 mod show;
 
 use crate::campaign::Campaign;
+use crate::crawl::render::{RenderLimits, RenderMode, Renderer};
 use crate::crawl::{default_user_agent, CrawlConfig, Rate};
 use crate::rubric::Rubric;
 use crate::run::{self, RunOptions, RunReport};
@@ -242,6 +243,16 @@ pub struct Common {
     /// Also save a PNG of each evidence snapshot (needs Chromium on PATH).
     #[arg(long)]
     screenshots: bool,
+    /// Read lists that only a browser can read in headless Chromium:
+    /// `auto` renders the pages the static reader could not read,
+    /// `always` every HTML page (up to --render-pages), `never` none (such
+    /// rows stay `script_list`). Without Chromium on PATH: `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RenderMode::Auto)]
+    render: RenderMode,
+    /// Views (a page, a pager step, an in-page route) rendered per site at
+    /// most.
+    #[arg(long, value_name = "N", default_value_t = RenderLimits::default().pages_per_site)]
+    render_pages: usize,
     /// Operator contact recorded in the web archive (who ran this crawl).
     #[arg(long, env = "GOVCHECK_OPERATOR")]
     operator: Option<String>,
@@ -292,6 +303,23 @@ pub fn parse_rate(value: &str) -> Result<Rate> {
 }
 
 impl Common {
+    /// The run's renderer, unless `--render never` or no Chromium is found
+    /// (said once, here).
+    fn renderer(&self) -> Option<Arc<Renderer>> {
+        if self.render == RenderMode::Never {
+            return None;
+        }
+        let Some(chromium) = crate::evidence::screenshot::find_chromium() else {
+            eprintln!("notice: --render {} needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so lists only a browser can read stay `script_list`.", if self.render == RenderMode::Always { "always" } else { "auto" });
+            return None;
+        };
+        let limits = RenderLimits {
+            pages_per_site: self.render_pages,
+            ..RenderLimits::default()
+        };
+        Some(Arc::new(Renderer::new(self.render, chromium, limits)))
+    }
+
     fn options(&self) -> Result<RunOptions> {
         let rubric = match &self.rubric {
             Some(path) => Rubric::load(path)?,
@@ -319,6 +347,7 @@ impl Common {
             ignore_robots: self.ignore_robots,
             strict_tls: self.strict_tls,
             user_agent: self.user_agent.clone().unwrap_or_else(default_user_agent),
+            renderer: self.renderer(),
             ..CrawlConfig::default()
         };
         Ok(RunOptions {

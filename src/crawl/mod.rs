@@ -12,6 +12,7 @@ mod challenge;
 mod frontier;
 mod politeness;
 mod query;
+pub mod render;
 mod robots;
 mod scope;
 mod site;
@@ -96,6 +97,9 @@ pub struct CrawlConfig {
     /// An earlier run's captures of the seeds, revalidated with a
     /// conditional GET instead of fetched again.
     pub revalidate: Option<std::sync::Arc<dyn Revalidate>>,
+    /// The run's headless browser, for pages whose list only script
+    /// builds (`--render`); `None` renders nothing.
+    pub renderer: Option<std::sync::Arc<render::Renderer>>,
 }
 
 impl Default for CrawlConfig {
@@ -121,6 +125,7 @@ impl Default for CrawlConfig {
             replay: None,
             seeds: Vec::new(),
             revalidate: None,
+            renderer: None,
         }
     }
 }
@@ -197,4 +202,9 @@ pub trait SiteObserver: Send {
     }
     /// A link whose fetch failed after retries.
     fn on_fetch_error(&mut self, link: &Link, parent: &Url, error: &FetchError);
+    /// A response the rendering browser needed that is not a document of
+    /// its own (a script): archived, not audited.
+    fn on_rendering_request(&mut self, fetched: &Fetched) {
+        let _ = fetched;
+    }
 }

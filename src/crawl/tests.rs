@@ -1559,6 +1559,8 @@ impl Revalidate for Earlier {
         (url.path() == "/kept").then(|| Fetched {
             body: Bytes::from_static(b"<html><title>kept</title>earlier body</html>"),
             status: 200,
+            posted: None,
+            rendered: None,
             revisit: Some(Revisit {
                 not_modified_headers: not_modified.headers.clone(),
                 conditions: self.conditions(url),

@@ -29,6 +29,8 @@ fn exchange(url: &str, status: u16, headers: &[(&str, &str)], body: Vec<u8>) -> 
         response_headers: hdrs(headers),
         body: Bytes::from(body),
         truncated: false,
+        posted: None,
+        rendered: None,
     }
 }
 

@@ -6,7 +6,7 @@ use super::error::RunError;
 use crate::audit::SiteAudit;
 use crate::crawl::{Flow, SiteObserver};
 use crate::evidence::{EarlierRecord, Exchange, RecordRef, RevisitExchange, WarcHandle};
-use crate::types::{FetchError, SkipReason, Visit};
+use crate::types::{FetchError, Fetched, Rendered, SkipReason, Visit};
 use crate::types::{Link, Page};
 use indicatif::ProgressBar;
 use sha2::{Digest, Sha256};
@@ -207,6 +207,8 @@ impl AuditObserver {
                 response_headers: fetched.headers.clone(),
                 body: fetched.body.clone(),
                 truncated: fetched.truncated,
+                posted: fetched.posted.clone(),
+                rendered: rendered_note(fetched),
             })),
         };
         let line = serde_json::json!({
@@ -224,6 +226,12 @@ impl AuditObserver {
             "redirects": fetched.hops,
             "tls_unverified": fetched.tls_unverified,
             "soft_404": visit.soft_404,
+            "method": if fetched.posted.is_some() { "POST" } else { "GET" },
+            "rendered": rendered_note(fetched),
+            "rendered_for": match &fetched.rendered {
+                Some(Rendered::Dom { of, .. } | Rendered::Request { of }) => Some(of.as_str()),
+                None => None,
+            },
             "title": visit.page.title,
             "charset": visit.page.charset,
             "declared_charset": visit.page.declared_charset,
@@ -257,6 +265,17 @@ impl AuditObserver {
     }
 }
 
+/// How a rendered DOM was made, for its archive record and log line.
+fn rendered_note(fetched: &Fetched) -> Option<String> {
+    match &fetched.rendered {
+        Some(Rendered::Dom { waited, requests, .. }) => Some(format!(
+            "rendered in headless Chromium; waited {:.1} s; {requests} requests made through the crawler",
+            waited.as_secs_f64()
+        )),
+        _ => None,
+    }
+}
+
 impl SiteObserver for AuditObserver {
     fn priority(&self, link: &Link, parent: &Page) -> f32 {
         self.audit.link_priority(link, parent)
@@ -273,6 +292,20 @@ impl SiteObserver for AuditObserver {
         } else {
             Flow::Continue
         }
+    }
+
+    fn on_rendering_request(&mut self, fetched: &Fetched) {
+        // Archived and logged like a page; nothing in it is audited.
+        let visit = Visit {
+            fetched: fetched.clone(),
+            page: crate::types::Page::empty(&fetched.final_url, fetched.status, crate::types::PageKind::Other),
+            depth: 0,
+            found_via: None,
+            parent: None,
+            soft_404: false,
+        };
+        let sha256 = hex::encode(Sha256::digest(&fetched.body));
+        self.keep(&visit, sha256, None);
     }
 
     fn on_duplicate(&mut self, visit: &Visit, first: &Url) {

@@ -124,6 +124,7 @@ pub fn site_from_history(
                     excerpt: row.excerpt.clone().unwrap_or_default(),
                     etag: row.etag.clone(),
                     last_modified: row.last_modified.clone(),
+                    rendered: row.reason.contains(" (rendered): "),
                     published: row
                         .published
                         .as_deref()

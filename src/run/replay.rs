@@ -46,6 +46,8 @@ impl ArchiveReplay {
                 remote_addr: c.ip,
                 from_archive: true,
                 revisit: None,
+                posted: None,
+                rendered: None,
             };
             by_url.insert(c.url.to_string(), (fetched, c.record));
         }

@@ -184,6 +184,8 @@ fn read_back(
         tls_unverified: not_modified.tls_unverified,
         remote_addr: not_modified.remote_addr,
         from_archive: false,
+        posted: None,
+        rendered: None,
         revisit: Some(Revisit {
             not_modified_headers: not_modified.headers.clone(),
             conditions,

@@ -47,6 +47,42 @@ pub struct Fetched {
     /// headers and body are the earlier capture's (headers updated from the
     /// 304), `fetched_at` is now.
     pub revisit: Option<Revisit>,
+    /// Sent as a POST with this body (a pager a page's script drives),
+    /// not a GET.
+    pub posted: Option<PostBody>,
+    /// Came from the rendering browser rather than a plain fetch.
+    pub rendered: Option<Rendered>,
+}
+
+/// The body of a POST request, as sent.
+#[derive(Debug, Clone)]
+pub struct PostBody {
+    /// Its `Content-Type`, when the page's script gave one.
+    pub content_type: Option<String>,
+    /// Its bytes.
+    pub body: Bytes,
+}
+
+/// How a document came out of the rendering browser.
+#[derive(Debug, Clone)]
+pub enum Rendered {
+    /// The DOM the page's scripts built, read back once the network had
+    /// been quiet (or the time was up): not what the server sent, but what
+    /// a visitor saw.
+    Dom {
+        /// The page the browser loaded.
+        of: Url,
+        /// How long the browser waited for this view.
+        waited: std::time::Duration,
+        /// Requests the page made until then (all through the crawl).
+        requests: usize,
+    },
+    /// A response to a request the page's scripts made while `of` was
+    /// rendered (fetched by the crawl like any other).
+    Request {
+        /// The page being rendered.
+        of: Url,
+    },
 }
 
 /// A 304 answer and the earlier capture it confirms.

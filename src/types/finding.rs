@@ -54,6 +54,9 @@ pub struct Evidence {
     pub etag: Option<String>,
     /// `Last-Modified` of the evidence response.
     pub last_modified: Option<String>,
+    /// Read from the rendering browser: the DOM a page's scripts built, or
+    /// the answer to a request they made.
+    pub rendered: bool,
 }
 
 /// The verdict on one rubric item for one site.

@@ -13,7 +13,9 @@ mod outcome;
 mod page;
 mod reason;
 
-pub use capture::{EarlierCapture, FetchError, FetchErrorClass, Fetched, Hop, Revisit};
+pub use capture::{
+    EarlierCapture, FetchError, FetchErrorClass, Fetched, Hop, PostBody, Rendered, Revisit,
+};
 pub use finding::{Candidate, Evidence, Finding, Status};
 pub use hosts::{bare_host, registered_domain, same_registered_domain, sibling_hosts};
 pub use outcome::{CrawlOutcome, SiteStart, SkipReason, Visit};

@@ -99,6 +99,10 @@ pub struct CrawlOutcome {
     /// to a conditional GET): no body was transferred.
     #[serde(default)]
     pub pages_not_modified: usize,
+    /// Views read in the rendering browser (a page as its scripts drew
+    /// it, each pager step, each in-page route).
+    #[serde(default)]
+    pub pages_rendered: usize,
     /// Of those, documents whose bytes were those of a page fetched
     /// earlier under another URL: archived and logged, not read again.
     #[serde(default)]
@@ -153,6 +157,7 @@ impl CrawlOutcome {
             moved_to: None,
             pages_fetched: 0,
             pages_not_modified: 0,
+            pages_rendered: 0,
             duplicates: 0,
             errors: BTreeMap::new(),
             budget_exhausted: false,

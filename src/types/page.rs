@@ -149,6 +149,9 @@ pub struct Page {
     /// The body is an empty mount point (`<div id="app"></div>`) that the
     /// site's scripts fill in a browser: nothing of the page was seen.
     pub drawn_by_script: bool,
+    /// Read from the rendering browser (the DOM its scripts built, or a
+    /// response to a request they made), not from a plain fetch.
+    pub rendered: bool,
     /// External scripts of the site's own (libraries left out), which may
     /// fill the page in a browser.
     pub app_scripts: Vec<Url>,
@@ -218,6 +221,7 @@ impl Page {
             script_gap_sections: Vec::new(),
             unfollowable_pages: None,
             drawn_by_script: false,
+            rendered: false,
             app_scripts: Vec::new(),
             cut: None,
         }

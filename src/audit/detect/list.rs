@@ -161,6 +161,7 @@ pub fn external_list_link(
         tls_unverified: false,
         etag: None,
         last_modified: None,
+        rendered: false,
     };
     if names_county {
         let note = format!(

@@ -165,6 +165,7 @@ impl<'a> Judging<'a> {
             tls_unverified: visit.fetched.tls_unverified,
             etag: visit.fetched.header("etag").map(String::from),
             last_modified: visit.fetched.header("last-modified").map(String::from),
+            rendered: visit.page.rendered,
         }
     }
 

@@ -54,6 +54,8 @@ fn visit(page: Page, depth: u32, found_via: Option<Link>) -> Visit {
             remote_addr: None,
             from_archive: false,
             revisit: None,
+            posted: None,
+            rendered: None,
         },
         parent: found_via
             .as_ref()

@@ -17,6 +17,7 @@
 
 mod duplicates;
 mod probe;
+mod render;
 mod robots_txt;
 mod sitemaps;
 mod start;
@@ -91,6 +92,11 @@ pub(crate) async fn crawl_site_with(
         soft: None,
         attempts: 0,
         started: std::time::Instant::now(),
+        rendered_views: 0,
+        rendered_pages: HashSet::new(),
+        refused_lists: HashSet::new(),
+        render_cache: std::collections::HashMap::new(),
+        render_cache_bytes: 0,
         outcome,
     };
     match site.begin(&start).await {
@@ -129,6 +135,16 @@ struct Site<'a> {
     attempts: usize,
     /// When the site's crawl began, for its wall-clock budget.
     started: std::time::Instant,
+    /// Views read in the browser so far (the render budget counts these).
+    rendered_views: usize,
+    /// Pages already opened in the browser.
+    rendered_pages: HashSet<String>,
+    /// Next-page URLs of lists that answered a GET with 405 (a pager that
+    /// POSTs): a list linking one is read in the browser.
+    refused_lists: HashSet<String>,
+    /// Answers to the browser's GETs, kept for the site's next rendering.
+    render_cache: std::collections::HashMap<String, Fetched>,
+    render_cache_bytes: usize,
     outcome: CrawlOutcome,
 }
 

@@ -153,7 +153,7 @@ impl Site<'_> {
             return Flow::Continue;
         }
         self.frontier.mark_visited(&fetched.final_url);
-        let page = parse_page(self.parse, &fetched).await;
+        let mut page = parse_page(self.parse, &fetched).await;
         let soft_404 = self.is_soft_404(&fetched, &page);
         let body = self.compare_body(&fetched, &page, soft_404, Some(&item));
         if let super::duplicates::Body::Duplicate(first) = &body {
@@ -162,6 +162,25 @@ impl Site<'_> {
         self.outcome.pages_fetched += 1;
         if fetched.revisit.is_some() {
             self.outcome.pages_not_modified += 1;
+        }
+        // A list only its scripts fill is read in the browser before the
+        // page is handed on, so the page does not first declare its list
+        // unreadable.
+        let rendered = match !soft_404 && self.wants_rendering(&fetched, &page) {
+            true => self.render(&fetched.final_url, Some(&fetched)).await,
+            false => None,
+        };
+        if rendered.as_ref().is_some_and(|r| r.covers_its_list()) {
+            page.script_gaps.clear();
+            page.script_gap_sections.clear();
+            page.drawn_by_script = false;
+            page.unfollowable_pages = None;
+        }
+        let refused_list = (fetched.status == 405
+            && matches!(item.link.origin, LinkOrigin::Pager | LinkOrigin::Script))
+        .then(|| item.parent.clone());
+        if refused_list.is_some() {
+            self.refused_lists.insert(fetched.final_url.to_string());
         }
         let success = (200..300).contains(&fetched.status);
         let visit = Visit {
@@ -177,9 +196,24 @@ impl Site<'_> {
             return Flow::Stop;
         }
         let Visit { fetched, page, .. } = visit;
+        let page_url = fetched.final_url.clone();
         drop(fetched);
         if success && body.is_new() {
             self.enqueue_links(&page, item.depth, item.list_pages);
+        }
+        if let Some(rendered) = rendered {
+            return self
+                .hand_on_rendered(rendered, &page_url, item.depth, item.list_pages + 1)
+                .await;
+        }
+        if let Some(list) = refused_list.filter(|list| self.wants_refused_list_rendered(list)) {
+            // The list's next page is asked for by a POST only a browser
+            // makes: its pager is pressed there.
+            if let Some(rendered) = self.render(&list, None).await {
+                return self
+                    .hand_on_rendered(rendered, &list, item.depth, item.list_pages + 1)
+                    .await;
+            }
         }
         Flow::Continue
     }
@@ -273,7 +307,7 @@ impl Site<'_> {
     /// Queue the links of a page `depth` hops from the homepage,
     /// `list_pages` pager hops into its list. A list's next pages stay at
     /// the list's depth: paging through a section is not leaving it.
-    fn enqueue_links(&mut self, page: &Page, depth: u32, list_pages: u32) {
+    pub(super) fn enqueue_links(&mut self, page: &Page, depth: u32, list_pages: u32) {
         for link in &page.links {
             if pages_its_list(link) {
                 self.consider(link, page, depth, list_pages + 1);

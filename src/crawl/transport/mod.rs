@@ -14,6 +14,7 @@ mod cookies;
 use super::politeness::Politeness;
 use super::scope::{is_http, is_loopback, normalise};
 use super::{CrawlConfig, FetchError, FetchErrorClass, Fetched, Hop, SLOW_BODY_GRACE};
+use crate::types::PostBody;
 use address_guard::{AddressGuard, ForbiddenAddress};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -197,7 +198,7 @@ impl<'p> Transport<'p> {
             }
             let extra = if hops.is_empty() { headers } else { &[] };
             let (raw, unverified) = self
-                .request(&current, extra, retries)
+                .request(&current, extra, None, retries)
                 .await
                 .map_err(|f| f.into_error(&current))?;
             tls_unverified |= unverified;
@@ -208,6 +209,8 @@ impl<'p> Transport<'p> {
                 return Ok(Fetched {
                     from_archive: false,
                     revisit: None,
+                    posted: None,
+                    rendered: None,
                     requested,
                     final_url: current,
                     status: raw.status,
@@ -262,12 +265,53 @@ impl<'p> Transport<'p> {
         }
     }
 
+    /// POST `post` to `url` as a page's script does (a pager that asks for
+    /// its next page): one request, its redirect not followed, under the
+    /// same address guard, politeness and retries as a GET.
+    pub async fn submit(
+        &self,
+        url: &Url,
+        post: &PostBody,
+        retries: u32,
+    ) -> Result<Fetched, FetchError> {
+        let url = normalise(url);
+        if let Err(refused) = self.guard.check_url(&url) {
+            return Err(error(
+                FetchErrorClass::ForbiddenAddress,
+                refused.to_string(),
+                &url,
+            ));
+        }
+        let (raw, tls_unverified) = self
+            .request(&url, &[], Some(post), retries)
+            .await
+            .map_err(|f| f.into_error(&url))?;
+        Ok(Fetched {
+            from_archive: false,
+            revisit: None,
+            posted: Some(post.clone()),
+            rendered: None,
+            requested: url.clone(),
+            final_url: url,
+            status: raw.status,
+            headers: raw.headers,
+            body: Bytes::from(raw.body),
+            truncated: raw.truncated,
+            hops: Vec::new(),
+            fetched_at: raw.fetched_at,
+            tls_unverified,
+            remote_addr: raw.remote_addr,
+        })
+    }
+
     /// One request (no redirect following) with retries and the TLS
-    /// fallback. Returns the response and whether it came unverified.
+    /// fallback: a GET, or a POST of `post`. Returns the response and
+    /// whether it came unverified.
     async fn request(
         &self,
         url: &Url,
         headers: &[(String, String)],
+        post: Option<&PostBody>,
         retries: u32,
     ) -> Result<(Raw, bool), Failure> {
         let host = Politeness::host_key(url);
@@ -281,7 +325,7 @@ impl<'p> Transport<'p> {
             };
             let result = {
                 let _permit = self.politeness.acquire(url).await;
-                self.send_once(client, url, headers).await
+                self.send_once(client, url, headers, post).await
             };
             match result {
                 Err(f) if f.certificate && !lenient && !self.strict_tls => {
@@ -324,8 +368,18 @@ impl<'p> Transport<'p> {
         client: &Client,
         url: &Url,
         headers: &[(String, String)],
+        post: Option<&PostBody>,
     ) -> Result<Raw, Failure> {
-        let mut request = client.get(url.clone());
+        let mut request = match post {
+            None => client.get(url.clone()),
+            Some(post) => {
+                let mut request = client.post(url.clone()).body(post.body.clone());
+                if let Some(content_type) = &post.content_type {
+                    request = request.header(reqwest::header::CONTENT_TYPE, content_type.as_str());
+                }
+                request
+            }
+        };
         for (name, value) in headers {
             request = request.header(name.as_str(), value.as_str());
         }

@@ -72,7 +72,18 @@ pub struct Exchange {
     pub body: Bytes,
     /// The body was cut at the crawler's size cap (`WARC-Truncated: length`).
     pub truncated: bool,
+    /// Sent as a POST with this body rather than a GET: the request
+    /// record says so and carries the body.
+    pub posted: Option<crate::types::PostBody>,
+    /// Not a server's answer but the DOM the rendering browser built, and
+    /// how (`waited 1.8 s, 12 requests`): written as a `conversion` record
+    /// with this note in `GovCheck-Rendered`, with no request record, and
+    /// left out of the replay index.
+    pub rendered: Option<String>,
 }
+
+/// The record field that carries how a rendered DOM was made.
+pub const RENDERED_FIELD: &str = "GovCheck-Rendered";
 
 /// A conditional GET the server answered with 304 Not Modified, and the
 /// earlier capture (another run's archive) it confirms.

@@ -89,6 +89,12 @@ pub fn http_response_head(status: u16, headers: &[(String, String)], body_len: u
 /// The HTTP request as a WARC `request` block: `GET` request line with the
 /// path and query of `url`, `Host`, the other headers, blank line.
 pub fn http_request_block(url: &Url, headers: &[(String, String)]) -> Vec<u8> {
+    http_request_block_with_method(url, "GET", headers)
+}
+
+/// [`http_request_block`] with another method (a POST's body follows the
+/// block).
+pub fn http_request_block_with_method(url: &Url, method: &str, headers: &[(String, String)]) -> Vec<u8> {
     let mut target = url.path().to_string();
     if let Some(query) = url.query() {
         target.push('?');
@@ -98,7 +104,7 @@ pub fn http_request_block(url: &Url, headers: &[(String, String)]) -> Vec<u8> {
     if let Some(port) = url.port() {
         host.push_str(&format!(":{port}"));
     }
-    let mut out = format!("GET {target} HTTP/1.1\r\n").into_bytes();
+    let mut out = format!("{method} {target} HTTP/1.1\r\n").into_bytes();
     push_header(&mut out, "Host", &host);
     for (name, value) in headers {
         if !name.eq_ignore_ascii_case("host") {

@@ -3,13 +3,14 @@
 //! keeps the CDXJ index of what it wrote.
 
 use super::record::{
-    http_request_block, http_response_block, http_response_head, new_record_id, sha256_hex,
+    http_request_block, http_request_block_with_method, http_response_block, http_response_head,
+    new_record_id, sha256_hex,
     warc_date, warc_fields, MemberEncoder, Record,
 };
 use super::{
     Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcError, WarcInfo, ARCHIVE_DIR,
     DEFAULT_MAX_FILE_BYTES, INDEX_FILE, REFERS_TO_FILE, REFERS_TO_LENGTH, REFERS_TO_OFFSET,
-    REFERS_TO_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED,
+    REFERS_TO_PAYLOAD_DIGEST, RENDERED_FIELD, SERVER_NOT_MODIFIED,
 };
 use crate::evidence::cdxj::{mime_of, CdxjEntry, CdxjIndex};
 use chrono::Utc;
@@ -85,6 +86,9 @@ impl WarcWriter {
     /// and indexes the response.
     pub fn write_exchange(&mut self, ex: &Exchange) -> Result<RecordRef, WarcError> {
         self.roll_if_full()?;
+        if let Some(note) = &ex.rendered {
+            return self.write_rendered(ex, note);
+        }
         let response_id = new_record_id();
         let request_id = new_record_id();
         let payload_sha256 = sha256_hex(&ex.body);
@@ -107,7 +111,20 @@ impl WarcWriter {
         .header("WARC-Payload-Digest", payload_digest.clone());
         let (offset, length) = self.append(&response)?;
 
-        let block = http_request_block(&ex.url, &ex.request_headers);
+        let mut block = match &ex.posted {
+            None => http_request_block(&ex.url, &ex.request_headers),
+            Some(post) => {
+                let mut headers = ex.request_headers.clone();
+                if let Some(content_type) = &post.content_type {
+                    headers.push(("Content-Type".into(), content_type.clone()));
+                }
+                headers.push(("Content-Length".into(), post.body.len().to_string()));
+                http_request_block_with_method(&ex.url, "POST", &headers)
+            }
+        };
+        if let Some(post) = &ex.posted {
+            block.extend_from_slice(&post.body);
+        }
         let request = Record::new(
             "request",
             &request_id,
@@ -137,6 +154,29 @@ impl WarcWriter {
             filename: self.current.name.clone(),
         });
         Ok(self.record_ref(offset, length, response_id, payload_sha256))
+    }
+
+    /// Writes a rendered DOM as a `conversion` record: an HTTP-shaped
+    /// block (so it reads back like a capture) that no server sent, marked
+    /// with [`RENDERED_FIELD`].
+    fn write_rendered(&mut self, ex: &Exchange, note: &str) -> Result<RecordRef, WarcError> {
+        let id = new_record_id();
+        let payload_sha256 = sha256_hex(&ex.body);
+        let head = http_response_head(ex.status, &ex.response_headers, ex.body.len());
+        let record = Record::new(
+            "conversion",
+            &id,
+            ex.fetched_at,
+            "application/http;msgtype=response",
+            &head,
+        )
+        .then(&ex.body)
+        .header("WARC-Target-URI", ex.url.as_str())
+        .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
+        .header(RENDERED_FIELD, note.to_string())
+        .header("WARC-Payload-Digest", format!("sha256:{payload_sha256}"));
+        let (offset, length) = self.append(&record)?;
+        Ok(self.record_ref(offset, length, id, payload_sha256))
     }
 
     /// Writes a 304 answer as a `revisit` record (profile
@@ -427,6 +467,8 @@ mod tests {
             response_headers: vec![("content-type".into(), "text/html".into())],
             body: Bytes::from_static(body),
             truncated: false,
+            posted: None,
+            rendered: None,
         }
     }
 
