@@ -73,10 +73,35 @@ pub struct SiteServer {
     pub name: String,
     /// The site directory.
     pub dir: PathBuf,
+    site: Arc<Site>,
     task: JoinHandle<()>,
 }
 
+/// One request the fixture server received, for tests that check what a
+/// crawler asked for and when.
+#[derive(Debug, Clone)]
+pub struct SeenRequest {
+    /// When it arrived.
+    pub at: std::time::Instant,
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// Path and query.
+    pub target: String,
+}
+
+/// Requests remembered per site at most.
+const MAX_SEEN: usize = 100_000;
+
 impl SiteServer {
+    /// Every request received so far (at most the first 100,000), in order.
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        self.site
+            .seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// The homepage URL, `http://127.0.0.1:PORT/`.
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
@@ -146,6 +171,7 @@ struct Site {
     dir: PathBuf,
     config: SiteConfig,
     routes: Vec<Route>,
+    seen: std::sync::Mutex<Vec<SeenRequest>>,
 }
 
 /// The body a 瑞数-style WAF answers with HTTP 412.
@@ -177,14 +203,16 @@ pub async fn start_site(dir: &Path) -> io::Result<SiteServer> {
         dir: dir.to_path_buf(),
         config,
         routes,
+        seen: std::sync::Mutex::new(Vec::new()),
     });
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
-    let task = tokio::spawn(accept_loop(listener, site));
+    let task = tokio::spawn(accept_loop(listener, site.clone()));
     Ok(SiteServer {
         addr,
         name,
         dir: dir.to_path_buf(),
+        site,
         task,
     })
 }
@@ -233,6 +261,19 @@ where
     B: hyper::body::Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    {
+        let mut seen = site.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() < MAX_SEEN {
+            seen.push(SeenRequest {
+                at: std::time::Instant::now(),
+                method: req.method().to_string(),
+                target: req
+                    .uri()
+                    .path_and_query()
+                    .map_or_else(|| req.uri().path().to_string(), |p| p.to_string()),
+            });
+        }
+    }
     if let Some(ms) = site.config.slow_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }

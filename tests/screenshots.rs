@@ -66,6 +66,7 @@ fn caption() -> Caption {
         warc: Some(("archive/govcheck-1-00000.warc.gz", "<urn:uuid:1>")),
         tls_unverified: false,
         not_modified_since: None,
+        rendered: None,
     })
 }
 

@@ -133,6 +133,7 @@ fn a_hostile_pages_snapshot_runs_nothing_and_reaches_no_server_in_chromium() {
         warc: None,
         tls_unverified: false,
         not_modified_since: None,
+        rendered: None,
     };
     let snapshot = html_snapshot(&stamp, &page, "2022年某县政府信息公开工作年度报告");
     assert!(snapshot.starts_with(PREAMBLE));

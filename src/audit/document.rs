@@ -43,6 +43,11 @@ pub struct Doc<'a> {
     pub says_empty: bool,
 }
 
+/// The same document, whatever fragment either URL carries.
+fn same_page(a: &Url, b: &Url) -> bool {
+    a[..url::Position::AfterQuery] == b[..url::Position::AfterQuery]
+}
+
 /// Key for comparing URLs: no scheme, no `www.`, no fragment.
 pub fn link_key(url: &Url) -> String {
     let host = url
@@ -140,7 +145,8 @@ impl<'a> Doc<'a> {
             .links
             .iter()
             .filter(|l| {
-                l.url != page.url
+                // A rendered view (`…#rendered`) is still its page.
+                !same_page(&l.url, &page.url)
                     && l.origin != LinkOrigin::Pager
                     && !template.contains(&link_key(&l.url))
             })

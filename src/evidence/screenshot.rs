@@ -398,6 +398,7 @@ mod tests {
             warc: Some(("archive/a.warc.gz", "<urn:uuid:1>")),
             tls_unverified: false,
             not_modified_since: None,
+            rendered: None,
         };
         let page = frame_page(
             &Caption::new(&stamp),

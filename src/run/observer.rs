@@ -298,7 +298,11 @@ impl SiteObserver for AuditObserver {
         // Archived and logged like a page; nothing in it is audited.
         let visit = Visit {
             fetched: fetched.clone(),
-            page: crate::types::Page::empty(&fetched.final_url, fetched.status, crate::types::PageKind::Other),
+            page: crate::types::Page::empty(
+                &fetched.final_url,
+                fetched.status,
+                crate::types::PageKind::Other,
+            ),
             depth: 0,
             found_via: None,
             parent: None,

@@ -120,6 +120,9 @@ fn build(
         warc: Some((&record.file, &record.record_id)),
         tls_unverified: evidence.tls_unverified,
         not_modified_since,
+        rendered: capture
+            .response
+            .header(crate::evidence::warc::RENDERED_FIELD),
     };
     let caption = Caption::new(&stamp);
     let highlight = if evidence.title.is_empty() {

@@ -108,7 +108,10 @@ impl Browser {
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .env_clear()
-            .envs(kept.iter().filter_map(|k| std::env::var(k).ok().map(|v| (k, v))))
+            .envs(
+                kept.iter()
+                    .filter_map(|k| std::env::var(k).ok().map(|v| (k, v))),
+            )
             .env("HOME", profile.path())
             .env("TMPDIR", profile.path())
             .stdin(std::process::Stdio::null())
@@ -116,7 +119,8 @@ impl Browser {
             .stderr(std::process::Stdio::null())
             .process_group(0)
             .kill_on_drop(true);
-        let (child_reads, child_writes) = (to_browser_read.as_raw_fd(), from_browser_write.as_raw_fd());
+        let (child_reads, child_writes) =
+            (to_browser_read.as_raw_fd(), from_browser_write.as_raw_fd());
         // SAFETY: between fork and exec only async-signal-safe calls
         // (dup2, prctl) on descriptors this process owns; both sources were
         // moved to numbers above 4 by `pipe_pair`, so dup2 never maps a
@@ -149,13 +153,23 @@ impl Browser {
 
     /// Send a command without waiting for its answer (a navigation, whose
     /// answer comes only after the requests it starts are served).
-    pub async fn send(&self, session: Option<&str>, method: &str, params: Value) -> Result<(), CdpError> {
+    pub async fn send(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<(), CdpError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.write(id, session, method, params).await
     }
 
     /// Send a command and wait for its answer.
-    pub async fn call(&self, session: Option<&str>, method: &str, params: Value) -> Result<Value, CdpError> {
+    pub async fn call(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, CdpError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         lock(&self.routing.answers).insert(id, tx);
@@ -180,7 +194,13 @@ impl Browser {
         }
     }
 
-    async fn write(&self, id: u64, session: Option<&str>, method: &str, params: Value) -> Result<(), CdpError> {
+    async fn write(
+        &self,
+        id: u64,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<(), CdpError> {
         let mut message = json!({"id": id, "method": method, "params": params});
         if let Some(session) = session {
             message["sessionId"] = json!(session);
@@ -223,7 +243,9 @@ impl Drop for Browser {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A pipe whose two ends are close-on-exec and numbered above 4, so the

@@ -96,7 +96,10 @@ impl<'r> Tab<'r> {
                 json!({"targetId": target, "flatten": true}),
             )
             .await?;
-        let session = attached["sessionId"].as_str().unwrap_or_default().to_string();
+        let session = attached["sessionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let events = browser.subscribe(&session);
         let tab = Tab {
             browser,
@@ -122,7 +125,11 @@ impl<'r> Tab<'r> {
     /// Start loading `url` (its requests arrive as events).
     pub async fn navigate(&self, url: &url::Url) -> Result<(), CdpError> {
         self.browser
-            .send(Some(&self.session), "Page.navigate", json!({"url": url.as_str()}))
+            .send(
+                Some(&self.session),
+                "Page.navigate",
+                json!({"url": url.as_str()}),
+            )
             .await
     }
 
@@ -183,7 +190,10 @@ impl<'r> Tab<'r> {
 
     /// Press the pager's next control; `true` when there was one.
     pub async fn press_next(&self) -> bool {
-        self.evaluate(&format!("String({PRESS_NEXT})")).await.as_deref() == Some("true")
+        self.evaluate(&format!("String({PRESS_NEXT})"))
+            .await
+            .as_deref()
+            == Some("true")
     }
 
     /// The in-page routes the document links.

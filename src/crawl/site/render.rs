@@ -9,7 +9,9 @@ use super::{parse_page, Site};
 use crate::crawl::render::{RenderMode, Tab, Waited};
 use crate::crawl::scope::{is_http, normalise};
 use crate::crawl::Flow;
-use crate::types::{Fetched, Link, LinkOrigin, Page, PageKind, PostBody, Rendered, SkipReason, Visit};
+use crate::types::{
+    Fetched, Link, LinkOrigin, Page, PageKind, PostBody, Rendered, SkipReason, Visit,
+};
 use bytes::Bytes;
 use serde_json::Value;
 use std::time::Duration;
@@ -26,13 +28,18 @@ pub(super) struct RenderedPage {
     views: Vec<Fetched>,
     /// Every view's pager was pressed until it had no next page.
     complete: bool,
+    /// The scripts drew something: see [`RenderedPage::covers_its_list`].
+    drew_something: bool,
 }
 
 impl RenderedPage {
-    /// The browser read what the static reader could not: the page's own
-    /// script gaps are covered.
+    /// The browser read what the static reader could not, so the page's
+    /// own script gaps are covered: its pager was read to the end, and its
+    /// scripts drew something (a link the static page did not have). A
+    /// bundle that drew nothing (a script failed, an endpoint refused its
+    /// request) proves nothing missing, whatever its data requests got.
     pub(super) fn covers_its_list(&self) -> bool {
-        self.complete && !self.views.is_empty()
+        self.complete && self.drew_something
     }
 }
 
@@ -113,7 +120,20 @@ impl Site<'_> {
     /// Open `url` in the browser (answering its document with `document`
     /// when the crawl already has it) and read what it draws. `None` when
     /// the browser is not available.
-    pub(super) async fn render(&mut self, url: &Url, document: Option<&Fetched>) -> Option<RenderedPage> {
+    pub(super) async fn render(
+        &mut self,
+        url: &Url,
+        document: Option<(&Fetched, &Page)>,
+    ) -> Option<RenderedPage> {
+        let static_links: std::collections::HashSet<String> = document
+            .map(|(_, page)| {
+                page.links
+                    .iter()
+                    .map(|l| normalise(&l.url).to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let document = document.map(|(fetched, _)| fetched);
         let renderer = self.config.renderer.clone()?;
         self.rendered_pages.insert(url.to_string());
         let mut tab = match renderer.open_tab().await {
@@ -130,11 +150,15 @@ impl Site<'_> {
         if tab.navigate(url).await.is_err() {
             return None;
         }
-        let waited = self.settle(&mut tab, url, document, &mut served, true).await;
+        let waited = self
+            .settle(&mut tab, url, document, &mut served, true)
+            .await;
         if let Some(view) = read_view(&tab, url, "rendered", 1, waited, &served).await {
             views.push(view);
         }
-        complete &= self.press_through(&mut tab, url, "rendered", document, &mut served, &mut views).await;
+        complete &= self
+            .press_through(&mut tab, url, "rendered", document, &mut served, &mut views)
+            .await;
         let routes = tab.routes().await;
         for route in routes {
             if !self.room_for_views(views.len()) {
@@ -157,19 +181,48 @@ impl Site<'_> {
                 continue;
             }
             let name = route.href.trim_start_matches('#').to_string();
-            let waited = self.settle(&mut tab, url, document, &mut served, false).await;
+            let waited = self
+                .settle(&mut tab, url, document, &mut served, false)
+                .await;
             if let Some(view) = read_view(&tab, url, &name, 1, waited, &served).await {
                 views.push(view);
             }
-            complete &= self.press_through(&mut tab, url, &name, document, &mut served, &mut views).await;
+            complete &= self
+                .press_through(&mut tab, url, &name, document, &mut served, &mut views)
+                .await;
         }
         self.rendered_views += views.len();
         self.outcome.pages_rendered += views.len();
+        let mut drew_something = false;
+        for view in &views {
+            if drew_something {
+                break;
+            }
+            let view = view.clone();
+            drew_something = self
+                .parse_view(&view)
+                .await
+                .links
+                .iter()
+                .map(|l| normalise(&l.url))
+                .any(|u| u != normalise(url) && !static_links.contains(u.as_str()));
+        }
         Some(RenderedPage {
             answers: served.answers,
             views,
             complete,
+            drew_something,
         })
+    }
+
+    /// Parse a rendered view as the page it is a view of (its links to the
+    /// page itself are the page's own), then name it by its view.
+    async fn parse_view(&mut self, view: &Fetched) -> Page {
+        let mut page_itself = view.clone();
+        page_itself.final_url.set_fragment(None);
+        let mut page = parse_page(self.parse, &page_itself).await;
+        page.url = view.final_url.clone();
+        page
     }
 
     fn room_for_views(&self, pending: usize) -> bool {
@@ -227,7 +280,11 @@ impl Site<'_> {
         let mut loaded = !navigating;
         let mut quiet_until = started + QUIET;
         loop {
-            let until = if loaded { quiet_until.min(deadline) } else { deadline };
+            let until = if loaded {
+                quiet_until.min(deadline)
+            } else {
+                deadline
+            };
             match tab.next_event(until).await {
                 Waited::Gone => break,
                 Waited::TimeUp if loaded || Instant::now() >= deadline => break,
@@ -262,7 +319,9 @@ impl Site<'_> {
         let request_id = params["requestId"].as_str().unwrap_or_default();
         let kind = params["resourceType"].as_str().unwrap_or("Other");
         let method = params["request"]["method"].as_str().unwrap_or("GET");
-        let parsed = params["request"]["url"].as_str().and_then(|u| Url::parse(u).ok());
+        let parsed = params["request"]["url"]
+            .as_str()
+            .and_then(|u| Url::parse(u).ok());
         let Some(url) = parsed.filter(is_http).map(|u| normalise(&u)) else {
             let _ = tab.refuse(request_id).await;
             return;
@@ -271,8 +330,11 @@ impl Site<'_> {
             let _ = tab.refuse(request_id).await;
             return;
         }
-        if let Some(doc) = document.filter(|d| kind == "Document" && normalise(&d.final_url) == url) {
-            let _ = tab.fulfil(request_id, doc.status, &doc.headers, &doc.body).await;
+        if let Some(doc) = document.filter(|d| kind == "Document" && normalise(&d.final_url) == url)
+        {
+            let _ = tab
+                .fulfil(request_id, doc.status, &doc.headers, &doc.body)
+                .await;
             return;
         }
         let link = Link {
@@ -287,7 +349,8 @@ impl Site<'_> {
             Some(SkipReason::OutOfScope)
         } else if !self.robots.allowed(&url) {
             Some(SkipReason::Robots)
-        } else if self.attempts >= self.config.max_pages || served.requests >= MAX_REQUESTS_PER_PAGE {
+        } else if self.attempts >= self.config.max_pages || served.requests >= MAX_REQUESTS_PER_PAGE
+        {
             Some(SkipReason::Budget)
         } else {
             None
@@ -299,10 +362,18 @@ impl Site<'_> {
         }
         let post = (method == "POST").then(|| PostBody {
             content_type: header(&params["request"]["headers"], "content-type"),
-            body: Bytes::from(params["request"]["postData"].as_str().unwrap_or_default().to_string()),
+            body: Bytes::from(
+                params["request"]["postData"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
         });
         let cache_key = post.is_none().then(|| url.to_string());
-        let cached = cache_key.as_ref().and_then(|k| self.render_cache.get(k)).cloned();
+        let cached = cache_key
+            .as_ref()
+            .and_then(|k| self.render_cache.get(k))
+            .cloned();
         let fetched = match cached {
             Some(f) => f,
             None => {
@@ -312,12 +383,18 @@ impl Site<'_> {
                 let allow = move |u: &Url| scope.contains(u);
                 let answer = match &post {
                     Some(post) => self.transport.submit(&url, post, self.config.retries).await,
-                    None => self.transport.fetch(&url, &allow, self.config.retries).await,
+                    None => {
+                        self.transport
+                            .fetch(&url, &allow, self.config.retries)
+                            .await
+                    }
                 };
                 match answer {
                     Ok(mut f) => {
-                        f.rendered = Some(Rendered::Request { of: page_url.clone() });
-                        self.keep_answer(&f, kind, served);
+                        f.rendered = Some(Rendered::Request {
+                            of: page_url.clone(),
+                        });
+                        self.keep_answer(&f, kind, page_url, served);
                         if let Some(key) = cache_key.filter(|_| f.status == 200) {
                             self.cache(key, &f);
                         }
@@ -338,11 +415,14 @@ impl Site<'_> {
     }
 
     /// A data answer (XHR, fetch, frame) is read like a page once the
-    /// rendering is done; anything else (a script) is only archived.
-    fn keep_answer(&mut self, fetched: &Fetched, kind: &str, served: &mut Served) {
+    /// rendering is done; anything else (a script, the page itself) is
+    /// only archived.
+    fn keep_answer(&mut self, fetched: &Fetched, kind: &str, page_url: &Url, served: &mut Served) {
         self.frontier.mark_visited(&fetched.final_url);
-        if matches!(kind, "XHR" | "Fetch" | "Document" | "Other") {
-            served.answers.push((fetched.clone(), served.view_name.clone()));
+        if matches!(kind, "XHR" | "Fetch" | "Document") && fetched.final_url != *page_url {
+            served
+                .answers
+                .push((fetched.clone(), served.view_name.clone()));
         } else {
             self.observer.on_rendering_request(fetched);
         }
@@ -366,25 +446,24 @@ impl Site<'_> {
         depth: u32,
         list_pages: u32,
     ) -> Flow {
+        let covered = rendered.covers_its_list();
         let RenderedPage {
             answers,
             views,
             complete,
+            ..
         } = rendered;
         let last_view = views.len().saturating_sub(1);
-        let documents = answers
-            .into_iter()
-            .map(|(f, name)| (f, name, false))
-            .chain(
-                views
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, f)| (f, String::new(), i == last_view)),
-            );
+        let documents = answers.into_iter().map(|(f, name)| (f, name, false)).chain(
+            views
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| (f, String::new(), i == last_view)),
+        );
         for (fetched, view_name, last) in documents {
-            let mut page = parse_page(self.parse, &fetched).await;
+            let mut page = self.parse_view(&fetched).await;
             page.rendered = true;
-            if matches!(fetched.rendered, Some(Rendered::Dom { .. })) {
+            if covered && matches!(fetched.rendered, Some(Rendered::Dom { .. })) {
                 // The browser ran what the static reader could not: what is
                 // missing from the view is missing from the page, unless the
                 // pager could not be read to its end.

@@ -167,7 +167,10 @@ impl Site<'_> {
         // page is handed on, so the page does not first declare its list
         // unreadable.
         let rendered = match !soft_404 && self.wants_rendering(&fetched, &page) {
-            true => self.render(&fetched.final_url, Some(&fetched)).await,
+            true => {
+                self.render(&fetched.final_url, Some((&fetched, &page)))
+                    .await
+            }
             false => None,
         };
         if rendered.as_ref().is_some_and(|r| r.covers_its_list()) {

@@ -51,6 +51,9 @@ pub struct Stamp<'a> {
     /// The server answered 304 Not Modified: the content shown is the
     /// earlier capture (its `WARC-Date` and record id).
     pub not_modified_since: Option<(&'a str, &'a str)>,
+    /// Not the server's bytes but the DOM a headless browser built from
+    /// them, and how (the archive record's `GovCheck-Rendered` note).
+    pub rendered: Option<&'a str>,
 }
 
 /// The fragment a link to a snapshot should carry to land on the match.
@@ -88,13 +91,17 @@ fn banner(stamp: &Stamp) -> String {
             )
         })
         .unwrap_or_default();
+    let rendered = stamp
+        .rendered
+        .map(|note| format!("<br><b>Rendered page</b>: the DOM the page's scripts built, not the bytes the server sent ({})", escape(note)))
+        .unwrap_or_default();
     format!(
         "<div id=\"govcheck-banner\" style=\"all:initial !important;display:block !important;\
 position:sticky !important;top:0 !important;z-index:2147483647 !important;background:#fffbe6 !important;\
 border-bottom:3px solid #c90 !important;padding:8px 12px !important;font:13px/1.5 sans-serif !important;\
 color:#000 !important;visibility:visible !important;opacity:1 !important\">\
 <b>govcheck evidence</b> · {county} · {item} {item_name} · <b>{status}</b> — {reason}<br>\
-URL: {url}<br>fetched {utc} UTC ({bj} 北京时间) · HTTP {http}{revisit}{tls}<br>\
+URL: {url}<br>fetched {utc} UTC ({bj} 北京时间) · HTTP {http}{revisit}{tls}{rendered}<br>\
 sha256 {sha} · WARC {warc} · govcheck {version}</div>",
         county = escape(stamp.county),
         item = escape(stamp.item),

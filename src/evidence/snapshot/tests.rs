@@ -19,6 +19,7 @@ fn stamp(url: &Url) -> Stamp<'_> {
         sha256: "abc123",
         warc: Some(("archive/govcheck-1-00000.warc.gz", "<urn:uuid:1>")),
         not_modified_since: None,
+        rendered: None,
         tls_unverified: false,
     }
 }

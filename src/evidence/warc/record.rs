@@ -94,7 +94,11 @@ pub fn http_request_block(url: &Url, headers: &[(String, String)]) -> Vec<u8> {
 
 /// [`http_request_block`] with another method (a POST's body follows the
 /// block).
-pub fn http_request_block_with_method(url: &Url, method: &str, headers: &[(String, String)]) -> Vec<u8> {
+pub fn http_request_block_with_method(
+    url: &Url,
+    method: &str,
+    headers: &[(String, String)],
+) -> Vec<u8> {
     let mut target = url.path().to_string();
     if let Some(query) = url.query() {
         target.push('?');

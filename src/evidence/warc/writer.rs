@@ -4,8 +4,7 @@
 
 use super::record::{
     http_request_block, http_request_block_with_method, http_response_block, http_response_head,
-    new_record_id, sha256_hex,
-    warc_date, warc_fields, MemberEncoder, Record,
+    new_record_id, sha256_hex, warc_date, warc_fields, MemberEncoder, Record,
 };
 use super::{
     Exchange, Metadata, RecordRef, Resource, RevisitExchange, WarcError, WarcInfo, ARCHIVE_DIR,
