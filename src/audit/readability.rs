@@ -10,7 +10,9 @@
 
 use super::document::link_key;
 use super::SiteAudit;
-use crate::types::{bare_host, Link, LinkOrigin, PageKind, ReasonCode, Visit};
+use crate::types::{bare_host, Link, LinkOrigin, Page, PageKind, ReasonCode, Visit};
+use std::collections::HashMap;
+use url::Url;
 
 /// What kept the site, or its disclosure section, from being read.
 #[derive(Debug, Default)]
@@ -136,6 +138,19 @@ impl SiteAudit {
     }
 }
 
+/// The later pages and data requests of the lists read so far, and those
+/// that were refused. Lists of one template often share one continuation
+/// (a pager that POSTs every list's page 2 to `/search`): the crawler
+/// requests it once, and its refusal leaves every list behind it unread.
+#[derive(Debug, Default)]
+pub(super) struct Continuations {
+    /// List pages by the continuation their pager or script leads to (by
+    /// `link_key`), while it has not been refused.
+    lists: HashMap<String, Vec<Url>>,
+    /// Continuations refused, by `link_key`, with the code they keep open.
+    refused: HashMap<String, ReasonCode>,
+}
+
 impl SiteAudit {
     /// A list's next page (its pager, or the data request its script
     /// makes) that was refused keeps open what the list is for: only a list
@@ -144,7 +159,8 @@ impl SiteAudit {
     /// static reader can only GET): `script_list`. Other refusals (403,
     /// 429, 5xx) are `unreachable`. 404 and 410 say there is no such page
     /// (an off-by-one 下一页, a URL misread from a script) and keep
-    /// nothing open.
+    /// nothing open. Every list that continues through the same request is
+    /// kept open with it, seen before or after the refusal.
     fn check_list_continuation(&mut self, visit: &Visit) {
         let status = visit.page.status;
         if status < 400 || matches!(status, 404 | 410) {
@@ -153,7 +169,7 @@ impl SiteAudit {
         let (Some(link), Some(parent)) = (visit.found_via.as_ref(), visit.parent.as_ref()) else {
             return;
         };
-        if !matches!(link.origin, LinkOrigin::Pager | LinkOrigin::Script) {
+        if !is_continuation(link) {
             return;
         }
         let code = if status == 405 {
@@ -161,19 +177,53 @@ impl SiteAudit {
         } else {
             ReasonCode::Unreachable
         };
-        // The refused page speaks for the items its list's own name points
-        // at, not its breadcrumb's (a 基层政务公开 list under 政务公开 holds
-        // no 权责清单).
-        let Some(list) = self.known_page(parent) else {
+        let key = link_key(&link.url);
+        self.continuations.refused.insert(key.clone(), code);
+        let mut lists = self.continuations.lists.remove(&key).unwrap_or_default();
+        if !lists.contains(parent) {
+            lists.push(parent.clone());
+        }
+        for list in &lists {
+            self.note_list_unread(list, &visit.page.url, code);
+        }
+    }
+
+    /// After a list page is read: the continuations it shares with lists
+    /// read before. One already refused keeps this list open too; the
+    /// others are remembered in case they are refused later.
+    pub(super) fn note_continuations(&mut self, page: &Page) {
+        for link in page.links.iter().filter(|l| is_continuation(l)) {
+            let key = link_key(&link.url);
+            if let Some(&code) = self.continuations.refused.get(&key) {
+                self.note_list_unread(&page.url, &link.url, code);
+            } else {
+                let lists = self.continuations.lists.entry(key).or_default();
+                if !lists.contains(&page.url) {
+                    lists.push(page.url.clone());
+                }
+            }
+        }
+    }
+
+    /// The list at `list_url`, whose continuation `continuation` was
+    /// refused, keeps open the items its own name points at, not its
+    /// breadcrumb's (a 基层政务公开 list under 政务公开 holds no 权责清单).
+    fn note_list_unread(&mut self, list_url: &Url, continuation: &Url, code: ReasonCode) {
+        let Some(list) = self.known_page(list_url) else {
             return;
         };
         let list = Link {
-            url: visit.page.url.clone(),
+            url: continuation.clone(),
             section: String::new(),
             ..list
         };
-        self.note_uncovered(&list, parent, code);
+        self.note_uncovered(&list, list_url, code);
     }
+}
+
+/// A list's later page or the data request that fills it.
+fn is_continuation(link: &Link) -> bool {
+    matches!(link.origin, LinkOrigin::Pager | LinkOrigin::Script)
 }
 
 /// The reason sentence for an item kept open by an unread disclosure
