@@ -5,13 +5,17 @@
 //! and a disclosure section (the 政务公开 page the homepage links) that was
 //! reached and read. A site whose homepage is cut, binary or without links
 //! keeps every row open (`homepage_unreadable`); a disclosure section that
-//! could not be fetched or read keeps open every item it could hold. A
-//! relevant page read only in part keeps its own items open (`unreadable`).
+//! could not be fetched or read keeps open every item it could hold, and so
+//! does one drawn by script (a single-page application) when no link names
+//! the columns it holds. A relevant page read only in part keeps its own
+//! items open (`unreadable`).
 
 use super::document::link_key;
+use super::text::contains_any;
 use super::SiteAudit;
+use crate::rubric::{Item, ItemKind, Rubric};
 use crate::types::{bare_host, Link, LinkOrigin, Page, PageKind, ReasonCode, Visit};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use url::Url;
 
 /// What kept the site, or its disclosure section, from being read.
@@ -86,7 +90,46 @@ pub(super) fn homepage_problem(visit: &Visit) -> Option<String> {
     None
 }
 
+/// The columns of a disclosure section that the homepage names by links
+/// into it (`/zwgk/#/column/101` 政府信息公开指南): the texts of homepage
+/// links to the section (`via`, or the page it opened) that name another
+/// rubric item than the section itself. For a section drawn by script,
+/// all a static reader knows of what it holds.
+pub(super) fn homepage_routes<'a>(
+    home_links: &'a HashMap<String, Vec<String>>,
+    rubric: &Rubric,
+    section: &Item,
+    via: &Url,
+    page: &Url,
+) -> HashSet<&'a str> {
+    let names_another_item = |t: &str| {
+        rubric
+            .items
+            .iter()
+            .any(|i| i.id != section.id && contains_any(t, &i.topic))
+    };
+    [link_key(via), link_key(page)]
+        .iter()
+        .filter_map(|k| home_links.get(k))
+        .flatten()
+        .map(String::as_str)
+        .filter(|t| names_another_item(t))
+        .collect()
+}
+
 impl SiteAudit {
+    /// [`homepage_routes`] of the disclosure section reached by `via`.
+    fn homepage_routes(&self, via: &Url, page: &Page) -> HashSet<&str> {
+        let section = self
+            .rubric
+            .items
+            .iter()
+            .find(|i| i.kind == ItemKind::Column);
+        section.map_or_else(HashSet::new, |section| {
+            homepage_routes(&self.home_links, &self.rubric, section, via, &page.url)
+        })
+    }
+
     /// A homepage link to the disclosure section (政务公开) that was not
     /// read: every item the section could hold stays open.
     pub(super) fn note_hub_unread(&mut self, link: &Link, code: ReasonCode, what: &str) {
@@ -121,6 +164,13 @@ impl SiteAudit {
             } else if refused {
                 let what = format!("it answered HTTP {}", page.status);
                 self.note_hub_unread(&link, ReasonCode::Unreachable, &what);
+            } else if page.drawn_by_script && self.homepage_routes(&link.url, page).is_empty() {
+                // A single-page application whose columns no homepage link
+                // names: nothing shows what it holds, so it may hold any
+                // item, even one whose column elsewhere came up empty.
+                let what =
+                    "it is drawn in the browser by script, and no link names the columns it holds";
+                self.note_hub_unread(&link, ReasonCode::ScriptList, what);
             }
         }
         self.check_list_continuation(visit);

@@ -56,3 +56,73 @@ fn lists_sharing_a_refused_pager_request_all_stay_open() {
     // Items none of the lists is named for are not affected.
     assert_eq!(verdict(&findings, "8"), (&Status::Fail, "not_found"));
 }
+
+/// An audit of a site whose homepage links its disclosure section
+/// (`/zwgk/`, an application shell) and `routes` into it, then reads the
+/// shell and an empty 减税降费 column outside it.
+fn audit_with_shell_section(routes: &[(&str, &str)]) -> Vec<Finding> {
+    let mut audit = audit();
+    let mut home = homepage();
+    let section = link("http://www.hljba.gov.cn/zwgk/", "政务公开");
+    home.links.push(section.clone());
+    for (url, text) in routes {
+        home.links.push(link(url, text));
+    }
+    audit.observe(&visit(home, None), "00");
+    let mut shell = Page::empty(&section.url, 200, PageKind::Html);
+    shell.title = "政务公开".into();
+    shell.drawn_by_script = true;
+    shell.script_gaps = vec!["the page is drawn in the browser by /static/js/app.js".into()];
+    let mut shell_visit = visit(shell, Some(HOME));
+    shell_visit.found_via = Some(section);
+    audit.observe(&shell_visit, "01");
+    let mut empty = Page::empty(
+        &Url::parse("http://www.hljba.gov.cn/zdly/jsjf/index.html").unwrap(),
+        200,
+        PageKind::Html,
+    );
+    empty.title = "减税降费".into();
+    empty.text = "减税降费 暂无信息".into();
+    audit.observe(&visit(empty, Some(HOME)), "02");
+    audit.finish(&outcome(3))
+}
+
+#[test]
+fn a_disclosure_section_drawn_by_script_with_no_known_columns_proves_no_absence() {
+    // Nothing names what the application holds: it may hold a 减税降费
+    // column with entries, whatever the one outside it shows.
+    let findings = audit_with_shell_section(&[]);
+    for item in ["10.tax_fee_cuts", "9", "3"] {
+        assert_eq!(
+            verdict(&findings, item),
+            (&Status::Inconclusive, "script_list"),
+            "{item}"
+        );
+    }
+    let reason = &findings
+        .iter()
+        .find(|f| f.item == "10.tax_fee_cuts")
+        .unwrap()
+        .reason;
+    assert!(reason.contains("「政务公开」"), "{reason}");
+    // The homepage names the application's columns: an item with a column
+    // of its own elsewhere is judged there.
+    let findings = audit_with_shell_section(&[
+        (
+            "http://www.hljba.gov.cn/zwgk/#/column/101",
+            "政府信息公开指南",
+        ),
+        (
+            "http://www.hljba.gov.cn/zwgk/#/column/104",
+            "政府信息公开年报",
+        ),
+    ]);
+    assert_eq!(
+        verdict(&findings, "10.tax_fee_cuts"),
+        (&Status::Fail, "empty_column")
+    );
+    assert_eq!(
+        verdict(&findings, "9"),
+        (&Status::Inconclusive, "script_list")
+    );
+}
