@@ -95,6 +95,8 @@ pub struct SiteAudit {
     focused: bool,
     /// What kept the site or its disclosure section from being read.
     unread: readability::Unread,
+    /// Lists' later pages and data requests, and which were refused.
+    continuations: readability::Continuations,
 }
 
 impl SiteAudit {
@@ -122,6 +124,7 @@ impl SiteAudit {
             declared_domain: None,
             focused: false,
             unread: readability::Unread::default(),
+            continuations: readability::Continuations::default(),
         }
     }
 
@@ -212,6 +215,7 @@ impl SiteAudit {
                     columns: doc.columns.iter().map(|c| c.to_string()).collect(),
                 },
             );
+            self.note_continuations(page);
         }
         let rows_in_html = doc
             .content_links

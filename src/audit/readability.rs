@@ -5,12 +5,18 @@
 //! and a disclosure section (the 政务公开 page the homepage links) that was
 //! reached and read. A site whose homepage is cut, binary or without links
 //! keeps every row open (`homepage_unreadable`); a disclosure section that
-//! could not be fetched or read keeps open every item it could hold. A
-//! relevant page read only in part keeps its own items open (`unreadable`).
+//! could not be fetched or read keeps open every item it could hold, and so
+//! does one drawn by script (a single-page application) when no link names
+//! the columns it holds. A relevant page read only in part keeps its own
+//! items open (`unreadable`).
 
 use super::document::link_key;
+use super::text::contains_any;
 use super::SiteAudit;
-use crate::types::{bare_host, Link, LinkOrigin, PageKind, ReasonCode, Visit};
+use crate::rubric::{Item, ItemKind, Rubric};
+use crate::types::{bare_host, Link, LinkOrigin, Page, PageKind, ReasonCode, Visit};
+use std::collections::{HashMap, HashSet};
+use url::Url;
 
 /// What kept the site, or its disclosure section, from being read.
 #[derive(Debug, Default)]
@@ -84,7 +90,46 @@ pub(super) fn homepage_problem(visit: &Visit) -> Option<String> {
     None
 }
 
+/// The columns of a disclosure section that the homepage names by links
+/// into it (`/zwgk/#/column/101` 政府信息公开指南): the texts of homepage
+/// links to the section (`via`, or the page it opened) that name another
+/// rubric item than the section itself. For a section drawn by script,
+/// all a static reader knows of what it holds.
+pub(super) fn homepage_routes<'a>(
+    home_links: &'a HashMap<String, Vec<String>>,
+    rubric: &Rubric,
+    section: &Item,
+    via: &Url,
+    page: &Url,
+) -> HashSet<&'a str> {
+    let names_another_item = |t: &str| {
+        rubric
+            .items
+            .iter()
+            .any(|i| i.id != section.id && contains_any(t, &i.topic))
+    };
+    [link_key(via), link_key(page)]
+        .iter()
+        .filter_map(|k| home_links.get(k))
+        .flatten()
+        .map(String::as_str)
+        .filter(|t| names_another_item(t))
+        .collect()
+}
+
 impl SiteAudit {
+    /// [`homepage_routes`] of the disclosure section reached by `via`.
+    fn homepage_routes(&self, via: &Url, page: &Page) -> HashSet<&str> {
+        let section = self
+            .rubric
+            .items
+            .iter()
+            .find(|i| i.kind == ItemKind::Column);
+        section.map_or_else(HashSet::new, |section| {
+            homepage_routes(&self.home_links, &self.rubric, section, via, &page.url)
+        })
+    }
+
     /// A homepage link to the disclosure section (政务公开) that was not
     /// read: every item the section could hold stays open.
     pub(super) fn note_hub_unread(&mut self, link: &Link, code: ReasonCode, what: &str) {
@@ -119,6 +164,13 @@ impl SiteAudit {
             } else if refused {
                 let what = format!("it answered HTTP {}", page.status);
                 self.note_hub_unread(&link, ReasonCode::Unreachable, &what);
+            } else if page.drawn_by_script && self.homepage_routes(&link.url, page).is_empty() {
+                // A single-page application whose columns no homepage link
+                // names: nothing shows what it holds, so it may hold any
+                // item, even one whose column elsewhere came up empty.
+                let what =
+                    "it is drawn in the browser by script, and no link names the columns it holds";
+                self.note_hub_unread(&link, ReasonCode::ScriptList, what);
             }
         }
         self.check_list_continuation(visit);
@@ -136,6 +188,19 @@ impl SiteAudit {
     }
 }
 
+/// The later pages and data requests of the lists read so far, and those
+/// that were refused. Lists of one template often share one continuation
+/// (a pager that POSTs every list's page 2 to `/search`): the crawler
+/// requests it once, and its refusal leaves every list behind it unread.
+#[derive(Debug, Default)]
+pub(super) struct Continuations {
+    /// List pages by the continuation their pager or script leads to (by
+    /// `link_key`), while it has not been refused.
+    lists: HashMap<String, Vec<Url>>,
+    /// Continuations refused, by `link_key`, with the code they keep open.
+    refused: HashMap<String, ReasonCode>,
+}
+
 impl SiteAudit {
     /// A list's next page (its pager, or the data request its script
     /// makes) that was refused keeps open what the list is for: only a list
@@ -144,7 +209,8 @@ impl SiteAudit {
     /// static reader can only GET): `script_list`. Other refusals (403,
     /// 429, 5xx) are `unreachable`. 404 and 410 say there is no such page
     /// (an off-by-one 下一页, a URL misread from a script) and keep
-    /// nothing open.
+    /// nothing open. Every list that continues through the same request is
+    /// kept open with it, seen before or after the refusal.
     fn check_list_continuation(&mut self, visit: &Visit) {
         let status = visit.page.status;
         if status < 400 || matches!(status, 404 | 410) {
@@ -153,7 +219,7 @@ impl SiteAudit {
         let (Some(link), Some(parent)) = (visit.found_via.as_ref(), visit.parent.as_ref()) else {
             return;
         };
-        if !matches!(link.origin, LinkOrigin::Pager | LinkOrigin::Script) {
+        if !is_continuation(link) {
             return;
         }
         let code = if status == 405 {
@@ -161,19 +227,53 @@ impl SiteAudit {
         } else {
             ReasonCode::Unreachable
         };
-        // The refused page speaks for the items its list's own name points
-        // at, not its breadcrumb's (a 基层政务公开 list under 政务公开 holds
-        // no 权责清单).
-        let Some(list) = self.known_page(parent) else {
+        let key = link_key(&link.url);
+        self.continuations.refused.insert(key.clone(), code);
+        let mut lists = self.continuations.lists.remove(&key).unwrap_or_default();
+        if !lists.contains(parent) {
+            lists.push(parent.clone());
+        }
+        for list in &lists {
+            self.note_list_unread(list, &visit.page.url, code);
+        }
+    }
+
+    /// After a list page is read: the continuations it shares with lists
+    /// read before. One already refused keeps this list open too; the
+    /// others are remembered in case they are refused later.
+    pub(super) fn note_continuations(&mut self, page: &Page) {
+        for link in page.links.iter().filter(|l| is_continuation(l)) {
+            let key = link_key(&link.url);
+            if let Some(&code) = self.continuations.refused.get(&key) {
+                self.note_list_unread(&page.url, &link.url, code);
+            } else {
+                let lists = self.continuations.lists.entry(key).or_default();
+                if !lists.contains(&page.url) {
+                    lists.push(page.url.clone());
+                }
+            }
+        }
+    }
+
+    /// The list at `list_url`, whose continuation `continuation` was
+    /// refused, keeps open the items its own name points at, not its
+    /// breadcrumb's (a 基层政务公开 list under 政务公开 holds no 权责清单).
+    fn note_list_unread(&mut self, list_url: &Url, continuation: &Url, code: ReasonCode) {
+        let Some(list) = self.known_page(list_url) else {
             return;
         };
         let list = Link {
-            url: visit.page.url.clone(),
+            url: continuation.clone(),
             section: String::new(),
             ..list
         };
-        self.note_uncovered(&list, parent, code);
+        self.note_uncovered(&list, list_url, code);
     }
+}
+
+/// A list's later page or the data request that fills it.
+fn is_continuation(link: &Link) -> bool {
+    matches!(link.origin, LinkOrigin::Pager | LinkOrigin::Script)
 }
 
 /// The reason sentence for an item kept open by an unread disclosure

@@ -406,3 +406,4 @@ fn skipped_links_past_what_the_crawler_remembers_fail_nothing() {
 }
 
 mod issue11;
+mod script_lists;

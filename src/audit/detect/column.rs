@@ -11,7 +11,7 @@
 
 use super::Judging;
 use crate::audit::document::link_key;
-use crate::audit::readability::names_the_section;
+use crate::audit::readability::{homepage_routes, names_the_section};
 use crate::audit::text::{contains_any, normalise_title};
 use crate::types::{Candidate, ReasonCode, Status};
 use std::collections::HashSet;
@@ -46,17 +46,13 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
         .collect();
     // A section drawn by script (a single-page application): its columns
     // are the routes into it that the homepage links (`/zwgk/#/column/101`).
-    let page_key = link_key(&doc.page.url);
-    for k in [&key, &page_key] {
-        if let Some(texts) = ctx.home_links.get(k) {
-            sub_columns.extend(
-                texts
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|t| names_another_item(t)),
-            );
-        }
-    }
+    sub_columns.extend(homepage_routes(
+        ctx.home_links,
+        ctx.rubric,
+        item,
+        &via.url,
+        &doc.page.url,
+    ));
     let sub_columns = sub_columns.len();
     let dated = doc.dated_rows().len();
     let empty = doc.says_empty && dated == 0 && rows < 6;

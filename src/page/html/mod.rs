@@ -128,6 +128,22 @@ pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         section: column.clone(),
         ..l
     }));
+    // Links bound in a template: their rows are drawn by script, under
+    // their box's heading or, without one, in the page's own column.
+    for list in rendered::template_lists(&doc) {
+        page.script_gaps.push(format!(
+            "links bound in a template are drawn by script: {}",
+            list.template
+        ));
+        let heading = if list.heading.is_empty() {
+            column.clone()
+        } else {
+            list.heading
+        };
+        if !page.script_gap_sections.contains(&heading) {
+            page.script_gap_sections.push(heading);
+        }
+    }
     page.unfollowable_pages = postback::unfollowable_pages(&body_text, &found);
     page.drawn_by_script = !page.app_scripts.is_empty() && rendered::has_empty_mount_point(&doc);
     if page.drawn_by_script {

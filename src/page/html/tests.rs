@@ -247,6 +247,30 @@ fn an_application_shell_is_drawn_by_script() {
 }
 
 #[test]
+fn links_bound_in_a_template_are_a_list_drawn_by_script() {
+    let html = r#"<html><head><meta name="ColumnName" content="政府信息公开年报"></head><body>
+<div class="list-box" ms-controller="nblist"><ul><li ms-repeat="rows">
+<a ms-attr-href="/zfxxgk/content/{{el.cid}}/{{el.id}}.html">{{el.title}}</a></li></ul></div>
+<div class="box"><div class="hd">权责清单</div><ul><li v-for="d in list">
+<a :href="base + d.path">{{ d.name }}</a></li></ul></div></body></html>"#;
+    let p = page("http://www.longjiang.gov.cn/zfxxgk/nb/index.html", html);
+    assert_eq!(p.script_gaps.len(), 2, "{:?}", p.script_gaps);
+    assert!(
+        p.script_gaps[0].contains("{{el.cid}}"),
+        "{:?}",
+        p.script_gaps
+    );
+    // Without a heading of its own, the list is the page's column.
+    assert_eq!(p.script_gap_sections, ["政府信息公开年报", "权责清单"]);
+    assert!(p.links.iter().all(|l| !l.url.path().contains("%7B")));
+    // Plain links are read as they are.
+    let plain = r#"<html><body><ul><li><a href="/a.html">年报</a></li></ul></body></html>"#;
+    assert!(page("http://www.longjiang.gov.cn/", plain)
+        .script_gaps
+        .is_empty());
+}
+
+#[test]
 fn the_documents_own_heading_beats_a_units_header() {
     let html = r#"<html><head><title>延寿县教育局政府信息公开指南-延寿县人民政府</title>
 <meta name="SiteName" content="延寿县人民政府"></head><body>
