@@ -90,6 +90,12 @@ impl<'a> Doc<'a> {
                 .or_else(|| Some(normalise_title(&page.title)).filter(|t| !t.is_empty()))
                 .or_else(|| parent.map(|p| p.title.clone()))
                 .unwrap_or_default()
+        } else if page.kind == PageKind::Json && page.rendered {
+            // Asked for by a rendered page after a menu entry was clicked:
+            // the entry names the list better than the page around it.
+            link_text
+                .or_else(|| parent.map(|p| p.title.clone()))
+                .unwrap_or_default()
         } else if page.kind == PageKind::Json {
             parent
                 .map(|p| p.title.clone())

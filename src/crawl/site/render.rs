@@ -467,14 +467,11 @@ impl Site<'_> {
                 // The browser ran what the static reader could not: what is
                 // missing from the view is missing from the page, unless the
                 // pager could not be read to its end.
-                page.script_gaps.clear();
-                page.script_gap_sections.clear();
-                page.drawn_by_script = false;
-                page.unfollowable_pages = match (complete, last) {
-                    (false, true) => Some(page.unfollowable_pages.unwrap_or(0)),
-                    _ => None,
-                };
-            } else {
+                read_in_browser(&mut page);
+                if !complete && last {
+                    page.unfollowable_pages = Some(0);
+                }
+            } else if !matches!(fetched.rendered, Some(Rendered::Dom { .. })) {
                 self.outcome.pages_fetched += 1;
             }
             // A data answer is named by the view that asked for it (the
@@ -510,6 +507,18 @@ impl Site<'_> {
         }
         Flow::Continue
     }
+}
+
+/// A page whose list the browser read to its end: the script requests
+/// and pager links the static reader found in it are what the browser
+/// already did, so they are neither gaps nor links to follow.
+pub(super) fn read_in_browser(page: &mut Page) {
+    page.script_gaps.clear();
+    page.script_gap_sections.clear();
+    page.drawn_by_script = false;
+    page.unfollowable_pages = None;
+    page.links
+        .retain(|l| !matches!(l.origin, LinkOrigin::Pager | LinkOrigin::Script));
 }
 
 /// Attributes of client-side templates (avalon, Vue, Angular) whose

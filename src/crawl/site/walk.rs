@@ -174,10 +174,7 @@ impl Site<'_> {
             false => None,
         };
         if rendered.as_ref().is_some_and(|r| r.covers_its_list()) {
-            page.script_gaps.clear();
-            page.script_gap_sections.clear();
-            page.drawn_by_script = false;
-            page.unfollowable_pages = None;
+            super::render::read_in_browser(&mut page);
         }
         let refused_list = (fetched.status == 405
             && matches!(item.link.origin, LinkOrigin::Pager | LinkOrigin::Script))
