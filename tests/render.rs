@@ -113,24 +113,6 @@ const KNOWN_MISSES: &[(&str, &str, &str)] = &[
         "never",
         "pass on the article page",
     ),
-    // The 政府信息公开 page's sub-column menu is bound in an avalon
-    // template: without a browser its columns are unknown, and the audit
-    // does not yet keep open what an unknown menu on a generic page holds.
-    (
-        "render_template_links_longjiang 7.guide",
-        "never",
-        "fail not_found",
-    ),
-    (
-        "render_template_links_longjiang 8",
-        "never",
-        "fail not_found",
-    ),
-    (
-        "render_template_links_longjiang 9",
-        "never",
-        "fail not_found",
-    ),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -171,6 +171,14 @@ impl SiteAudit {
                 let what =
                     "it is drawn in the browser by script, and no link names the columns it holds";
                 self.note_hub_unread(&link, ReasonCode::ScriptList, what);
+            } else if page.template_links
+                && !page.rendered
+                && self.homepage_routes(&link.url, page).is_empty()
+            {
+                // Its menu of columns is a template a script repeats: the
+                // columns it lists were never seen, as in an application.
+                let what = "its links are bound in a template that only a browser fills, and no link names the columns it holds";
+                self.note_hub_unread(&link, ReasonCode::ScriptList, what);
             }
         }
         self.check_list_continuation(visit);

@@ -140,8 +140,22 @@ impl WarcRecord {
             .map(|(_, v)| v.as_str())
     }
 
-    /// For a response record: the HTTP status, headers and payload.
+    /// For a response record: the HTTP status, headers and payload (for a
+    /// `conversion` record, a rendered DOM: 200, its type, its block).
     pub fn http_response(&self) -> Result<HttpResponse<'_>> {
+        if self.header("WARC-Type") == Some("conversion") {
+            // A rendered DOM: the block is the document itself, its type
+            // the record's; it stands for a page that answered 200.
+            let content_type = self
+                .header("Content-Type")
+                .unwrap_or("text/html")
+                .to_string();
+            return Ok((
+                200,
+                vec![("Content-Type".to_string(), content_type)],
+                &self.block,
+            ));
+        }
         let end =
             find(&self.block, b"\r\n\r\n").ok_or(ReadError::Malformed("no end of HTTP headers"))?;
         let head = String::from_utf8_lossy(&self.block[..end]);

@@ -408,3 +408,61 @@ fn a_revisit_leads_back_to_the_earlier_capture_and_notices_tampering() {
     let err = read_capture(&second, &revisit).err().unwrap();
     assert!(format!("{err:#}").contains("not readable"), "{err:#}");
 }
+
+#[test]
+fn a_rendered_dom_is_a_conversion_record_and_a_post_keeps_its_body() {
+    let run = tempfile::tempdir().unwrap();
+    let mut writer = WarcWriter::create(run.path(), "r", WarcInfo::default()).unwrap();
+    let dom = "<html><body><a href=\"/nb/2022.html\">2022年报</a></body></html>";
+    let mut view = exchange(
+        "http://www.hljba.gov.cn/zwgk/#/list/3",
+        200,
+        &[("content-type", "text/html; charset=utf-8")],
+        dom.as_bytes().to_vec(),
+    );
+    view.rendered = Some("rendered in headless Chromium; waited 1.2 s; 4 requests".into());
+    let rendered = writer.write_exchange(&view).unwrap();
+    let mut post = exchange(
+        "http://www.hljba.gov.cn/search",
+        200,
+        &[("content-type", "text/html")],
+        b"<li>page 2</li>".to_vec(),
+    );
+    post.posted = Some(crate::types::PostBody {
+        content_type: Some("application/x-www-form-urlencoded".into()),
+        body: Bytes::from_static(b"channelId=12&page=2"),
+    });
+    writer.write_exchange(&post).unwrap();
+    writer.finish().unwrap();
+
+    let record = read_record(run.path(), &rendered).unwrap();
+    assert_eq!(record.header("WARC-Type"), Some("conversion"));
+    assert!(record
+        .header("GovCheck-Rendered")
+        .unwrap()
+        .contains("4 requests"));
+    assert!(check_digests(&record).is_empty());
+    let (status, headers, body) = record.http_response().unwrap();
+    assert_eq!((status, body), (200, dom.as_bytes()));
+    assert!(headers[0].1.starts_with("text/html"));
+    let index = std::fs::read_to_string(run.path().join("archive/index.cdxj")).unwrap();
+    assert!(
+        !index.contains("#/list/3"),
+        "a rendered view is not replayed: {index}"
+    );
+
+    let file = run.path().join(&rendered.file);
+    let requests: Vec<_> = read_all(&file)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.header("WARC-Type") == Some("request"))
+        .collect();
+    let block = String::from_utf8(requests[0].block.clone()).unwrap();
+    assert!(block.starts_with("POST /search HTTP/1.1\r\n"), "{block}");
+    assert!(block.contains("Content-Type: application/x-www-form-urlencoded\r\n"));
+    assert!(block.ends_with("\r\n\r\nchannelId=12&page=2"), "{block}");
+    if warcio_available() {
+        let out = warcio(&["check", "-v"], &[&file]);
+        assert!(!out.contains("digest fail"), "{out}");
+    }
+}

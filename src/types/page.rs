@@ -149,6 +149,10 @@ pub struct Page {
     /// The body is an empty mount point (`<div id="app"></div>`) that the
     /// site's scripts fill in a browser: nothing of the page was seen.
     pub drawn_by_script: bool,
+    /// Some of its links exist only as template bindings (avalon
+    /// `ms-attr-href`, Vue `:href`, `href="…{{el.id}}…"`): the rows a
+    /// browser repeats from them were never seen.
+    pub template_links: bool,
     /// Read from the rendering browser (the DOM its scripts built, or a
     /// response to a request they made), not from a plain fetch.
     pub rendered: bool,
@@ -221,6 +225,7 @@ impl Page {
             script_gap_sections: Vec::new(),
             unfollowable_pages: None,
             drawn_by_script: false,
+            template_links: false,
             rendered: false,
             app_scripts: Vec::new(),
             cut: None,

@@ -58,7 +58,10 @@ pub(super) fn detect(j: &Judging) -> Option<Candidate> {
     let dates = dated_entries(&doc.page.text);
     let dated_rows = doc.dated_rows().len();
     let entries = doc.content_links.len();
-    let table = if codes >= 3 {
+    // Under a 索引号 column heading, two coded rows are a table already
+    // (a young tree whose other rows sit in its sub-columns).
+    let coded_table = codes >= 3 || codes >= 2 && doc.page.text.contains("索引号");
+    let table = if coded_table {
         Some(format!("a table of entries with {codes} 索引号 codes"))
     } else if headings >= 2 && dates >= 3 {
         Some(format!(

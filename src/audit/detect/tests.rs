@@ -640,3 +640,25 @@ fn a_domain_section_of_a_page_with_only_old_items_is_outside_the_window() {
 }
 
 mod issue11;
+
+#[test]
+fn a_young_tree_with_two_coded_rows_under_an_index_heading_is_a_catalogue() {
+    let mut p = page(
+        "http://127.0.0.1/zfxxgk/fdzdgknr/index.html",
+        "法定主动公开内容",
+    );
+    p.text = "政策文件 财政预决算 索引号 名称 发布日期 \
+              11230221MB1A2B3C4D/2023-01021 关于印发春季农业生产工作方案的通知 2023-03-06 \
+              11230221MB1A2B3C4D/2022-01022 2022年政府债务限额及余额情况 2022-12-20"
+        .into();
+    assert_eq!(
+        verdict_for(&visit(p.clone(), 2, None), "7.catalogue"),
+        Some((Status::Pass, "found"))
+    );
+    // Two codes without the heading are two articles' metadata, not a table.
+    p.text = p.text.replace("索引号 名称 发布日期", "");
+    assert_ne!(
+        verdict_for(&visit(p, 2, None), "7.catalogue"),
+        Some((Status::Pass, "found"))
+    );
+}

@@ -61,6 +61,14 @@ fn lists_sharing_a_refused_pager_request_all_stay_open() {
 /// (`/zwgk/`, an application shell) and `routes` into it, then reads the
 /// shell and an empty 减税降费 column outside it.
 fn audit_with_shell_section(routes: &[(&str, &str)]) -> Vec<Finding> {
+    audit_with_section(routes, |shell| {
+        shell.drawn_by_script = true;
+        shell.script_gaps = vec!["the page is drawn in the browser by /static/js/app.js".into()];
+    })
+}
+
+/// [`audit_with_shell_section`] with the section page shaped by `shape`.
+fn audit_with_section(routes: &[(&str, &str)], shape: fn(&mut Page)) -> Vec<Finding> {
     let mut audit = audit();
     let mut home = homepage();
     let section = link("http://www.hljba.gov.cn/zwgk/", "政务公开");
@@ -71,8 +79,7 @@ fn audit_with_shell_section(routes: &[(&str, &str)]) -> Vec<Finding> {
     audit.observe(&visit(home, None), "00");
     let mut shell = Page::empty(&section.url, 200, PageKind::Html);
     shell.title = "政务公开".into();
-    shell.drawn_by_script = true;
-    shell.script_gaps = vec!["the page is drawn in the browser by /static/js/app.js".into()];
+    shape(&mut shell);
     let mut shell_visit = visit(shell, Some(HOME));
     shell_visit.found_via = Some(section);
     audit.observe(&shell_visit, "01");
@@ -124,5 +131,25 @@ fn a_disclosure_section_drawn_by_script_with_no_known_columns_proves_no_absence(
     assert_eq!(
         verdict(&findings, "9"),
         (&Status::Inconclusive, "script_list")
+    );
+}
+
+#[test]
+fn a_disclosure_section_whose_menu_is_a_template_proves_no_absence_until_rendered() {
+    // Static markup: the menu of columns is an avalon template, never seen.
+    let findings = audit_with_section(&[], |section| {
+        section.template_links = true;
+        section.script_gaps =
+            vec!["links bound in a template are drawn by script: /zwgk/{{el.dir}}/".into()];
+    });
+    assert_eq!(
+        verdict(&findings, "10.tax_fee_cuts"),
+        (&Status::Inconclusive, "script_list")
+    );
+    // Read in the browser, the menu was seen: the empty column stands.
+    let findings = audit_with_section(&[], |section| section.rendered = true);
+    assert_eq!(
+        verdict(&findings, "10.tax_fee_cuts"),
+        (&Status::Fail, "empty_column")
     );
 }

@@ -516,6 +516,7 @@ pub(super) fn read_in_browser(page: &mut Page) {
     page.script_gaps.clear();
     page.script_gap_sections.clear();
     page.drawn_by_script = false;
+    page.template_links = false;
     page.unfollowable_pages = None;
     page.links
         .retain(|l| !matches!(l.origin, LinkOrigin::Pager | LinkOrigin::Script));

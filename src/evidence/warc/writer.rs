@@ -155,25 +155,22 @@ impl WarcWriter {
         Ok(self.record_ref(offset, length, response_id, payload_sha256))
     }
 
-    /// Writes a rendered DOM as a `conversion` record: an HTTP-shaped
-    /// block (so it reads back like a capture) that no server sent, marked
-    /// with [`RENDERED_FIELD`].
+    /// Writes a rendered DOM as a `conversion` record: the document a
+    /// browser built from the captures, not an answer any server sent,
+    /// marked with [`RENDERED_FIELD`] and not indexed for replay.
     fn write_rendered(&mut self, ex: &Exchange, note: &str) -> Result<RecordRef, WarcError> {
         let id = new_record_id();
         let payload_sha256 = sha256_hex(&ex.body);
-        let head = http_response_head(ex.status, &ex.response_headers, ex.body.len());
-        let record = Record::new(
-            "conversion",
-            &id,
-            ex.fetched_at,
-            "application/http;msgtype=response",
-            &head,
-        )
-        .then(&ex.body)
-        .header("WARC-Target-URI", ex.url.as_str())
-        .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
-        .header(RENDERED_FIELD, note.to_string())
-        .header("WARC-Payload-Digest", format!("sha256:{payload_sha256}"));
+        let content_type = ex
+            .response_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map_or("text/html; charset=utf-8", |(_, v)| v.as_str());
+        let record = Record::new("conversion", &id, ex.fetched_at, content_type, &ex.body)
+            .header("WARC-Target-URI", ex.url.as_str())
+            .header("WARC-Warcinfo-ID", self.current.warcinfo_id.clone())
+            .header(RENDERED_FIELD, note.to_string())
+            .header("WARC-Payload-Digest", format!("sha256:{payload_sha256}"));
         let (offset, length) = self.append(&record)?;
         Ok(self.record_ref(offset, length, id, payload_sha256))
     }

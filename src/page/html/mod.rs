@@ -130,7 +130,9 @@ pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     }));
     // Links bound in a template: their rows are drawn by script, under
     // their box's heading or, without one, in the page's own column.
-    for list in rendered::template_lists(&doc) {
+    let template_lists = rendered::template_lists(&doc);
+    page.template_links = !template_lists.is_empty();
+    for list in template_lists {
         page.script_gaps.push(format!(
             "links bound in a template are drawn by script: {}",
             list.template
