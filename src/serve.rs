@@ -64,6 +64,9 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 mod post;
+mod seen;
+
+pub use seen::SeenRequest;
 
 /// One fixture site being served; stops serving when dropped.
 pub struct SiteServer {
@@ -76,21 +79,6 @@ pub struct SiteServer {
     site: Arc<Site>,
     task: JoinHandle<()>,
 }
-
-/// One request the fixture server received, for tests that check what a
-/// crawler asked for and when.
-#[derive(Debug, Clone)]
-pub struct SeenRequest {
-    /// When it arrived.
-    pub at: std::time::Instant,
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// Path and query.
-    pub target: String,
-}
-
-/// Requests remembered per site at most.
-const MAX_SEEN: usize = 100_000;
 
 impl SiteServer {
     /// Every request received so far (at most the first 100,000), in order.
@@ -261,19 +249,7 @@ where
     B: hyper::body::Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    {
-        let mut seen = site.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() < MAX_SEEN {
-            seen.push(SeenRequest {
-                at: std::time::Instant::now(),
-                method: req.method().to_string(),
-                target: req
-                    .uri()
-                    .path_and_query()
-                    .map_or_else(|| req.uri().path().to_string(), |p| p.to_string()),
-            });
-        }
-    }
+    seen::record(&site.seen, &req);
     if let Some(ms) = site.config.slow_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
