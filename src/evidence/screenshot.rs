@@ -93,12 +93,12 @@ pub const OFFLINE: &[&str] = &[
 ];
 
 /// A throwaway headless browser that keeps nothing and starts nothing it
-/// does not need.
-const BROWSER: &[&str] = &[
+/// does not need; the rendering browser (`crawl::render`) starts from
+/// these too.
+pub const HEADLESS: &[&str] = &[
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
-    "--incognito",
     "--no-first-run",
     "--no-default-browser-check",
     "--disable-extensions",
@@ -106,8 +106,10 @@ const BROWSER: &[&str] = &[
     "--disable-breakpad",
     "--disable-crash-reporter",
     "--mute-audio",
-    "--hide-scrollbars",
 ];
+
+/// What a picture adds: no profile kept, no scrollbars in the picture.
+const PICTURE: &[&str] = &["--incognito", "--hide-scrollbars"];
 
 /// What the outer page may load: inline styles and `data:` images, nothing
 /// else. The snapshot's frame (`srcdoc`) inherits it.
@@ -115,7 +117,7 @@ const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src dat
 
 /// Environment variables the browser keeps; the rest of the crawler's
 /// environment is not its business.
-const KEPT_ENV: &[&str] = &["PATH", "LANG", "LC_ALL", "LC_CTYPE"];
+pub const KEPT_ENV: &[&str] = &["PATH", "LANG", "LC_ALL", "LC_CTYPE"];
 
 const CANDIDATES: &[&str] = &[
     "chromium",
@@ -258,7 +260,8 @@ pub fn render_in(
     let png = work.join("picture.png");
     let mut command = Command::new(chromium);
     command
-        .args(BROWSER)
+        .args(HEADLESS)
+        .args(PICTURE)
         .args(OFFLINE)
         .arg(format!("--window-size={},{}", WINDOW.0, WINDOW.1))
         .arg(format!("--user-data-dir={}", profile.display()))

@@ -15,7 +15,7 @@ mod tab;
 
 pub use tab::{Tab, ViewLink, Waited};
 
-use crate::evidence::screenshot::OFFLINE;
+use crate::evidence::screenshot::{HEADLESS, KEPT_ENV, OFFLINE};
 use cdp::{Browser, CdpError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -67,24 +67,9 @@ pub struct Renderer {
     tabs: Semaphore,
 }
 
-/// Flags of the rendering browser besides [`OFFLINE`]: headless, nothing
-/// kept, nothing started that a list does not need.
-const FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-extensions",
-    "--disable-default-apps",
-    "--disable-breakpad",
-    "--disable-crash-reporter",
-    "--mute-audio",
-    "--blink-settings=imagesEnabled=false",
-];
-
-/// Environment variables the browser keeps.
-const KEPT_ENV: &[&str] = &["PATH", "LANG", "LC_ALL", "LC_CTYPE"];
+/// What the rendering browser adds to [`HEADLESS`] and [`OFFLINE`]: no
+/// pictures (a list needs none).
+const FLAGS: &[&str] = &["--blink-settings=imagesEnabled=false"];
 
 impl Renderer {
     /// A renderer for `mode` with `executable`; the browser starts on first
@@ -106,8 +91,7 @@ impl Renderer {
         let browser = self
             .browser
             .get_or_init(|| async {
-                let mut flags: Vec<&str> = FLAGS.to_vec();
-                flags.extend_from_slice(OFFLINE);
+                let flags = [HEADLESS, FLAGS, OFFLINE].concat();
                 let started = Browser::launch(&self.executable, &flags, KEPT_ENV)
                     .map(Arc::new)
                     .map_err(|e| e.to_string());
