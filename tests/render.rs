@@ -7,20 +7,13 @@
 //!
 //! Skipped, with a note, where no Chromium is installed (CI installs it).
 
+mod common;
+
+use common::{render_root, RENDER_SITES};
 use govcheck::serve::{start_site, SiteServer};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-const SITES: [&str; 3] = [
-    "render_vue_app_huachuan",
-    "render_post_pager_suileng",
-    "render_template_links_longjiang",
-];
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render")
-}
 
 fn chromium_installed() -> bool {
     let found = ["chromium", "chromium-browser", "google-chrome"]
@@ -39,7 +32,7 @@ fn chromium_installed() -> bool {
 
 /// item → (status, reason) of a label file.
 fn labels(site: &str, file: &str) -> BTreeMap<String, (String, String)> {
-    let mut rdr = csv::Reader::from_path(root().join(site).join(file)).unwrap();
+    let mut rdr = csv::Reader::from_path(render_root().join(site).join(file)).unwrap();
     rdr.records()
         .map(|r| {
             let r = r.unwrap();
@@ -122,8 +115,8 @@ async fn script_only_rows_are_decided_when_rendered_and_stay_open_without() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let mut wrong = Vec::new();
-    for name in SITES {
-        let site = start_site(&root().join(name)).await.unwrap();
+    for name in RENDER_SITES {
+        let site = start_site(&render_root().join(name)).await.unwrap();
         let truth = labels(name, "expected.csv");
         let honest = labels(name, "expected-static.csv");
         let rendered_run = tmp.path().join(format!("{name}-rendered"));
@@ -169,7 +162,7 @@ async fn the_browsers_requests_are_archived_and_kept_to_the_rate() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let site = start_site(&root().join("render_post_pager_suileng"))
+    let site = start_site(&render_root().join("render_post_pager_suileng"))
         .await
         .unwrap();
     let out = tmp.path().join("run");
@@ -293,7 +286,7 @@ fn browser_of(parent: u32) -> Option<i32> {
 
 async fn killed_while_rendering_leaves_no_browser(signal: i32) {
     let tmp = tempfile::tempdir().unwrap();
-    let site = start_site(&root().join("render_vue_app_huachuan"))
+    let site = start_site(&render_root().join("render_vue_app_huachuan"))
         .await
         .unwrap();
     let mut child = check(&site, &tmp.path().join("run"), &["--rate", "1"])

@@ -7,21 +7,14 @@
 //! names them); the SPA's channel chain, the `POST /search` pager and the
 //! template data resolve to the documents the labels cite.
 
+mod common;
+
+use common::{render_root, RENDER_SITES};
 use govcheck::serve::{start_site, SiteServer};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, StatusCode};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-const SITES: [&str; 3] = [
-    "render_vue_app_huachuan",
-    "render_post_pager_suileng",
-    "render_template_links_longjiang",
-];
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render")
-}
+use std::path::Path;
 
 fn client() -> Client {
     Client::builder()
@@ -33,7 +26,7 @@ fn client() -> Client {
 
 /// item → (status, reason, evidence), in file order.
 fn labels(site: &str, file: &str) -> Vec<(String, String, String, String)> {
-    let path = root().join(site).join(file);
+    let path = render_root().join(site).join(file);
     let mut rdr =
         csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(
@@ -96,7 +89,7 @@ async fn post_search(s: &SiteServer, body: &str) -> reqwest::Response {
 /// reader that runs no script and calls no data endpoint can see.
 fn static_text(site: &str) -> String {
     let mut out = String::new();
-    let mut stack = vec![root().join(site)];
+    let mut stack = vec![render_root().join(site)];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -121,7 +114,7 @@ fn static_text(site: &str) -> String {
 fn label_files_name_the_rubric_items_and_differ_only_by_script_list() {
     let items = rubric_items();
     assert_eq!(items.len(), 17);
-    for site in SITES {
+    for site in RENDER_SITES {
         let truth = labels(site, "expected.csv");
         let stat = labels(site, "expected-static.csv");
         for (file, rows) in [("expected.csv", &truth), ("expected-static.csv", &stat)] {
@@ -155,7 +148,10 @@ fn label_files_name_the_rubric_items_and_differ_only_by_script_list() {
             statuses.contains(&"pass") && statuses.contains(&"fail"),
             "{site}"
         );
-        assert!(root().join(site).join("README.md").is_file(), "{site}");
+        assert!(
+            render_root().join(site).join("README.md").is_file(),
+            "{site}"
+        );
     }
 }
 
@@ -226,8 +222,8 @@ fn static_links_skip_scripts_other_hosts_and_fragments() {
 async fn cited_pages_are_served_and_reached_statically_exactly_when_labelled_so() {
     // The SPA shell is reached statically, but shows nothing without script.
     let shell_only = [("render_vue_app_huachuan", "7.column")];
-    for site in SITES {
-        let s = start_site(&root().join(site)).await.unwrap();
+    for site in RENDER_SITES {
+        let s = start_site(&render_root().join(site)).await.unwrap();
         let reach = static_reach(&s).await;
         let stat = labels(site, "expected-static.csv");
         for (i, (item, _, _, evidence)) in labels(site, "expected.csv").into_iter().enumerate() {
@@ -254,7 +250,7 @@ async fn cited_pages_are_served_and_reached_statically_exactly_when_labelled_so(
 #[tokio::test]
 async fn spa_channel_chain_resolves_only_through_the_first_answer() {
     let site = "render_vue_app_huachuan";
-    let s = start_site(&root().join(site)).await.unwrap();
+    let s = start_site(&render_root().join(site)).await.unwrap();
     let shell = get(&s, "/zwgk/").await.text().await.unwrap();
     assert!(shell.contains(r#"<div id="app"></div>"#));
     assert!(!shell.contains("content/"), "the shell links no document");
@@ -332,7 +328,7 @@ async fn spa_channel_chain_resolves_only_through_the_first_answer() {
 #[tokio::test]
 async fn trs_pager_serves_later_pages_only_by_post() {
     let site = "render_post_pager_suileng";
-    let s = start_site(&root().join(site)).await.unwrap();
+    let s = start_site(&render_root().join(site)).await.unwrap();
     let page1 = get(&s, "/xxgk/xxgknb/index.html").await;
     assert_eq!(page1.status(), StatusCode::OK);
     let page1 = encoding_rs::GB18030
@@ -402,7 +398,7 @@ async fn trs_pager_serves_later_pages_only_by_post() {
 #[tokio::test]
 async fn template_links_come_from_data_and_the_report_from_a_pdf_viewer() {
     let site = "render_template_links_longjiang";
-    let s = start_site(&root().join(site)).await.unwrap();
+    let s = start_site(&render_root().join(site)).await.unwrap();
     let landing = get(&s, "/zfxxgk/index.html").await.text().await.unwrap();
     assert!(
         landing.contains("ms-repeat")

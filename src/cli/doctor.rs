@@ -1,8 +1,9 @@
 //! `govcheck doctor`: whether this machine can run govcheck, one line per
 //! check — the PDF tools, Chromium, the history database and the folder
 //! runs are written to — with what to install or fix. Exit code 0 when
-//! every required check passes; Chromium is only a notice, since only
-//! `--screenshots` needs it.
+//! every required check passes; Chromium is only a notice: without it,
+//! lists only a browser can read stay `script_list` and `--screenshots`
+//! makes no pictures, and everything else runs.
 
 use crate::history::{inspect, DbState};
 use std::path::{Path, PathBuf};
@@ -78,18 +79,18 @@ fn tool(name: &'static str, install: &str) -> Check {
     }
 }
 
-/// Chromium, for `--screenshots` only.
+/// Chromium, for `--render` and `--screenshots`.
 fn chromium() -> Check {
     match crate::evidence::screenshot::find_chromium() {
         Some(path) => Check {
             outcome: Outcome::Ok,
             what: "chromium",
-            detail: format!("{} (for --screenshots)", path.display()),
+            detail: format!("{} (for --render and --screenshots)", path.display()),
         },
         None => Check {
             outcome: Outcome::Notice,
             what: "chromium",
-            detail: "not found (chromium, chromium-browser or google-chrome on PATH): only --screenshots needs it (apt install chromium)".to_string(),
+            detail: "not found (chromium, chromium-browser or google-chrome on PATH): lists only a browser can read stay script_list, and --screenshots makes no pictures (apt install chromium)".to_string(),
         },
     }
 }

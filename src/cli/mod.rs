@@ -158,7 +158,7 @@ pub enum Command {
         force: bool,
     },
     /// Check what govcheck needs on this machine: poppler's pdftotext and
-    /// pdfinfo, Chromium (for --screenshots only), the history database,
+    /// pdfinfo, Chromium (for --render and --screenshots), the history database,
     /// the output folder. Exit code 1 when a required one is missing.
     Doctor {
         #[arg(long)]

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Copy a fixture site (or any tree) so a test can change it.
+#[allow(dead_code)] // not every test binary copies fixtures
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -46,4 +47,18 @@ pub fn warcio_checks(files: &[std::path::PathBuf]) -> bool {
         assert!(!text.contains("digest fail"), "{text}");
     }
     true
+}
+
+/// The fixture sites whose lists only a browser can read (issue 14).
+#[allow(dead_code)] // only the render test binaries use them
+pub const RENDER_SITES: [&str; 3] = [
+    "render_vue_app_huachuan",
+    "render_post_pager_suileng",
+    "render_template_links_longjiang",
+];
+
+/// Where [`RENDER_SITES`] live.
+#[allow(dead_code)] // only the render test binaries use it
+pub fn render_root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render")
 }
