@@ -328,3 +328,47 @@ async fn a_run_killed_while_rendering_leaves_no_chromium() {
     killed_while_rendering_leaves_no_browser(libc::SIGKILL).await;
     killed_while_rendering_leaves_no_browser(libc::SIGTERM).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_will_not_start_leaves_the_rows_open_and_says_so() {
+    // A "chromium" that answers --version and dies at once when started.
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let fake = bin.join("chromium");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n[ \"$1\" = --version ] && { echo Chromium 1.0; exit 0; }\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let name = "render_vue_app_huachuan";
+    let site = start_site(&render_root().join(name)).await.unwrap();
+    let out = tmp.path().join("run");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let done = check(&site, &out, &["--rate", "0"])
+        .env("PATH", path)
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        stdout.contains("would not start") && stdout.contains("script_list"),
+        "{stdout}"
+    );
+    let got = matrix(&out);
+    for (item, (_, reason)) in labels(name, "expected-static.csv") {
+        if reason == "script_list" {
+            assert!(
+                got[&item].1.starts_with("script_list"),
+                "{item}: {:?}",
+                got[&item]
+            );
+        }
+    }
+}

@@ -196,6 +196,9 @@ impl OpenRun {
             crate::evidence::archive::reindex(&options.out)?;
         }
         let sites: Vec<SiteReport> = sites.into_iter().flatten().collect();
+        if let Some(why) = options.crawl.renderer.as_ref().and_then(|r| r.failure()) {
+            warnings.push(RunWarning::rendering_off(why));
+        }
         warnings.extend(sites.iter().flat_map(RunWarning::of_site));
         let report = RunReport {
             out: options.out.clone(),

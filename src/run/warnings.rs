@@ -33,6 +33,9 @@ pub enum Condition {
     /// The open-file limit is below what the sites in flight may need:
     /// sites may fail with "too many open files". What to do, in words.
     OpenFiles(String),
+    /// The rendering browser would not start (why): lists only a browser
+    /// can read stayed `script_list`.
+    RenderingOff(String),
     /// robots.txt disallows the homepage: nothing was checked.
     RobotsDisallowHomepage,
     /// robots.txt could not be read, which RFC 9309 reads as disallow all:
@@ -70,6 +73,14 @@ impl RunWarning {
         RunWarning {
             county: None,
             condition: Condition::OpenFiles(advice),
+        }
+    }
+
+    /// The rendering browser would not start, for `why`.
+    pub fn rendering_off(why: String) -> RunWarning {
+        RunWarning {
+            county: None,
+            condition: Condition::RenderingOff(why),
         }
     }
 
@@ -134,6 +145,10 @@ impl fmt::Display for Condition {
                 "this run is not recorded in the history ({why}); diff, history and check will not know it"
             ),
             Condition::OpenFiles(advice) => f.write_str(advice),
+            Condition::RenderingOff(why) => write!(
+                f,
+                "the browser for lists built by script would not start ({why}); their rows stayed script_list"
+            ),
             Condition::RobotsDisallowHomepage => {
                 f.write_str("robots.txt disallows the homepage; nothing on the site was checked")
             }

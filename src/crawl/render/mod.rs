@@ -64,6 +64,8 @@ pub struct Renderer {
     pub limits: RenderLimits,
     executable: PathBuf,
     browser: OnceCell<Result<Arc<Browser>, String>>,
+    /// Set when the browser stopped answering: not tried again this run.
+    broken: std::sync::Mutex<Option<String>>,
     tabs: Semaphore,
 }
 
@@ -80,6 +82,7 @@ impl Renderer {
             limits,
             executable,
             browser: OnceCell::new(),
+            broken: std::sync::Mutex::new(None),
             tabs: Semaphore::new(limits.tabs.max(1)),
         }
     }
@@ -107,9 +110,32 @@ impl Renderer {
             .acquire()
             .await
             .map_err(|_| "the renderer is closed".to_string())?;
+        if let Some(why) = self.broken() {
+            return Err(why);
+        }
         Tab::open(browser, permit, self.limits.page_time)
             .await
-            .map_err(|e: CdpError| e.to_string())
+            .map_err(|e: CdpError| {
+                if matches!(e, CdpError::Gone | CdpError::NoAnswer { .. }) {
+                    tracing::warn!("rendering is off for the rest of this run: {e}");
+                    *self.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+                }
+                e.to_string()
+            })
+    }
+
+    fn broken(&self) -> Option<String> {
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Why the browser would not start or stopped answering, once it was
+    /// tried and failed.
+    pub fn failure(&self) -> Option<String> {
+        self.broken()
+            .or_else(|| self.browser.get()?.as_ref().err().cloned())
     }
 
     /// The browser's main process, once started (for tests that check it
