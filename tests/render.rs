@@ -236,8 +236,11 @@ async fn the_browsers_requests_are_archived_and_kept_to_the_rate() {
     }
 }
 
-/// Processes in process group `group`.
-fn members_of(group: i32) -> Vec<i32> {
+/// Live (not zombie) processes whose command line contains `needle`, or
+/// that are in process group `group`: the browser, its helpers, and the
+/// crash handlers it starts in sessions of their own (they name its
+/// profile directory).
+fn browser_processes(group: i32, needle: &str) -> Vec<i32> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
@@ -249,24 +252,34 @@ fn members_of(group: i32) -> Vec<i32> {
         // pid (comm) state ppid pgrp …: fields after the last ')'.
         let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.first() != Some(&"Z") && fields.get(2).and_then(|g| g.parse().ok()) == Some(group)
-        {
+        if fields.first() == Some(&"Z") {
+            continue;
+        }
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let in_group = fields.get(2).and_then(|g| g.parse().ok()) == Some(group);
+        if in_group || String::from_utf8_lossy(&cmdline).contains(needle) {
             found.push(pid);
         }
     }
     found
 }
 
-/// The rendering browser started by process `parent`, once it runs.
-fn browser_of(parent: u32) -> Option<i32> {
+/// The rendering browser started by process `parent`, once it runs: its
+/// pid and its profile directory.
+fn browser_of(parent: u32) -> Option<(i32, String)> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        if !String::from_utf8_lossy(&cmdline).contains("govcheck-render-") {
+        let cmdline = String::from_utf8_lossy(&cmdline).into_owned();
+        let Some(profile) = cmdline
+            .split('\0')
+            .find_map(|arg| arg.strip_prefix("--user-data-dir="))
+            .filter(|dir| dir.contains("govcheck-render-"))
+        else {
             continue;
-        }
+        };
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         let rest = stat
             .rsplit_once(')')
@@ -278,7 +291,7 @@ fn browser_of(parent: u32) -> Option<i32> {
             .and_then(|p| p.parse::<u32>().ok())
             == Some(parent)
         {
-            return Some(pid);
+            return Some((pid, profile.to_string()));
         }
     }
     None
@@ -294,9 +307,9 @@ async fn killed_while_rendering_leaves_no_browser(signal: i32) {
         .unwrap();
     let pid = child.id().unwrap();
     let started = Instant::now();
-    let browser = loop {
-        if let Some(browser) = browser_of(pid) {
-            break browser;
+    let (browser, profile) = loop {
+        if let Some(found) = browser_of(pid) {
+            break found;
         }
         assert!(
             started.elapsed() < Duration::from_secs(60),
@@ -304,19 +317,22 @@ async fn killed_while_rendering_leaves_no_browser(signal: i32) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
+    // Let it get into the page (its helpers and crash handlers start).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!browser_processes(browser, &profile).is_empty());
     // SAFETY: signals the child this test started.
     unsafe {
         libc::kill(pid as i32, signal);
     }
     let _ = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !members_of(browser).is_empty() && Instant::now() < deadline {
+    while !browser_processes(browser, &profile).is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(
-        members_of(browser).is_empty(),
+        browser_processes(browser, &profile).is_empty(),
         "Chromium outlived govcheck (signal {signal}): {:?}",
-        members_of(browser)
+        browser_processes(browser, &profile)
     );
 }
 

@@ -190,6 +190,9 @@ impl OpenRun {
             _memory,
             _lock,
         } = self;
+        if let Some(renderer) = &options.crawl.renderer {
+            renderer.shut_down();
+        }
         close_archive(shared, warc).await?;
         if replay.is_some() {
             // The index must cover the interrupted run's files too.

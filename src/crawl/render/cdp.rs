@@ -229,9 +229,9 @@ impl Browser {
     }
 }
 
-impl Drop for Browser {
+impl Browser {
     /// Kill the browser and everything it started.
-    fn drop(&mut self) {
+    pub fn kill(&self) {
         if self.process_group > 0 {
             // SAFETY: signals a process group this browser leads.
             unsafe {
@@ -239,6 +239,12 @@ impl Drop for Browser {
             }
         }
         let _ = lock(&self.process).start_kill();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 

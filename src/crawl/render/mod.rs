@@ -131,6 +131,14 @@ impl Renderer {
             .clone()
     }
 
+    /// Kill the browser and everything it started, when the crawl is
+    /// over (the process may end without dropping the renderer).
+    pub fn shut_down(&self) {
+        if let Some(Ok(browser)) = self.browser.get() {
+            browser.kill();
+        }
+    }
+
     /// Why the browser would not start or stopped answering, once it was
     /// tried and failed.
     pub fn failure(&self) -> Option<String> {
