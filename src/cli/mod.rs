@@ -309,7 +309,9 @@ impl Common {
         if self.render == RenderMode::Never {
             return None;
         }
-        let Some(chromium) = crate::evidence::screenshot::find_chromium() else {
+        // Found without starting it: a run that renders nothing pays
+        // nothing for the browser.
+        let Some(chromium) = crate::evidence::screenshot::chromium_on_path() else {
             eprintln!("notice: --render {} needs Chromium (chromium, chromium-browser or google-chrome on PATH); none found, so lists only a browser can read stay `script_list`.", if self.render == RenderMode::Always { "always" } else { "auto" });
             return None;
         };

@@ -126,6 +126,20 @@ const CANDIDATES: &[&str] = &[
     "google-chrome-stable",
 ];
 
+/// The first Chromium on PATH, found without starting it: an executable
+/// file of one of the usual names. Whether it runs shows when it is first
+/// needed (the renderer then says it would not start).
+pub fn chromium_on_path() -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| CANDIDATES.iter().map(move |name| dir.join(name)))
+        .find(|file| {
+            std::fs::metadata(file)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
 /// The first Chromium on PATH that answers `--version`.
 pub fn find_chromium() -> Option<PathBuf> {
     CANDIDATES.iter().map(PathBuf::from).find(|c| {
