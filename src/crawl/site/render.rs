@@ -24,8 +24,9 @@ pub(super) struct RenderedPage {
     /// frames), in the order they were made, with the name of the view
     /// that made them.
     answers: Vec<(Fetched, String)>,
-    /// The views read: the page as drawn, each pager step, each route.
-    views: Vec<Fetched>,
+    /// The views read (the page as drawn, each pager step, each route),
+    /// each parsed as the page it shows.
+    views: Vec<(Fetched, Page)>,
     /// Every view's pager was pressed until it had no next page.
     complete: bool,
     /// The scripts drew something: see [`RenderedPage::covers_its_list`].
@@ -102,7 +103,7 @@ impl Site<'_> {
                     || !page.script_gap_sections.is_empty()
                     || (!page.script_gaps.is_empty() && !rows_in_html)
                     || pager_refused
-                    || has_template_bindings(&fetched.body)
+                    || page.template_links
             }
         }
     }
@@ -193,23 +194,21 @@ impl Site<'_> {
         }
         self.rendered_views += views.len();
         self.outcome.pages_rendered += views.len();
-        let mut drew_something = false;
-        for view in &views {
-            if drew_something {
-                break;
-            }
-            let view = view.clone();
-            drew_something = self
-                .parse_view(&view)
-                .await
-                .links
+        let mut parsed = Vec::with_capacity(views.len());
+        for view in views {
+            let page = self.parse_view(&view).await;
+            parsed.push((view, page));
+        }
+        let own = normalise(url);
+        let drew_something = parsed.iter().any(|(_, page)| {
+            page.links
                 .iter()
                 .map(|l| normalise(&l.url))
-                .any(|u| u != normalise(url) && !static_links.contains(u.as_str()));
-        }
+                .any(|u| u != own && !static_links.contains(u.as_str()))
+        });
         Some(RenderedPage {
             answers: served.answers,
-            views,
+            views: parsed,
             complete,
             drew_something,
         })
@@ -453,15 +452,16 @@ impl Site<'_> {
             complete,
             ..
         } = rendered;
+        let mut documents = Vec::with_capacity(answers.len() + views.len());
+        for (fetched, name) in answers {
+            let page = parse_page(self.parse, &fetched).await;
+            documents.push((fetched, page, name, false));
+        }
         let last_view = views.len().saturating_sub(1);
-        let documents = answers.into_iter().map(|(f, name)| (f, name, false)).chain(
-            views
-                .into_iter()
-                .enumerate()
-                .map(|(i, f)| (f, String::new(), i == last_view)),
-        );
-        for (fetched, view_name, last) in documents {
-            let mut page = self.parse_view(&fetched).await;
+        for (i, (fetched, page)) in views.into_iter().enumerate() {
+            documents.push((fetched, page, String::new(), i == last_view));
+        }
+        for (fetched, mut page, view_name, last) in documents {
             page.rendered = true;
             if covered && matches!(fetched.rendered, Some(Rendered::Dom { .. })) {
                 // The browser ran what the static reader could not: what is
@@ -520,25 +520,6 @@ pub(super) fn read_in_browser(page: &mut Page) {
     page.unfollowable_pages = None;
     page.links
         .retain(|l| !matches!(l.origin, LinkOrigin::Pager | LinkOrigin::Script));
-}
-
-/// Attributes of client-side templates (avalon, Vue, Angular) whose
-/// links exist only once a script has filled them in.
-const TEMPLATE_BINDINGS: &[&[u8]] = &[
-    b"ms-repeat",
-    b"ms-for=",
-    b"ms-attr-href",
-    b"v-for=",
-    b":href=",
-    b"v-bind:href",
-    b"ng-repeat",
-];
-
-/// The page writes (part of) its links through template bindings.
-fn has_template_bindings(body: &[u8]) -> bool {
-    TEMPLATE_BINDINGS
-        .iter()
-        .any(|marker| memchr::memmem::find(body, marker).is_some())
 }
 
 /// Requests a list can depend on: the document and its frames, scripts,
