@@ -87,7 +87,8 @@ pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     page.publisher = field(&["发布机构", "发文机关", "信息来源", "文章来源", "来源"])
         .filter(|v| v.chars().count() <= 40);
     page.written = field(&["成文日期"]).and_then(|v| dates::find_date(&v));
-    let nav = NavFunctions::from_doc(&doc);
+    let scripts = lists::PageScripts::of(&doc);
+    let nav = NavFunctions::from_scripts(&scripts);
     let mut found = links::extract(&doc, &page.url, |code| nav.target(code));
     // A "时间：2022-11-18" inside a list row dates the row, not the page: a
     // column page must not look like an article published that day.
@@ -117,7 +118,7 @@ pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
         .get("columnname")
         .cloned()
         .unwrap_or_else(|| page.title.clone());
-    let scripted = lists::read_scripts(&doc, &page.url, &found);
+    let scripted = lists::read_scripts(&doc, &scripts, &page.url, &found);
     page.script_gaps = scripted.gaps;
     page.script_gap_sections = scripted.gap_sections;
     page.app_scripts = scripted.app_scripts;

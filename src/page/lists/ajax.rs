@@ -9,15 +9,12 @@
 //! reported as a gap, so the audit knows that list was never read and no
 //! item is failed on its account.
 
-use super::js::{
-    enclosed, object_fields, scalar_literal, split_top, string_literal, without_comments, IDENT,
-};
+use super::js::fold::{Folder, Hole, Piece};
+use super::js::{Code, Expr};
 use super::script::{Found, Script};
 use crate::page::links::resolve;
 use crate::types::LinkOrigin;
-use regex::Regex;
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::collections::HashSet;
 use url::Url;
 
 /// What the page's data requests come to.
@@ -32,18 +29,19 @@ struct Requests {
     pub with_data: HashSet<String>,
 }
 
-static CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:\$|\bjQuery)\s*\.\s*(ajax|get|getJSON|post)\s*\(|\baxios\s*\.\s*(get|post)\s*\(|\b(fetch)\s*\(",
-    )
-    .unwrap()
-});
-static GETTER_CALL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^(?:[\w$]+\.)?\w+\s*\(\s*["']([\w-]+)["']\s*\)$"#).unwrap());
-static ENCODER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:encodeURIComponent|encodeURI|escape|String|Number|parseInt)\s*\(([\s\S]*)\)$")
-        .unwrap()
-});
+/// The calls that make a request: jQuery's, axios's and `fetch`.
+const REQUEST_CALLS: &[&str] = &[
+    "$.ajax",
+    "$.get",
+    "$.getJSON",
+    "$.post",
+    "jQuery.ajax",
+    "jQuery.get",
+    "jQuery.getJSON",
+    "jQuery.post",
+    "axios.get",
+    "axios.post",
+];
 
 /// Request parameters that select a page of a list; when their value is
 /// computed, the first page is what a visitor sees.
@@ -69,12 +67,7 @@ pub(super) fn is_page_key(key: &str) -> bool {
 /// The script's data requests, as script links; the ones it cannot
 /// reproduce as gaps.
 pub(super) fn read(script: &Script, found: &mut Found) {
-    let requests = requests(
-        script.code,
-        script.page_url,
-        script.params,
-        &script.query_vars,
-    );
+    let requests = requests(script.code, &script.folder, script.page_url);
     for url in requests.urls {
         found.link(url, LinkOrigin::Script, String::new());
     }
@@ -82,41 +75,18 @@ pub(super) fn read(script: &Script, found: &mut Found) {
     found.with_data.extend(requests.with_data);
 }
 
-/// The page's data requests. `params` are the page URL's own query values
-/// and `query_vars` the script variables read from them (`var tab =
-/// getQueryString('tab')` → `tab` → `tab`).
-fn requests(
-    code: &str,
-    page_url: &Url,
-    params: &HashMap<String, String>,
-    query_vars: &HashMap<String, String>,
-) -> Requests {
-    let code = &without_comments(code);
-    let scope = Scope {
-        code,
-        params,
-        query_vars,
-    };
+/// The page's data requests, their values worked out by `folder`.
+fn requests(code: &Code, folder: &Folder, page_url: &Url) -> Requests {
     let mut found = Requests::default();
-    for call in CALL.captures_iter(code) {
-        let whole = call.get(0).expect("match");
-        let Some(args) = enclosed(code, whole.end() - 1) else {
+    for call in &code.calls {
+        let Some(request) = request(&call.callee, &call.args, folder) else {
             continue;
         };
-        let args = split_top(args, b',');
-        let method = call
-            .get(1)
-            .or(call.get(2))
-            .or(call.get(3))
-            .map_or("", |m| m.as_str());
-        let Some(request) = scope.request(method, call.get(2).is_some(), &args) else {
-            continue;
-        };
-        let Some(literal) = scope.url_literal(request.url) else {
-            if scope.unreadable_url(request.url) {
+        let Some(literal) = url_text(request.url, folder) else {
+            if unreadable_url(request.url, folder) {
                 found.gaps.push(format!(
                     "{}: its URL is built at run time",
-                    shorten(request.url)
+                    request.url.describe()
                 ));
             }
             continue;
@@ -124,11 +94,10 @@ fn requests(
         let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
             continue;
         };
-        let data = request.data.map(|d| scope.data(d));
         if request.data.is_some() {
             found.with_data.insert(literal.clone());
         }
-        match data {
+        match request.data.map(|d| data(d, folder)) {
             Some(Err(why)) => {
                 found.gaps.push(format!("{literal}: {why}"));
                 continue;
@@ -152,231 +121,153 @@ fn requests(
 }
 
 struct Request<'a> {
-    url: &'a str,
-    data: Option<&'a str>,
+    url: &'a Expr,
+    data: Option<&'a Expr>,
     post: bool,
 }
 
-struct Scope<'a> {
-    code: &'a str,
-    params: &'a HashMap<String, String>,
-    query_vars: &'a HashMap<String, String>,
-}
-
-impl<'a> Scope<'a> {
-    /// URL, data and method of one call, from its argument list.
-    fn request(&self, method: &str, axios: bool, args: &[&'a str]) -> Option<Request<'a>> {
-        let first = *args.first()?;
-        if method == "ajax" {
-            let (settings, url) = if first.starts_with('{') {
-                let fields = object_fields(first)?;
-                (fields.clone(), lookup(&fields, "url")?)
-            } else {
-                let fields = args
-                    .get(1)
-                    .filter(|a| a.starts_with('{'))
-                    .and_then(|a| object_fields(a))
-                    .unwrap_or_default();
-                (fields, first)
+/// URL, data and method of a call, when it makes a request.
+fn request<'a>(callee: &Expr, args: &'a [Expr], folder: &Folder<'a>) -> Option<Request<'a>> {
+    let path = callee.path().unwrap_or_default();
+    let method = path.rsplit('.').next().unwrap_or_default();
+    if !REQUEST_CALLS.contains(&path) && method != "fetch" {
+        return None;
+    }
+    let first = args.first()?;
+    let second = args.get(1);
+    let verb = |settings: Option<&Expr>, key: &str| {
+        settings
+            .and_then(|s| s.field(key))
+            .and_then(|v| folder.text(v))
+            .is_some_and(|v| v.eq_ignore_ascii_case("post"))
+    };
+    let request = match method {
+        "ajax" => {
+            let (settings, url) = match first {
+                Expr::Object(_) => (Some(first), first.field("url")?),
+                url => (second.filter(|s| matches!(s, Expr::Object(_))), url),
             };
-            let verb = lookup(&settings, "type")
-                .or_else(|| lookup(&settings, "method"))
-                .and_then(string_literal)
-                .unwrap_or_default();
-            return Some(Request {
+            Request {
                 url,
-                data: lookup(&settings, "data"),
-                post: verb.eq_ignore_ascii_case("post"),
-            });
-        }
-        let second = args.get(1).copied();
-        if method == "fetch" {
-            // fetch(url, {method: 'POST', body: …}): the query is in the URL.
-            let verb = second
-                .and_then(object_fields)
-                .and_then(|fields| lookup(&fields, "method").and_then(string_literal))
-                .unwrap_or_default();
-            return Some(Request {
-                url: first,
-                data: None,
-                post: verb.eq_ignore_ascii_case("post"),
-            });
-        }
-        let data = if axios {
-            // axios.get(url, {params: {...}}); axios.post(url, body)
-            match (method, second) {
-                ("get", Some(config)) => {
-                    object_fields(config).and_then(|fields| lookup(&fields, "params"))
-                }
-                (_, body) => body,
+                data: settings.and_then(|s| s.field("data")),
+                post: verb(settings, "type") || verb(settings, "method"),
             }
-        } else {
-            second.filter(|d| d.starts_with('{') || self.object_of(d).is_some())
-        };
-        Some(Request {
+        }
+        // fetch(url, {method: 'POST', body: …}): the query is in the URL.
+        "fetch" => Request {
             url: first,
-            data,
+            data: None,
+            post: verb(second, "method"),
+        },
+        _ if path.starts_with("axios.") => Request {
+            url: first,
+            // axios.get(url, {params: {...}}); axios.post(url, body)
+            data: if method == "get" {
+                second.and_then(|config| config.field("params"))
+            } else {
+                second
+            },
             post: method == "post",
-        })
-    }
+        },
+        _ => Request {
+            url: first,
+            data: second.filter(|d| folder.object(d).is_some()),
+            post: method == "post",
+        },
+    };
+    Some(request)
+}
 
-    /// The URL when it is string literals and variables holding them,
-    /// joined by `+` (`base + file`, `var file = 'jy' + '_list.html'`).
-    fn url_literal(&self, expr: &str) -> Option<String> {
-        self.url_expression(expr, 0)
-    }
-
-    fn url_expression(&self, expr: &str, depth: u8) -> Option<String> {
-        let mut url = String::new();
-        for piece in split_top(expr, b'+') {
-            let value = match string_literal(piece) {
-                Some(text) => text,
-                // `'?tab=' + tab`: the value of a query key, as for `data`.
-                None if url.ends_with('=') => {
-                    let key = url[..url.len() - 1]
-                        .rsplit(['?', '&'])
-                        .next()
-                        .unwrap_or_default();
-                    let value = self.value(key, piece)?;
-                    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-                }
-                None if depth < 3 && IDENT.is_match(piece) => self.variable(piece, depth)?,
-                None => return None,
-            };
-            url.push_str(&value);
+/// The request URL as text: literals, variables holding them, the page's
+/// own query values, the default of a value the page does not set, and
+/// the first page for a page counter (`loadPage(n)`, `'&pageNo=' + p`).
+fn url_text(expr: &Expr, folder: &Folder) -> Option<String> {
+    let mut url = String::new();
+    for piece in folder.pieces(expr)? {
+        match piece {
+            Piece::Text(text) => url.push_str(&text),
+            Piece::Hole(hole) => {
+                let value = folder
+                    .params()
+                    .get(&hole.name)
+                    .cloned()
+                    .or_else(|| hole.default.clone())
+                    .or_else(|| is_page_counter(&hole, &url).then(|| "1".to_string()))?;
+                url.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+            }
         }
-        (!url.is_empty()).then_some(url)
     }
+    (!url.is_empty()).then_some(url)
+}
 
-    /// A variable in a request URL: the page's own query value it reads
-    /// (`var tab = getParam('tab') || 'fdzdgknr'`, its default when the
-    /// page has none), what it is assigned, or 1 for a page counter.
-    fn variable(&self, name: &str, depth: u8) -> Option<String> {
-        let from_query = self
-            .query_vars
-            .get(name)
-            .and_then(|key| self.params.get(key))
-            .cloned();
-        from_query
-            .or_else(|| {
-                let assigned = self.assigned_expression(name)?;
-                let fallback = assigned.rsplit("||").next().unwrap_or(&assigned);
-                self.url_expression(&assigned, depth + 1)
-                    .or_else(|| string_literal(fallback))
-            })
-            // `loadPage(n)`: a page number, as in a query key.
-            .or_else(|| (name == "n" || is_page_key(name)).then(|| "1".to_string()))
-    }
-
-    /// Whether a request URL the page builds at run time cannot be
-    /// reproduced: pieces that are not literals, or a variable assigned
-    /// something computed. A bare parameter of a helper function is not
-    /// a request of this page.
-    fn unreadable_url(&self, expr: &str) -> bool {
-        let expr = expr.trim();
-        if string_literal(split_top(expr, b'+').first().copied().unwrap_or_default()).is_some() {
-            return false; // `'/api/' + tab + '.json'`: the concatenation reader's
-        }
-        expr.contains('+') || self.assigned_expression(expr).is_some()
-    }
-
-    /// The expression first assigned to variable `name`, up to the end of
-    /// its statement.
-    fn assigned_expression(&self, name: &str) -> Option<String> {
-        let pattern = Regex::new(&format!(
-            r#"(?:^|[^\w$.]){}\s*=\s*([^=;\n][^;\n]*)"#,
-            regex::escape(name)
-        ))
-        .ok()?;
-        pattern.captures(self.code).map(|c| c[1].trim().to_string())
-    }
-
-    /// The query pairs of a request's `data`.
-    fn data(&self, expr: &str) -> Result<Vec<(String, String)>, String> {
-        let expr = expr.trim();
-        if let Some(text) = string_literal(expr) {
-            return Ok(
-                url::form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
-                    .into_owned()
-                    .collect(),
-            );
-        }
-        let object = if expr.starts_with('{') {
-            expr
-        } else if IDENT.is_match(expr) {
-            self.object_of(expr)
-                .ok_or_else(|| format!("its data `{expr}` is not declared in the page"))?
-        } else {
-            return Err(format!(
-                "its data is built at run time (`{}`)",
-                shorten(expr)
-            ));
-        };
-        let fields = object_fields(object)
-            .ok_or_else(|| format!("its data object could not be read (`{}`)", shorten(object)))?;
-        fields
-            .iter()
-            .map(|(key, value)| {
-                self.value(key, value)
-                    .map(|v| (key.clone(), v))
-                    .ok_or_else(|| {
-                        format!(
-                            "the value of `{key}` is known only at run time ({})",
-                            shorten(value)
-                        )
-                    })
-            })
-            .collect()
-    }
-
-    /// One data value: a literal, a variable holding one, the page's own
-    /// query value, or the first page for a computed page number.
-    fn value(&self, key: &str, expr: &str) -> Option<String> {
-        let expr = expr.trim();
-        if let Some(inner) = ENCODER.captures(expr) {
-            return self.value(key, &inner[1]);
-        }
-        let direct = scalar_literal(expr)
-            .or_else(|| {
-                let name = self.query_vars.get(expr).map(String::as_str).or_else(|| {
-                    GETTER_CALL
-                        .captures(expr)
-                        .map(|c| c.get(1).expect("group").as_str())
-                })?;
-                self.params.get(name).cloned()
-            })
-            .or_else(|| {
-                IDENT
-                    .is_match(expr)
-                    .then(|| self.assigned(expr))
-                    .flatten()
-                    .and_then(|v| scalar_literal(&v))
-            });
-        direct.or_else(|| is_page_key(key).then(|| "1".to_string()))
-    }
-
-    /// The object literal assigned to `name` (`var params = {…}`).
-    fn object_of(&self, name: &str) -> Option<&'a str> {
-        let pattern =
-            Regex::new(&format!(r"(?:^|[^\w$.]){}\s*=\s*\{{", regex::escape(name))).ok()?;
-        let m = pattern.find(self.code)?;
-        let open = m.end() - 1;
-        enclosed(self.code, open).map(|inner| &self.code[open..open + inner.len() + 2])
-    }
-
-    /// The first value assigned to variable `name`, as written.
-    fn assigned(&self, name: &str) -> Option<String> {
-        let pattern = Regex::new(&format!(
-            r#"(?:^|[^\w$.]){}\s*=\s*("[^"\n]*"|'[^'\n]*'|-?\d+(?:\.\d+)?|true|false)"#,
-            regex::escape(name)
-        ))
-        .ok()?;
-        pattern.captures(self.code).map(|c| c[1].to_string())
+/// Whether a request URL the page builds at run time cannot be
+/// reproduced: pieces that are not literals, or a variable assigned
+/// something computed. A bare parameter of a helper function is not a
+/// request of this page.
+fn unreadable_url(expr: &Expr, folder: &Folder) -> bool {
+    match expr {
+        // `'/api/' + tab + '.json'`: the concatenation reader's.
+        Expr::Concat(parts) => !matches!(parts.first(), Some(Expr::Str(_))),
+        Expr::Path(name) => folder.is_assigned(name),
+        _ => false,
     }
 }
 
-fn lookup<'a>(fields: &[(String, &'a str)], key: &str) -> Option<&'a str> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+/// The query pairs of a request's `data`.
+fn data(expr: &Expr, folder: &Folder) -> Result<Vec<(String, String)>, String> {
+    if let Expr::Str(text) = expr {
+        return Ok(
+            url::form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
+                .into_owned()
+                .collect(),
+        );
+    }
+    let Some(Expr::Object(fields)) = folder.object(expr) else {
+        return Err(match expr {
+            Expr::Path(name) => format!("its data `{name}` is not declared in the page"),
+            _ => format!("its data is built at run time (`{}`)", expr.describe()),
+        });
+    };
+    fields
+        .iter()
+        .map(|(key, value)| {
+            data_value(key, value, folder)
+                .map(|v| (key.clone(), v))
+                .ok_or_else(|| {
+                    format!(
+                        "the value of `{key}` is known only at run time ({})",
+                        value.describe()
+                    )
+                })
+        })
+        .collect()
+}
+
+/// One data value: a literal, a variable holding one, the page's own query
+/// value or its default, or the first page for a computed page number.
+fn data_value(key: &str, expr: &Expr, folder: &Folder) -> Option<String> {
+    let pieces = folder.pieces(expr).unwrap_or_default();
+    let known = match pieces.as_slice() {
+        [Piece::Text(text)] => Some(text.clone()),
+        [Piece::Hole(hole)] => folder
+            .params()
+            .get(&hole.name)
+            .cloned()
+            .or_else(|| hole.default.clone()),
+        _ => None,
+    };
+    known.or_else(|| is_page_key(key).then(|| "1".to_string()))
+}
+
+/// Whether a value known only at run time is a page number, the first
+/// page being what a visitor sees: a page counter (`loadPage(n)`), or the
+/// value of a page key (`'&pageNo=' + p`) in the text `before` it.
+pub(super) fn is_page_counter(hole: &Hole, before: &str) -> bool {
+    let key = before
+        .strip_suffix('=')
+        .and_then(|head| head.rsplit(['?', '&']).next())
+        .unwrap_or_default();
+    hole.name == "n" || is_page_key(&hole.name) || is_page_key(key)
 }
 
 /// Whether `url` is on the page's host, `www.` or not.
@@ -386,15 +277,6 @@ pub(super) fn same_host(url: &Url, page_url: &Url) -> bool {
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
     };
     bare(url) == bare(page_url)
-}
-
-fn shorten(expr: &str) -> String {
-    let flat: String = expr.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 60 {
-        flat.chars().take(57).chain("...".chars()).collect()
-    } else {
-        flat
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! a string literal or a variable holding one. Anything computed (a
 //! `substr`, a function's argument) leaves the script as it is.
 
-use super::js::{split_top, string_literal, without_comments, IDENT};
+use super::js::fold::Folder;
+use super::js::{self, Code};
 use regex::{Captures, Regex};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -16,20 +17,6 @@ use std::sync::LazyLock;
 
 static INLINE_SCRIPT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?is)<script\b([^>]*)>(.*?)</script\s*>"#).unwrap());
-static WRITE_CALL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bdocument\s*\.\s*write(?:ln)?\s*\(").unwrap());
-static BRANCH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bif\s*\(").unwrap());
-/// A character that makes a name part of a longer name or a property.
-static NAME_CHAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\w$.]").unwrap());
-/// `= value` after a name, up to the end of the statement or line.
-static ASSIGNED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*=\s*([^;\n]+)").unwrap());
-/// How deep a variable may refer to another.
-const MAX_INDIRECTION: usize = 4;
-/// What one script may write: a row prints its literals a few times over
-/// (the title in `title=` and as text), well within this many bytes per
-/// byte of script, plus a floor for short scripts.
-const WRITE_BUDGET_PER_BYTE: usize = 8;
-const WRITE_BUDGET_BASE: usize = 4096;
 
 /// The page with every resolvable `document.write` script replaced by its
 /// output; unchanged when there is none.
@@ -37,111 +24,53 @@ pub(crate) fn expand(html: &str) -> Cow<'_, str> {
     if !html.contains("document.write") {
         return Cow::Borrowed(html);
     }
+    let writes =
+        |c: &Captures| !c[1].to_ascii_lowercase().contains("src") && c[2].contains("document");
+    let scripts: Vec<&str> = INLINE_SCRIPT
+        .captures_iter(html)
+        .filter(|c| writes(c))
+        .filter_map(|c| c.get(2).map(|m| m.as_str()))
+        .collect();
+    let mut codes = js::read_all(&scripts).into_iter();
     INLINE_SCRIPT.replace_all(html, |c: &Captures| {
-        let attributes = c[1].to_ascii_lowercase();
         let whole = c[0].to_string();
-        if attributes.contains("src") || !c[2].contains("document") {
+        if !writes(c) {
             return whole;
         }
-        written(&c[2]).unwrap_or(whole)
+        codes
+            .next()
+            .and_then(|code| written(&code))
+            .unwrap_or(whole)
     })
 }
 
 /// What the script writes, if every write can be worked out. When some
 /// writes cannot (the `if` branch that cuts a long title), the ones that
-/// can stand for them: they print the same row.
-fn written(script: &str) -> Option<String> {
-    let code = without_comments(script);
-    if code.contains("function") {
+/// can stand for them: they print the same row. The folder's budget keeps
+/// a script that doubles its text line by line from printing gigabytes.
+fn written(code: &Code) -> Option<String> {
+    if code.unreadable.is_some() || code.functions > 0 {
         return None; // a writer defined for later calls (a pager)
     }
-    let mut writer = Writer::new(&code);
-    let mut outputs = Vec::new();
-    for call in WRITE_CALL.find_iter(&code) {
-        let args = super::js::enclosed(&code, call.end() - 1)?;
-        if let Some(text) = writer.evaluate(args, 0) {
-            outputs.push(text);
-        }
-    }
+    let no_query = HashMap::new();
+    let folder = Folder::new(code, &no_query);
+    let outputs: Vec<String> = code
+        .calls
+        .iter()
+        .filter(|call| {
+            matches!(
+                call.callee.path(),
+                Some("document.write" | "document.writeln")
+            )
+        })
+        .filter_map(|call| folder.text(call.args.first()?))
+        .collect();
     let first = outputs.first()?.clone();
-    let branches = BRANCH.is_match(&code);
-    Some(if branches { first } else { outputs.concat() })
-}
-
-/// Evaluates the writes of one script. Variables are looked up once per
-/// depth, and everything written counts against a budget: `var b = a+a+a;
-/// var c = b+b+b; …` doubles its output with every line, and a few hundred
-/// bytes of it would otherwise print gigabytes.
-struct Writer<'a> {
-    code: &'a str,
-    /// Value of a variable at a depth of indirection, once worked out.
-    values: HashMap<(&'a str, usize), Option<String>>,
-    /// Bytes the script may still produce, intermediate values included.
-    budget: usize,
-}
-
-impl<'a> Writer<'a> {
-    fn new(code: &'a str) -> Self {
-        Writer {
-            code,
-            values: HashMap::new(),
-            budget: WRITE_BUDGET_PER_BYTE * code.len() + WRITE_BUDGET_BASE,
-        }
-    }
-
-    /// A `+` concatenation of string literals and variables holding them.
-    fn evaluate(&mut self, expr: &'a str, depth: usize) -> Option<String> {
-        if depth > MAX_INDIRECTION {
-            return None;
-        }
-        let mut out = String::new();
-        for term in split_top(expr.trim(), b'+') {
-            let text = if let Some(text) = string_literal(term) {
-                unescape(&text)
-            } else if IDENT.is_match(term) && !term.contains('.') {
-                self.variable(term, depth + 1)?
-            } else {
-                return None;
-            };
-            self.budget = self.budget.checked_sub(text.len())?;
-            out.push_str(&text);
-        }
-        Some(out)
-    }
-
-    /// The value of `name` at `depth`.
-    fn variable(&mut self, name: &'a str, depth: usize) -> Option<String> {
-        if let Some(value) = self.values.get(&(name, depth)) {
-            return value.clone();
-        }
-        let value = first_assignment(self.code, name).and_then(|expr| self.evaluate(expr, depth));
-        self.values.insert((name, depth), value.clone());
-        value
-    }
-}
-
-/// The expression first assigned to `name` (`var name = …;`), as written:
-/// the first `name` not part of a longer name or a property, followed by
-/// `=`. Searched as text, not with a regex built for the name: compiling
-/// one per variable cost a millisecond each, most of a row-by-row list
-/// page's parse.
-fn first_assignment<'a>(code: &'a str, name: &str) -> Option<&'a str> {
-    code.match_indices(name).find_map(|(at, _)| {
-        let mut before = [0; 4];
-        let standalone = code[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !NAME_CHAR.is_match(c.encode_utf8(&mut before)));
-        let assigned = ASSIGNED.captures(&code[at + name.len()..])?.get(1)?;
-        standalone.then(|| assigned.as_str().trim())
+    Some(if code.branches > 0 {
+        first
+    } else {
+        outputs.concat()
     })
-}
-
-/// `\"`, `\'` and `\/` as a browser reads them inside a literal.
-fn unescape(text: &str) -> String {
-    text.replace("\\\"", "\"")
-        .replace("\\'", "'")
-        .replace("\\/", "/")
 }
 
 #[cfg(test)]
@@ -201,33 +130,6 @@ else { document.write('<a href="' + href + '" title="' + title + '">' + shown + 
             expand(row),
             "<a href=\"./a.html\" title=\"年度报告\">年度报告</a>"
         );
-    }
-
-    #[test]
-    fn assignments_are_found_as_the_old_per_name_regex_found_them() {
-        let code = "var ab = 1; xab = 2; o.a = 3; $a = 4;\nvar a=  '5' ;a = 6\nvar c == 7";
-        let old = |name: &str| {
-            let pattern = format!(r"(?:^|[^\w$.]){}\s*=\s*([^;\n]+)", regex::escape(name));
-            Regex::new(&pattern)
-                .unwrap()
-                .captures(code)
-                .map(|c| c[1].trim().to_string())
-        };
-        for name in ["a", "ab", "xab", "$a", "c", "b", "var"] {
-            assert_eq!(
-                first_assignment(code, name).map(str::to_string),
-                old(name),
-                "{name}"
-            );
-        }
-        assert_eq!(first_assignment("a=1", "a"), Some("1"));
-        assert_eq!(first_assignment("（a=1", "a"), Some("1"));
-        assert_eq!(
-            first_assignment("中a=1", "a"),
-            None,
-            "CJK is a word character"
-        );
-        assert_eq!(first_assignment("_a=1", "a"), None);
     }
 
     #[test]

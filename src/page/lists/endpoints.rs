@@ -10,50 +10,21 @@
 //! failing that, with the ids the page offers, each named as the tree
 //! names its category.
 
-use super::ajax::same_host;
+use super::ajax::{is_page_counter, same_host};
+use super::js::fold::{Hole, Piece};
+use super::js::Expr;
 use super::script::{Found, Script};
 use crate::page::links::resolve;
 use crate::types::LinkOrigin;
-use regex::Regex;
-use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::collections::{HashMap, HashSet};
 use url::Url;
 
-static STRING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#""([^"\\\n]{1,300})"|'([^'\\\n]{1,300})'"#).unwrap());
-static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
-    let string = r#"(?:"([^"\\\n]*)"|'([^'\\\n]*)')"#;
-    let tail = r#"(?:"([^"\\\n]*)"|'([^'\\\n]*)')"#;
-    Regex::new(&format!(
-        r#"{string}\s*\+\s*([A-Za-z_$][\w$.]*(?:\s*\(\s*["'][\w-]+["']\s*\))?)(?:\s*\+\s*{tail})?"#
-    ))
-    .unwrap()
-});
-/// A category in a config object: `{"id": 2804, "name": "权责清单"}`.
-static ID_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["']?\b(?:id|cid)["']?\s*:\s*["']?([\w-]{1,40})["']?\s*,\s*["']?(?:name|title|text)["']?\s*:\s*["']([^"'\n]{1,30})["']"#)
-        .unwrap()
-});
-/// A numeric id passed to a page function: `loadList(2808, 1)`. The name
-/// starts at a word boundary, which [`call_ids`] checks: with the `\b` in
-/// the pattern, a script with any Chinese in it took the regex off its
-/// fast engine, 25 times slower.
-static CALL_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[A-Za-z_$][\w$]*\s*\(\s*["']?(\d{3,12})["']?\s*[,)]"#).unwrap());
-/// One Unicode word character, as `\w` and `\b` read them.
-static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\w\z").unwrap());
-/// `"id": 2655` in a script's configuration, and `|| "2655"` defaults.
-static ID_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?:["']?\b(?:id|cid|tab|channelId|classId)["']?\s*:\s*["']?|\|\|\s*["'])([\w-]{1,40})"#,
-    )
-    .unwrap()
-});
+/// Keys whose value is a list's id in a script's configuration.
+const ID_KEYS: &[&str] = &["id", "cid", "tab", "channelId", "classId"];
+/// Keys that name what an id stands for.
+const NAME_KEYS: &[&str] = &["name", "title", "text"];
 /// At most this many guessed ids per script.
 const MAX_ID_EXPANSIONS: usize = 40;
-/// A query value read inline: `$.getUrlParam("tab")`.
-static CALL_ARG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"\(\s*["']([\w-]+)["']\s*\)"#).unwrap());
 
 /// Fragments of a URL that serves a page or a list's data.
 const DATA_HINTS: &[&str] = &[
@@ -76,100 +47,99 @@ pub(super) fn read(script: &Script, found: &mut Found) {
 }
 
 /// Ids the script's list may be called with: the page tree's, the ids of
-/// the script's configuration objects and calls, one entry per id, named
-/// when anything names it.
+/// the script's configuration objects, its defaults and the numbers its
+/// calls pass, one entry per id, named when anything names it.
 fn ids(script: &Script) -> Vec<(String, String)> {
     let code = script.code;
     let mut ids = script.tree_ids.to_vec();
-    ids.extend(
-        ID_NAME
-            .captures_iter(code)
-            .map(|c| (c[1].to_string(), c[2].to_string())),
-    );
-    ids.extend(
-        ID_VALUE
-            .captures_iter(code)
-            .map(|c| c[1].to_string())
-            .chain(call_ids(code))
-            .map(|id| (id, String::new())),
-    );
+    for object in &code.objects {
+        let Expr::Object(fields) = object else {
+            continue;
+        };
+        let value_of = |keys: &[&str]| {
+            fields
+                .iter()
+                .find(|(k, _)| keys.contains(&k.as_str()))
+                .and_then(|(_, v)| v.scalar())
+        };
+        if let Some(id) = value_of(ID_KEYS).filter(|id| is_id(id)) {
+            let name = value_of(&["id", "cid"])
+                .and(value_of(NAME_KEYS))
+                .filter(|n| (1..=30).contains(&n.chars().count()))
+                .unwrap_or_default();
+            ids.push((id, name));
+        }
+    }
+    let defaults = code.defaults.iter().filter(|d| is_id(d)).cloned();
+    // A numeric id passed to a page function: `loadList(2808, 1)`.
+    let call_ids = code.calls.iter().filter_map(|call| {
+        let id = call.args.first()?.scalar()?;
+        let digits = (3..=12).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
+        (digits && call.callee.path().is_some()).then_some(id)
+    });
+    ids.extend(defaults.chain(call_ids).map(|id| (id, String::new())));
     ids.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
     ids.dedup_by(|a, b| a.0 == b.0);
     ids.truncate(MAX_ID_EXPANSIONS);
     ids
 }
 
-/// The ids of [`CALL_ID`]'s matches whose name starts at a Unicode word
-/// boundary: the matches of `\b` followed by the pattern, in order.
-fn call_ids(code: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut at = 0;
-    while let Some(call) = CALL_ID.captures_at(code, at) {
-        let Some(whole) = call.get(0) else {
-            break;
-        };
-        if word_boundary(code, whole.start()) {
-            ids.push(call[1].to_string());
-            at = whole.end();
-        } else {
-            // Not a match of `\b…` at this start (an ASCII character:
-            // one byte); one may start further on.
-            at = whole.start() + 1;
-        }
-    }
-    ids
+/// A value that can be an id: a short word of letters, digits, `_`, `-`.
+fn is_id(value: &str) -> bool {
+    (1..=40).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-/// `\b` at byte `at` of `text`: a word character on one side only.
-fn word_boundary(text: &str, at: usize) -> bool {
-    let is_word = |c: Option<char>| c.is_some_and(|c| WORD.is_match(c.encode_utf8(&mut [0; 4])));
-    is_word(text[..at].chars().next_back()) != is_word(text[at..].chars().next())
-}
-
-/// Same-site URLs the script would request: URL-like string literals, and
-/// concatenations whose variable part is one of the page's query values
-/// or, failing that, one of the ids the page's tree offers.
+/// Same-site URLs the script would request: URL-like string literals and
+/// concatenations that come to one, and concatenations with one value
+/// known only at run time, filled with one of the page's query values or,
+/// failing that, with each id the page offers.
 fn endpoints(
     script: &Script,
     ids: &[(String, String)],
     with_data: &HashSet<String>,
 ) -> Vec<(Url, String)> {
-    let (code, page_url) = (script.code, script.page_url);
+    let page_url = script.page_url;
     let mut urls = Vec::new();
-    for m in STRING.captures_iter(code) {
-        let Some(whole) = m.get(0) else {
-            continue;
-        };
-        let literal = m.get(1).or(m.get(2)).map_or("", |g| g.as_str());
-        let before = code[..whole.start()].trim_end();
-        let after = code[whole.end()..].trim_start();
-        let concatenated = before.ends_with('+') || after.starts_with('+');
-        let rooted = ["/", "./", "../", "http://", "https://"]
-            .iter()
-            .any(|p| literal.starts_with(p));
-        if !concatenated && rooted && looks_like_endpoint(literal) && !with_data.contains(literal) {
-            urls.extend(same_site(page_url, literal).map(|u| (u, String::new())));
+    let mut concatenations = Vec::new();
+    for string in &script.code.strings {
+        match string {
+            Expr::Str(literal) => {
+                if is_rooted(literal)
+                    && looks_like_endpoint(literal)
+                    && !with_data.contains(literal)
+                {
+                    urls.extend(same_site(page_url, literal).map(|u| (u, String::new())));
+                }
+            }
+            concatenation => concatenations.push(concatenation),
         }
     }
-    for c in CONCAT.captures_iter(code) {
-        let head = c.get(1).or(c.get(2)).map_or("", |g| g.as_str());
-        let tail = c.get(4).or(c.get(5)).map_or("", |g| g.as_str());
-        let ident = &c[3];
-        let param = match CALL_ARG.captures(ident) {
-            Some(call) => call[1].to_string(),
-            None => script
-                .query_vars
-                .get(ident)
-                .cloned()
-                .unwrap_or_else(|| ident.to_string()),
+    for concatenation in concatenations {
+        let Some(pieces) = script.folder.pieces(concatenation) else {
+            continue;
         };
-        let values: Vec<(&String, &str)> = match script.params.get(&param) {
-            Some(value) => vec![(value, "")],
-            None if head.contains('/') => {
-                ids.iter().map(|(id, name)| (id, name.as_str())).collect()
+        if let [Piece::Text(whole)] = pieces.as_slice() {
+            if is_rooted(whole) && looks_like_endpoint(whole) && !with_data.contains(whole) {
+                urls.extend(same_site(page_url, whole).map(|u| (u, String::new())));
             }
-            None => continue,
+            continue;
+        }
+        let Some((head, free, tail)) = filled(&pieces, script.folder.params()) else {
+            continue;
         };
+        let values: Vec<(&String, &str)> = match free {
+            // Every value came from the page's query or is a first page.
+            None => vec![(&tail, "")],
+            Some(hole) if head.contains('/') => match &hole.default {
+                Some(default) if ids.is_empty() => vec![(default, "")],
+                _ => ids.iter().map(|(id, name)| (id, name.as_str())).collect(),
+            },
+            Some(_) => continue,
+        };
+        let tail = if free.is_some() { tail.as_str() } else { "" };
         for (value, name) in values {
             let candidate = format!("{head}{value}{tail}");
             if !candidate.contains(char::is_whitespace) && looks_like_endpoint(&candidate) {
@@ -178,6 +148,50 @@ fn endpoints(
         }
     }
     urls
+}
+
+/// A concatenation's text before and after its one value known only at
+/// run time, the page's query values and first pages filled in (with no
+/// value left open, all of it is the tail); `None` when more than one
+/// value is left open.
+fn filled<'p>(
+    pieces: &'p [Piece],
+    params: &HashMap<String, String>,
+) -> Option<(String, Option<&'p Hole>, String)> {
+    let (mut head, mut free, mut tail) = (String::new(), None, String::new());
+    for piece in pieces {
+        let text = match piece {
+            Piece::Text(text) => Some(text.clone()),
+            Piece::Hole(hole) if free.is_none() && !params.contains_key(&hole.name) => {
+                if is_page_counter(hole, &head) {
+                    Some("1".to_string())
+                } else {
+                    free = Some(hole);
+                    continue;
+                }
+            }
+            Piece::Hole(hole) => params.get(&hole.name).cloned().or_else(|| {
+                let before = if free.is_some() { &tail } else { &head };
+                is_page_counter(hole, before).then(|| "1".to_string())
+            }),
+        };
+        match (text, free) {
+            (Some(text), None) => head.push_str(&text),
+            (Some(text), Some(_)) => tail.push_str(&text),
+            (None, _) => return None,
+        }
+    }
+    Some(match free {
+        Some(_) => (head, free, tail),
+        None => (String::new(), None, head),
+    })
+}
+
+/// Whether a literal is an address, not a word or a fragment of one.
+fn is_rooted(literal: &str) -> bool {
+    ["/", "./", "../", "http://", "https://"]
+        .iter()
+        .any(|p| literal.starts_with(p))
 }
 
 /// Whether a string looks like the address of a page or a list's data,
@@ -194,38 +208,4 @@ fn looks_like_endpoint(s: &str) -> bool {
 /// `raw` resolved against the page, when it stays on the page's site.
 fn same_site(page_url: &Url, raw: &str) -> Option<Url> {
     resolve(page_url, raw).filter(|url| same_host(url, page_url))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn call_ids_are_those_of_the_pattern_with_its_word_boundary() {
-        let with_boundary =
-            Regex::new(&format!(r"\b(?:{})", CALL_ID.as_str())).expect("the pattern compiles");
-        let pieces = [
-            "f", "$", "_", "中", "：", "1", "(", "2808", "12345", "'", "\"", ",", ")", " ", "a$",
-            "x(", "é",
-        ];
-        // Every sequence of up to five pieces, and a few longer scripts.
-        let mut codes = vec![String::new()];
-        let mut all = Vec::new();
-        for _ in 0..5 {
-            codes = codes
-                .iter()
-                .flat_map(|c| pieces.iter().map(move |p| format!("{c}{p}")))
-                .collect();
-            all.extend(codes.iter().cloned());
-        }
-        all.push("中loadList(2808, 1);$go('3001');x.load(\"4002\")".to_string());
-        all.push("var a=中f(123);b=：g(456)".to_string());
-        for code in &all {
-            let expected: Vec<String> = with_boundary
-                .captures_iter(code)
-                .map(|c| c[1].to_string())
-                .collect();
-            assert_eq!(call_ids(code), expected, "{code}");
-        }
-    }
 }

@@ -8,22 +8,19 @@
 //! gap, so the items of the list it would show stay undecided instead of
 //! failing.
 
-use super::js;
+use super::js::fold::Folder;
+use super::js::{Code, Expr};
 use crate::page::links::resolve;
-use regex::Regex;
 use scraper::{Html, Selector};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use url::Url;
 
 static FRAMES: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("iframe, frame").expect("static selector"));
-/// `x.src = …` (not `==`), up to the end of the statement.
-static SRC_ASSIGNMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\.src\s*=\s*([^=;\n][^;\n]*)").unwrap());
-/// `.attr('src', …)`, `.prop("src", …)`, `setAttribute('src', …)`.
-static SRC_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:\.attr|\.prop|\.setAttribute)\s*(\()\s*["']src["']\s*,"#).unwrap()
-});
+/// Calls that set an attribute: `.attr('src', …)`, `.prop("src", …)`,
+/// `setAttribute('src', …)`.
+const ATTRIBUTE_SETTERS: &[&str] = &["attr", "prop", "setAttribute"];
 const IMAGES: &[&str] = &[".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".bmp"];
 
 #[derive(Debug, Default)]
@@ -34,7 +31,12 @@ pub(super) struct ScriptedFrames {
 
 /// The addresses `scripts` give the page's empty frames; nothing when
 /// every frame has its own `src`.
-pub(super) fn scripted(doc: &Html, page_url: &Url, scripts: &[&str]) -> ScriptedFrames {
+pub(super) fn scripted<'c>(
+    doc: &Html,
+    page_url: &Url,
+    scripts: impl Iterator<Item = &'c Code>,
+    params: &HashMap<String, String>,
+) -> ScriptedFrames {
     let mut found = ScriptedFrames::default();
     let empty_frame = doc.select(&FRAMES).any(|f| {
         f.value()
@@ -45,22 +47,24 @@ pub(super) fn scripted(doc: &Html, page_url: &Url, scripts: &[&str]) -> Scripted
         return found;
     }
     for code in scripts {
-        let code = js::without_comments(code);
-        let mut addresses: Vec<&str> = SRC_ASSIGNMENT
-            .captures_iter(&code)
-            .filter_map(|c| c.get(1))
-            .map(|m| m.as_str().trim())
-            .collect();
-        for call in SRC_CALL.captures_iter(&code) {
-            let open = call.get(1).map_or(0, |m| m.start());
-            if let Some(args) = js::enclosed(&code, open) {
-                if let Some(value) = js::split_top(args, b',').get(1) {
-                    addresses.push(value);
-                }
+        let folder = Folder::new(code, params);
+        let assigned = code
+            .assignments
+            .iter()
+            .filter(|a| a.target.last_name() == Some("src"))
+            .map(|a| &a.value);
+        let set = code.calls.iter().filter_map(|call| {
+            let setter = call
+                .callee
+                .last_name()
+                .is_some_and(|n| ATTRIBUTE_SETTERS.contains(&n));
+            match call.args.as_slice() {
+                [Expr::Str(name), value, ..] if setter && name == "src" => Some(value),
+                _ => None,
             }
-        }
-        for expr in addresses {
-            match js::string_literal(expr) {
+        });
+        for address in assigned.chain(set) {
+            match folder.text(address) {
                 Some(literal) => {
                     let lower = literal.to_ascii_lowercase();
                     if IMAGES.iter().any(|ext| lower.ends_with(ext)) {
@@ -72,9 +76,10 @@ pub(super) fn scripted(doc: &Html, page_url: &Url, scripts: &[&str]) -> Scripted
                         }
                     }
                 }
-                None => found
-                    .gaps
-                    .push(format!("a frame's address is computed by a script: {expr}")),
+                None => found.gaps.push(format!(
+                    "a frame's address is computed by a script: {}",
+                    address.describe()
+                )),
             }
         }
     }
@@ -87,15 +92,15 @@ mod tests {
 
     fn read(html: &str) -> ScriptedFrames {
         let doc = Html::parse_document(html);
-        let scripts: Vec<String> = doc
+        let scripts: Vec<Code> = doc
             .select(&Selector::parse("script").unwrap())
-            .map(|s| s.text().collect())
+            .map(|s| super::super::js::read(&s.text().collect::<String>()))
             .collect();
-        let scripts: Vec<&str> = scripts.iter().map(String::as_str).collect();
         scripted(
             &doc,
             &Url::parse("http://x.gov.cn/zdly/zcjc/index.html").unwrap(),
-            &scripts,
+            scripts.iter(),
+            &HashMap::new(),
         )
     }
 

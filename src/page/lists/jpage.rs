@@ -9,7 +9,7 @@
 //! document (dates and row context included), and the further groups
 //! become pager links the crawler can GET.
 
-use super::js::{enclosed, object_fields, scalar_literal, string_literal, without_comments};
+use super::js::{Code, Expr};
 use super::script::{Found, Script};
 use crate::page::links::resolve;
 use crate::types::LinkOrigin;
@@ -33,7 +33,6 @@ static NEXT_GROUP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)<nextgroup>(.*?)</nextgroup>").unwrap());
 static EMPTY_ANCHOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)(<a\b[^>]*>)\s*(</a>)").unwrap());
-static JPAGE_CALL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.jpage\s*\(").unwrap());
 
 /// The page with its embedded jpage datastores turned into markup, and a
 /// datastore response (a `dataproxy.jsp` answer) made readable as HTML.
@@ -90,26 +89,16 @@ pub(super) fn read(script: &Script, found: &mut Found) {
 }
 
 /// The further record groups of every jpage call in `code`.
-pub(super) fn groups(code: &str, page_url: &Url) -> Groups {
-    let code = &without_comments(code);
+pub(super) fn groups(code: &Code, page_url: &Url) -> Groups {
     let mut found = Groups {
         urls: Vec::new(),
         gaps: Vec::new(),
         proxies: vec![DEFAULT_PROXY.to_string()],
     };
-    for call in JPAGE_CALL.find_iter(code) {
-        let Some(args) = enclosed(code, call.end() - 1) else {
-            continue;
-        };
-        let config = args.trim();
-        if let Some(proxy) = object_fields(config)
-            .and_then(|f| {
-                f.into_iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("proxyUrl"))
-            })
-            .and_then(|(_, v)| string_literal(v))
-        {
-            found.proxies.push(proxy);
+    for call in code.calls_named("jpage") {
+        let config = call.args.first().unwrap_or(&Expr::Null);
+        if let Some(Expr::Str(proxy)) = setting(config, "proxyUrl") {
+            found.proxies.push(proxy.clone());
         }
         match group_urls(config, page_url) {
             Ok(urls) => found.urls.extend(urls),
@@ -119,17 +108,25 @@ pub(super) fn groups(code: &str, page_url: &Url) -> Groups {
     found
 }
 
-fn group_urls(config: &str, page_url: &Url) -> Result<Vec<Url>, String> {
-    let fields = object_fields(config).ok_or("its settings are not an object literal")?;
-    let get = |key: &str| {
-        fields
+/// A jpage setting, its name in any case.
+fn setting<'e>(config: &'e Expr, key: &str) -> Option<&'e Expr> {
+    match config {
+        Expr::Object(fields) => fields
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| *v)
-    };
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn group_urls(config: &Expr, page_url: &Url) -> Result<Vec<Url>, String> {
+    if !matches!(config, Expr::Object(_)) {
+        return Err("its settings are not an object literal".into());
+    }
     let number = |key: &str, default: Option<u64>| -> Result<u64, String> {
-        match get(key) {
-            Some(v) => scalar_literal(v)
+        match setting(config, key) {
+            Some(v) => v
+                .scalar()
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| format!("`{key}` is computed at run time")),
             None => default.ok_or_else(|| format!("no `{key}`")),
@@ -138,27 +135,28 @@ fn group_urls(config: &str, page_url: &Url) -> Result<Vec<Url>, String> {
     let total = number("totalRecord", None)?;
     let per_page = number("perPage", Some(15))?.max(1);
     let group = per_page * number("groupSize", Some(3))?.max(1);
-    let proxy = match get("proxyUrl") {
-        Some(v) => string_literal(v).ok_or("`proxyUrl` is computed at run time")?,
+    let proxy = match setting(config, "proxyUrl") {
+        Some(Expr::Str(proxy)) => proxy.clone(),
+        Some(_) => return Err("`proxyUrl` is computed at run time".into()),
         None => DEFAULT_PROXY.to_string(),
     };
-    let params = match get("ajaxParam") {
-        Some(object) => object_fields(object)
-            .ok_or("`ajaxParam` is not an object literal")?
-            .into_iter()
+    let params = match setting(config, "ajaxParam") {
+        Some(Expr::Object(fields)) => fields
+            .iter()
             .map(|(k, v)| {
-                scalar_literal(v)
+                v.scalar()
                     .map(|v| (k.clone(), v))
                     .ok_or_else(|| format!("`ajaxParam.{k}` is computed at run time"))
             })
             .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err("`ajaxParam` is not an object literal".into()),
         None => Vec::new(),
     };
     let base = resolve(page_url, &proxy).ok_or("`proxyUrl` is not a URL")?;
     let mut urls = Vec::new();
     // The first group is embedded in the page unless `dataStore` is null:
     // then it too comes from the proxy.
-    let embedded = get("dataStore").is_none_or(|v| v.trim() != "null");
+    let embedded = setting(config, "dataStore").is_none_or(|v| *v != Expr::Null);
     let mut start = if embedded { group + 1 } else { 1 };
     while start <= total && urls.len() < MAX_GROUPS as usize {
         let end = (start + group - 1).min(total);
@@ -210,25 +208,26 @@ mod tests {
   });
 });"#;
         let page = Url::parse("http://www.wdlc.gov.cn/col/col1004/index.html").unwrap();
-        let found = groups(code, &page);
+        let found = groups(&crate::page::lists::js::read(code), &page);
         assert!(found.gaps.is_empty(), "{:?}", found.gaps);
         let urls: Vec<String> = found.urls.iter().map(Url::to_string).collect();
         assert_eq!(urls.len(), 2);
         assert!(urls[0].starts_with("http://www.wdlc.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=90&perpage=15&col=1&appid=1&webid=1&path=%2F&columnid=1004"));
         assert!(urls[1].contains("startrecord=91&endrecord=100&"));
         let computed = "$('#1').jpage({perPage: 15, totalRecord: window.total});";
-        let found = groups(computed, &page);
+        let found = groups(&crate::page::lists::js::read(computed), &page);
         assert!(found.urls.is_empty());
         assert!(found.gaps[0].contains("totalRecord"), "{:?}", found.gaps);
         // One group only: nothing further to fetch.
-        assert!(
-            groups("$('#1').jpage({perPage: 15, totalRecord: 40});", &page)
-                .urls
-                .is_empty()
-        );
+        assert!(groups(
+            &crate::page::lists::js::read("$('#1').jpage({perPage: 15, totalRecord: 40});"),
+            &page
+        )
+        .urls
+        .is_empty());
         // No embedded records (`dataStore: null`): the first group too.
         let bare = "$('#8123').jpage({dataStore: null, proxyUrl: '/module/web/jpage/dataproxy.jsp', perPage: 15, totalRecord: 1, ajaxParam: {columnid: 3123}});";
-        let urls: Vec<String> = groups(bare, &page)
+        let urls: Vec<String> = groups(&crate::page::lists::js::read(bare), &page)
             .urls
             .iter()
             .map(Url::to_string)

@@ -22,19 +22,24 @@
 //! - [`rendered`]: pages drawn in the browser by the site's own scripts;
 //! - [`postback`]: pagers no link reaches.
 //!
-//! [`read_scripts`] is the hub: it unpacks each inline script, runs every
-//! reader of [`SCRIPT_READERS`] over it, then looks for frames the scripts
-//! address, and merges what they find in that order. `html` calls the
-//! readers that work on the markup before it is parsed (`jpage`,
-//! `docwrite`) or on the links (`navfns`, `postback`, `rendered`) itself.
+//! Scripts are parsed, not pattern-matched: [`js`] reads each one with a
+//! JavaScript parser into the calls, assignments and strings the readers
+//! ask about, and folds constant expressions (`var base = '/x/'; base +
+//! 'list.json'`). [`PageScripts`] parses a page's inline scripts once
+//! (unpacking packed ones) for every reader; [`read_scripts`] is the hub:
+//! it runs every reader of [`SCRIPT_READERS`] over each script, then looks
+//! for frames the scripts address, and merges what they find in that
+//! order. `html` calls the readers that work on the markup before it is
+//! parsed (`jpage`, `docwrite`) or on the links (`navfns`, `postback`,
+//! `rendered`) itself.
 //!
 //! To add a CMS's list mechanism: add one file with a function
 //! `pub(super) fn read(script: &Script, found: &mut Found)` that adds the
 //! links ([`Found::link`]) and gaps it finds, declare the module below, and
 //! add one line to [`SCRIPT_READERS`].
 //!
-//! Readers use [`script`] (the script and the findings), [`js`] (reading
-//! literals), a few helpers of each other (`ajax::is_page_key`,
+//! Readers use [`script`] (the script and the findings), [`js`] (the
+//! parsed script and its folding), a few helpers of each other (`ajax::is_page_key`,
 //! `ajax::same_host`) and the leaves of `page` (`links::resolve`, `dom`);
 //! none imports the hub, `html` or `links::extract`.
 
@@ -44,16 +49,18 @@ pub(super) mod docwrite;
 mod endpoints;
 mod frames;
 pub(super) mod jpage;
-mod js;
+pub(super) mod js;
 pub(super) mod json;
 pub(super) mod navfns;
 mod packed;
+mod page_scripts;
 pub(super) mod postback;
 pub(super) mod rendered;
 mod script;
 
-use crate::page::dom;
 use crate::types::{Link, LinkOrigin};
+use js::fold::Folder;
+pub(crate) use page_scripts::PageScripts;
 use scraper::Html;
 use script::{Found, Script};
 use std::collections::HashMap;
@@ -94,35 +101,43 @@ pub(crate) struct Scripted {
 
 /// Pager and script links of the page's inline scripts; URLs already in
 /// `known` are not repeated.
-pub(crate) fn read_scripts(doc: &Html, page_url: &Url, known: &[Link]) -> Scripted {
+pub(crate) fn read_scripts(
+    doc: &Html,
+    scripts: &PageScripts,
+    page_url: &Url,
+    known: &[Link],
+) -> Scripted {
     let params: HashMap<String, String> = page_url
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let tree_ids = script::tree_ids(doc);
-    // Packed scripts are read as their unpacked text.
-    let scripts: Vec<(String, String)> = doc
-        .select(&dom::INLINE_SCRIPTS)
-        .map(|s| {
-            let code: String = s.text().collect();
-            (packed::unpack(&code).unwrap_or(code), dom::section(s))
-        })
-        .collect();
     let mut found = Found::new(known);
     let mut gap_sections = Vec::new();
-    for (code, heading) in &scripts {
-        let script = Script::new(code, page_url, &params, &tree_ids);
+    for page_script in &scripts.scripts {
+        let code = &page_script.code;
         found.with_data.clear();
         let gaps_before = found.gaps.len();
+        if page_script.unread_loader {
+            let why = code.unreadable.as_deref().unwrap_or_default();
+            found
+                .gaps
+                .push(format!("a script could not be read: {why}"));
+        }
+        let script = Script {
+            code,
+            folder: Folder::new(code, &params),
+            page_url,
+            tree_ids: &tree_ids,
+        };
         for read in SCRIPT_READERS {
             read(&script, &mut found);
         }
-        if found.gaps.len() > gaps_before && !heading.is_empty() {
-            gap_sections.push(heading.clone());
+        if found.gaps.len() > gaps_before && !page_script.heading.is_empty() {
+            gap_sections.push(page_script.heading.clone());
         }
     }
-    let codes: Vec<&str> = scripts.iter().map(|(code, _)| code.as_str()).collect();
-    let frames = frames::scripted(doc, page_url, &codes);
+    let frames = frames::scripted(doc, page_url, scripts.codes(), &params);
     for url in frames.urls {
         found.link(url, LinkOrigin::Frame, String::new());
     }

@@ -6,28 +6,10 @@
 //! function's address expression is read once (string literals and its
 //! parameters joined by `+`) and each call's literal arguments filled in.
 
-use super::js;
-use crate::page::dom;
-use regex::Regex;
-use scraper::Html;
+use super::js::fold::Folder;
+use super::js::{self, Expr, Navigation};
+use super::page_scripts::PageScripts;
 use std::collections::HashMap;
-use std::sync::LazyLock;
-
-/// `function name(a, b) {` or `name = function (a, b) {`.
-static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:function\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$.]*)\s*=\s*function)\s*\(([\w$,\s]*)\)\s*\{")
-        .unwrap()
-});
-/// Where a function sends the browser: an assignment to a location, or a
-/// call that opens a URL (its first argument).
-static NAVIGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:location(?:\.href)?\s*=(?:[^=])|window\.open\s*\(|location\.(?:assign|replace)\s*\()",
-    )
-    .unwrap()
-});
-/// A call `name(…)` in an onclick or `javascript:` link.
-static CALL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([A-Za-z_$][\w$.]*)\s*\(").unwrap());
 
 enum Part {
     Literal(String),
@@ -45,22 +27,15 @@ pub(crate) struct NavFunctions {
 }
 
 impl NavFunctions {
-    pub fn from_doc(doc: &Html) -> NavFunctions {
+    /// The navigation functions of the page's scripts.
+    pub fn from_scripts(scripts: &PageScripts) -> NavFunctions {
         let mut found = NavFunctions::default();
-        for script in doc.select(&dom::INLINE_SCRIPTS) {
-            let code = js::without_comments(&script.text().collect::<String>());
-            for def in DEFINITION.captures_iter(&code) {
-                let Some(name) = def.get(1).or(def.get(2)).map(|m| m.as_str()) else {
-                    continue;
-                };
-                let params: Vec<&str> = def[3].split(',').map(str::trim).collect();
-                let open = def.get(0).map_or(0, |m| m.end() - 1);
-                let Some(body) = js::enclosed(&code, open) else {
-                    continue;
-                };
-                if let Some(function) = address_of(body, &params) {
-                    let short = name.rsplit('.').next().unwrap_or(name);
-                    found.by_name.insert(short.to_string(), function);
+        let no_query = HashMap::new();
+        for code in scripts.codes() {
+            let folder = Folder::new(code, &no_query);
+            for navigation in &code.navigations {
+                if let Some(function) = address_of(navigation, &folder) {
+                    found.by_name.insert(navigation.function.clone(), function);
                 }
             }
         }
@@ -72,14 +47,9 @@ impl NavFunctions {
         if self.by_name.is_empty() {
             return None;
         }
-        CALL.captures_iter(code).find_map(|call| {
-            let name = call[1].rsplit('.').next().unwrap_or(&call[1]);
-            let function = self.by_name.get(name)?;
-            let open = call.get(0)?.end() - 1;
-            let args: Vec<String> = js::split_top(js::enclosed(code, open)?, b',')
-                .into_iter()
-                .map(js::scalar_literal)
-                .collect::<Option<_>>()?;
+        js::read(code).calls.iter().find_map(|call| {
+            let function = self.by_name.get(call.callee.last_name()?)?;
+            let args: Vec<String> = call.args.iter().map(Expr::scalar).collect::<Option<_>>()?;
             function
                 .parts
                 .iter()
@@ -92,24 +62,24 @@ impl NavFunctions {
     }
 }
 
-/// The address expression of the first navigation in `body`, when it is
-/// only string literals and parameters.
-fn address_of(body: &str, params: &[&str]) -> Option<NavFunction> {
-    let nav = NAVIGATION.find(body)?;
-    let address = if nav.as_str().ends_with('(') {
-        let args = js::enclosed(body, nav.end() - 1)?;
-        js::split_top(args, b',').into_iter().next()?
-    } else {
-        // The pattern took the expression's first character to rule out `==`.
-        let start = nav.end() - nav.as_str().chars().last()?.len_utf8();
-        let expr = &body[start..];
-        expr[..expr.find([';', '\n', '}']).unwrap_or(expr.len())].trim()
+/// The function's address when it is string literals (or constants) and
+/// its parameters joined by `+`.
+fn address_of(navigation: &Navigation, folder: &Folder) -> Option<NavFunction> {
+    if navigation.function.is_empty() {
+        return None;
+    }
+    let pieces = match &navigation.address {
+        Expr::Concat(pieces) => pieces.as_slice(),
+        single => std::slice::from_ref(single),
     };
-    let parts = js::split_top(address, b'+')
-        .into_iter()
-        .map(|piece| match js::string_literal(piece) {
-            Some(s) => Some(Part::Literal(s)),
-            None => params.iter().position(|p| *p == piece).map(Part::Param),
+    let parts = pieces
+        .iter()
+        .map(|piece| match piece {
+            Expr::Path(name) => match navigation.params.iter().position(|p| p == name) {
+                Some(i) => Some(Part::Param(i)),
+                None => folder.text(piece).map(Part::Literal),
+            },
+            other => folder.text(other).map(Part::Literal),
         })
         .collect::<Option<Vec<_>>>()?;
     parts
@@ -123,9 +93,9 @@ mod tests {
     use super::*;
 
     fn functions(script: &str) -> NavFunctions {
-        NavFunctions::from_doc(&Html::parse_document(&format!(
+        NavFunctions::from_scripts(&PageScripts::of(&scraper::Html::parse_document(&format!(
             "<html><head><script>{script}</script></head><body></body></html>"
-        )))
+        ))))
     }
 
     #[test]

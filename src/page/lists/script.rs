@@ -1,68 +1,36 @@
 //! One inline script as the list readers see it, and what they found.
 //!
-//! Every per-script reader of the hub gets the same two things: the script
-//! with what its URL expressions may draw on (the page URL and its query
-//! values, the variables the script reads from that query, the ids the
-//! page's tree offers), and the page's findings so far, to which it adds
-//! links and gaps. The hub builds both; a reader needs nothing else.
+//! Every per-script reader of the hub gets the same two things: the
+//! script's parsed facts with what its URL expressions may draw on (a
+//! folder over its assignments and the page URL's query values, the ids
+//! the page's tree offers), and the page's findings so far, to which it
+//! adds links and gaps. The hub builds both; a reader needs nothing else.
 
+use super::js::fold::Folder;
+use super::js::Code;
 use crate::page::collapse;
 use crate::types::{Link, LinkOrigin};
-use regex::Regex;
 use scraper::{Html, Selector};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 use url::Url;
 
-/// `var tab = getQueryString('tab')` and the many helpers like it: a
-/// script variable read from the page's query.
-static PARAM_VAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\.)?(?:getQueryString|GetQueryString|getUrlParam|GetUrlParam|getQueryVariable|getUrlParameter|getParameter|getParam|getQueryParam|getParams|getQuery|queryString|searchParams\.get|params\.get|query\.get|search\.get|urlParams\.get|[\w$]*[Pp]arams\.get)\s*\(\s*["']([\w-]+)["']"#,
-    )
-    .unwrap()
-});
 static ID_CARRIERS: LazyLock<Selector> = LazyLock::new(|| {
     Selector::parse("a[href^='#'], [data-cid], [data-id], [data-tab], [data-code], [data-channel]")
         .expect("static selector")
 });
 
-/// One inline script, unpacked, and what its URL expressions may draw on.
+/// One inline script, parsed, and what its URL expressions may draw on.
 pub(super) struct Script<'a> {
-    /// The script's code.
-    pub code: &'a str,
+    /// The script's calls, assignments and strings.
+    pub code: &'a Code,
+    /// Works out its expressions from its assignments and the page's query.
+    pub folder: Folder<'a>,
     /// The address of the page the script stands in.
     pub page_url: &'a Url,
-    /// The page URL's query values.
-    pub params: &'a HashMap<String, String>,
-    /// Script variables read from the page's query (`var tabName =
-    /// getQueryString('tab')` → `tabName` → `tab`).
-    pub query_vars: HashMap<String, String>,
     /// Ids the page's tree offers, for hash-driven lists, with the
     /// category name the tree gives each (empty when none).
     pub tree_ids: &'a [(String, String)],
-}
-
-impl<'a> Script<'a> {
-    /// The script `code` of the page at `page_url`.
-    pub fn new(
-        code: &'a str,
-        page_url: &'a Url,
-        params: &'a HashMap<String, String>,
-        tree_ids: &'a [(String, String)],
-    ) -> Script<'a> {
-        let query_vars = PARAM_VAR
-            .captures_iter(code)
-            .map(|c| (c[1].to_string(), c[2].to_string()))
-            .collect();
-        Script {
-            code,
-            page_url,
-            params,
-            query_vars,
-            tree_ids,
-        }
-    }
 }
 
 /// Links the readers list for one page at most. The crawler keeps no more

@@ -1,7 +1,13 @@
 use super::*;
 
 fn script_links(url: &str, html: &str) -> Vec<Link> {
-    read_scripts(&Html::parse_document(html), &Url::parse(url).unwrap(), &[]).links
+    read(html, url).links
+}
+
+/// What the page's scripts come to.
+fn read(html: &str, url: &str) -> Scripted {
+    let doc = Html::parse_document(html);
+    read_scripts(&doc, &PageScripts::of(&doc), &Url::parse(url).unwrap(), &[])
 }
 
 fn urls(links: &[Link], origin: LinkOrigin) -> Vec<String> {
@@ -127,10 +133,10 @@ $.post('/ajax/edu.ashx', {act: 'list', tk: tk}, function (d) { $('#jyList').html
 </body></html>"#;
     let doc = Html::parse_document(html);
     let url = Url::parse("http://www.wangkui.gov.cn/zdly.html").unwrap();
-    let scripted = read_scripts(&doc, &url, &[]);
+    let scripted = read_scripts(&doc, &PageScripts::of(&doc), &url, &[]);
     assert_eq!(scripted.gap_sections, ["教育"]);
     // The row above stands under its own bold heading.
-    let nav = navfns::NavFunctions::from_doc(&doc);
+    let nav = navfns::NavFunctions::from_scripts(&PageScripts::of(&doc));
     let rows = crate::page::links::extract(&doc, &url, |code| nav.target(code));
     assert_eq!(rows[0].section, "就业创业");
 }
@@ -171,7 +177,10 @@ fn thousands_of_pager_calls_stop_at_the_link_cap() {
     let url = Url::parse("http://www.nenjiang.gov.cn/zwgk/zcwj/index.html").unwrap();
     // One script's pagers stop at 2,000 pages.
     let one = format!("<script>{}</script>", calls("p"));
-    let scripted = read_scripts(&Html::parse_document(&one), &url, &[]);
+    let scripted = {
+        let doc = Html::parse_document(&one);
+        read_scripts(&doc, &PageScripts::of(&doc), &url, &[])
+    };
     assert_eq!(scripted.links.len(), 2_000);
     assert!(!scripted.dropped_links);
     // A page's script links stop at 5,000, and the page says so.
@@ -181,7 +190,10 @@ fn thousands_of_pager_calls_stop_at_the_link_cap() {
         calls("q"),
         calls("r")
     );
-    let scripted = read_scripts(&Html::parse_document(&three), &url, &[]);
+    let scripted = {
+        let doc = Html::parse_document(&three);
+        read_scripts(&doc, &PageScripts::of(&doc), &url, &[])
+    };
     assert_eq!(scripted.links.len(), 5_000);
     assert!(scripted.dropped_links);
     let page = crate::page::parse(&url, 200, None, three.as_bytes());

@@ -1,21 +1,15 @@
+use super::super::js::read;
 use super::*;
+use std::collections::HashMap;
 
 fn run(code: &str, page: &str) -> Requests {
-    run_with_query_vars(code, page, &[])
-}
-
-/// `query_vars`: script variables read from the page's query.
-fn run_with_query_vars(code: &str, page: &str, query_vars: &[(&str, &str)]) -> Requests {
     let url = Url::parse(page).unwrap();
     let params = url
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let vars = query_vars
-        .iter()
-        .map(|(var, key)| (var.to_string(), key.to_string()))
-        .collect();
-    requests(code, &url, &params, &vars)
+    let code = read(code);
+    requests(&code, &Folder::new(&code, &params), &url)
 }
 
 fn urls(found: &Requests) -> Vec<&str> {
@@ -64,11 +58,7 @@ fn get_and_getjson_with_data_and_query_values() {
 $.getJSON("/gk/list.do", {tab: tab, pageSize: size, pageNo: current}, render);
 $.get('/gk/count.do', render);
 $.post("/gk/search.do", {q: "年报"}, render);"#;
-    let found = run_with_query_vars(
-        code,
-        "https://www.x.gov.cn/gk/index.html?tab=nb",
-        &[("tab", "tab")],
-    );
+    let found = run(code, "https://www.x.gov.cn/gk/index.html?tab=nb");
     assert_eq!(
         urls(&found),
         [
@@ -106,10 +96,9 @@ function load(n) {
 }
 fetch('/sbx/api/save', {method: 'POST', body: JSON.stringify({a: 1})});
 load(1);"#;
-    let found = run_with_query_vars(
+    let found = run(
         code,
         "http://www.suibin.gov.cn/sbx/zfxxgk_sb.shtml?tab=zdxzjc",
-        &[("tab", "tab")],
     );
     assert_eq!(
         urls(&found),
@@ -129,21 +118,16 @@ function loadPage(n) {
   $.ajax({url: '/hls/zfxxgk/json/' + tab + '_' + n + '.json', type: 'get', dataType: 'json'});
 }
 loadPage(1);"#;
-    let found = run_with_query_vars(
+    let found = run(
         code,
         "http://www.hailun.gov.cn/hls/zfxxgk_hl.shtml?tab=gfxwj",
-        &[("tab", "tab")],
     );
     assert_eq!(
         urls(&found),
         ["http://www.hailun.gov.cn/hls/zfxxgk/json/gfxwj_1.json"]
     );
     // Without a tab in the page URL, the script's default.
-    let found = run_with_query_vars(
-        code,
-        "http://www.hailun.gov.cn/hls/zfxxgk_hl.shtml",
-        &[("tab", "tab")],
-    );
+    let found = run(code, "http://www.hailun.gov.cn/hls/zfxxgk_hl.shtml");
     assert_eq!(
         urls(&found),
         ["http://www.hailun.gov.cn/hls/zfxxgk/json/fdzdgknr_1.json"]
@@ -231,7 +215,8 @@ fn mangled_scripts_never_panic() {
             seed ^= seed << 17;
             code.push_str(tokens[(seed % tokens.len() as u64) as usize]);
         }
-        let _ = requests(&code, &page, &HashMap::new(), &HashMap::new());
-        let _ = super::super::jpage::groups(&code, &page);
+        let parsed = read(&code);
+        let _ = requests(&parsed, &Folder::new(&parsed, &HashMap::new()), &page);
+        let _ = super::super::jpage::groups(&parsed, &page);
     }
 }
