@@ -10,7 +10,7 @@
 //! item is failed on its account.
 
 use super::js::fold::{Folder, Hole, Piece};
-use super::js::{Code, Expr};
+use super::js::Expr;
 use super::script::{Found, Script};
 use crate::page::links::resolve;
 use crate::types::LinkOrigin;
@@ -20,8 +20,9 @@ use url::Url;
 /// What the page's data requests come to.
 #[derive(Debug, Default)]
 struct Requests {
-    /// GET URLs with their query built from the request's data.
-    pub urls: Vec<Url>,
+    /// GET URLs with their query built from the request's data, each with
+    /// the label of the element whose click makes it (empty when none).
+    pub urls: Vec<(Url, String)>,
     /// Requests that could not be reproduced, described for a person.
     pub gaps: Vec<String>,
     /// URL literals used by requests that carry data: fetched bare they
@@ -67,57 +68,121 @@ pub(super) fn is_page_key(key: &str) -> bool {
 /// The script's data requests, as script links; the ones it cannot
 /// reproduce as gaps.
 pub(super) fn read(script: &Script, found: &mut Found) {
-    let requests = requests(script.code, &script.folder, script.page_url);
-    for url in requests.urls {
-        found.link(url, LinkOrigin::Script, String::new());
+    let requests = requests(script);
+    for (url, label) in requests.urls {
+        found.link(url, LinkOrigin::Script, label);
     }
     found.gaps.extend(requests.gaps);
     found.with_data.extend(requests.with_data);
 }
 
-/// The page's data requests, their values worked out by `folder`.
-fn requests(code: &Code, folder: &Folder, page_url: &Url) -> Requests {
+/// What one request comes to.
+enum Outcome {
+    /// The GET URL, and the URL literal it was built on.
+    Url { url: Url, literal: String },
+    /// It cannot be reproduced; why, for a person.
+    Gap(String),
+    /// Not a request of this page (another host, a helper's parameter).
+    Skip,
+}
+
+/// At most this many calls of one function are tried for its requests.
+const MAX_CALL_SITES: usize = 40;
+
+/// The script's data requests. A request inside a function whose URL or
+/// data are the function's parameters is reproduced once per call of the
+/// function the page makes (`getList('1205')` in the script or in an
+/// `onclick`), named by the label a visitor clicks.
+fn requests(script: &Script) -> Requests {
+    let (code, folder) = (script.code, &script.folder);
     let mut found = Requests::default();
     for call in &code.calls {
         let Some(request) = request(&call.callee, &call.args, folder) else {
             continue;
         };
-        let Some(literal) = url_text(request.url, folder) else {
-            if unreadable_url(request.url, folder) {
-                found.gaps.push(format!(
-                    "{}: its URL is built at run time",
-                    request.url.describe()
-                ));
-            }
-            continue;
-        };
-        let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
-            continue;
-        };
         if request.data.is_some() {
-            found.with_data.insert(literal.clone());
+            // Fetched bare, its URL answers some default list.
+            found.with_data.extend(url_text(request.url, folder));
         }
-        match request.data.map(|d| data(d, folder)) {
-            Some(Err(why)) => {
-                found.gaps.push(format!("{literal}: {why}"));
-                continue;
-            }
-            Some(Ok(pairs)) if !pairs.is_empty() => {
-                let mut query = url.query_pairs_mut();
-                for (k, v) in &pairs {
-                    query.append_pair(k, v);
+        let mut outcome = reproduce(&request, folder, script.page_url);
+        if !matches!(outcome, Outcome::Url { .. }) {
+            if let Some(function) = code.function_of(call).filter(|f| !f.name.is_empty()) {
+                let handler_calls = script.page.handler_calls(&function.name);
+                let sites = code
+                    .calls_named(&function.name)
+                    .map(|site| (site.args.as_slice(), ""))
+                    .chain(
+                        handler_calls
+                            .iter()
+                            .map(|h| (h.call.args.as_slice(), h.label.as_str())),
+                    )
+                    .take(MAX_CALL_SITES);
+                let mut reproduced = false;
+                for (args, label) in sites {
+                    let inside = folder.with_arguments(function, args);
+                    let Some(request) = self::request(&call.callee, &call.args, &inside) else {
+                        continue;
+                    };
+                    if let Outcome::Url { url, literal } =
+                        reproduce(&request, &inside, script.page_url)
+                    {
+                        record(&mut found, &request, url, literal, label);
+                        reproduced = true;
+                    }
+                }
+                if reproduced {
+                    outcome = Outcome::Skip;
                 }
             }
-            _ => {}
         }
-        if request.post {
-            found
-                .gaps
-                .push(format!("{literal}: a POST request, tried as a GET"));
+        match outcome {
+            Outcome::Url { url, literal } => record(&mut found, &request, url, literal, ""),
+            Outcome::Gap(why) => found.gaps.push(why),
+            Outcome::Skip => {}
         }
-        found.urls.push(url);
     }
     found
+}
+
+/// Adds a reproduced request.
+fn record(found: &mut Requests, request: &Request, url: Url, literal: String, label: &str) {
+    if request.post {
+        found
+            .gaps
+            .push(format!("{literal}: a POST request, tried as a GET"));
+    }
+    if request.data.is_some() {
+        found.with_data.insert(literal);
+    }
+    found.urls.push((url, label.to_string()));
+}
+
+/// One request as a GET URL, its values worked out by `folder`.
+fn reproduce(request: &Request, folder: &Folder, page_url: &Url) -> Outcome {
+    let Some(literal) = url_text(request.url, folder) else {
+        return if unreadable_url(request.url, folder) {
+            Outcome::Gap(format!(
+                "{}: its URL is built at run time",
+                request.url.describe()
+            ))
+        } else {
+            Outcome::Skip
+        };
+    };
+    let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
+        return Outcome::Skip;
+    };
+    match request.data.map(|d| data(d, folder)) {
+        Some(Err(why)) => return Outcome::Gap(format!("{literal}: {why}")),
+        Some(Ok(pairs)) if !pairs.is_empty() => {
+            let mut query = url.query_pairs_mut();
+            for (k, v) in &pairs {
+                query.append_pair(k, v);
+            }
+        }
+        _ => {}
+    }
+    Outcome::Url { url, literal }
 }
 
 struct Request<'a> {

@@ -49,7 +49,7 @@ pub(crate) fn expand(html: &str) -> Cow<'_, str> {
 /// can stand for them: they print the same row. The folder's budget keeps
 /// a script that doubles its text line by line from printing gigabytes.
 fn written(code: &Code) -> Option<String> {
-    if code.unreadable.is_some() || code.functions > 0 {
+    if code.unreadable.is_some() || !code.functions.is_empty() {
         return None; // a writer defined for later calls (a pager)
     }
     let no_query = HashMap::new();

@@ -127,6 +127,7 @@ pub(crate) fn read_scripts(
         let script = Script {
             code,
             folder: Folder::new(code, &params),
+            page: scripts,
             page_url,
             tree_ids: &tree_ids,
         };

@@ -7,7 +7,7 @@
 //! parameters joined by `+`) and each call's literal arguments filled in.
 
 use super::js::fold::Folder;
-use super::js::{self, Expr, Navigation};
+use super::js::{self, Expr, Function};
 use super::page_scripts::PageScripts;
 use std::collections::HashMap;
 
@@ -34,8 +34,9 @@ impl NavFunctions {
         for code in scripts.codes() {
             let folder = Folder::new(code, &no_query);
             for navigation in &code.navigations {
-                if let Some(function) = address_of(navigation, &folder) {
-                    found.by_name.insert(navigation.function.clone(), function);
+                let defined = &code.functions[navigation.function];
+                if let Some(function) = address_of(defined, &navigation.address, &folder) {
+                    found.by_name.insert(defined.name.clone(), function);
                 }
             }
         }
@@ -64,18 +65,18 @@ impl NavFunctions {
 
 /// The function's address when it is string literals (or constants) and
 /// its parameters joined by `+`.
-fn address_of(navigation: &Navigation, folder: &Folder) -> Option<NavFunction> {
-    if navigation.function.is_empty() {
+fn address_of(defined: &Function, address: &Expr, folder: &Folder) -> Option<NavFunction> {
+    if defined.name.is_empty() {
         return None;
     }
-    let pieces = match &navigation.address {
+    let pieces = match address {
         Expr::Concat(pieces) => pieces.as_slice(),
         single => std::slice::from_ref(single),
     };
     let parts = pieces
         .iter()
         .map(|piece| match piece {
-            Expr::Path(name) => match navigation.params.iter().position(|p| p == name) {
+            Expr::Path(name) => match defined.params.iter().position(|p| p == name) {
                 Some(i) => Some(Part::Param(i)),
                 None => folder.text(piece).map(Part::Literal),
             },

@@ -1,15 +1,30 @@
-//! A page's inline scripts, parsed once for every list reader.
+//! A page's inline scripts, parsed once for every list reader, and its
+//! event handlers.
 //!
 //! The hub's per-script readers, the frame reader and the navigation
 //! functions behind `onclick` links all read the same scripts; each is
 //! parsed once here, a packed one as its unpacked text, with the heading
 //! it stands under and whether it could not be read though it may load a
-//! list.
+//! list. The handlers (`onclick="getList('1205')"`, `href="javascript:…"`)
+//! are the calls a visitor makes: they are kept as text, with the label
+//! the visitor clicks, and parsed only when a reader asks for the calls of
+//! one function.
 
-use super::js::{self, Code};
+use super::js::{self, Call, Code};
 use super::packed;
-use crate::page::dom;
-use scraper::Html;
+use crate::page::{collapse, dom};
+use scraper::{Html, Selector};
+use std::sync::LazyLock;
+
+static HANDLERS: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse("[onclick], a[href^='javascript:'], a[href^='JavaScript:']")
+        .expect("static selector")
+});
+/// Handlers kept per page, and the longest kept.
+const MAX_HANDLERS: usize = 2_000;
+const MAX_HANDLER_BYTES: usize = 2_048;
+/// A label longer than this names no list.
+const MAX_LABEL_CHARS: usize = 30;
 
 /// Words of a script that loads or addresses something a list reader
 /// follows: a script with one of them that could not be parsed may hold
@@ -32,6 +47,20 @@ const LOADING_WORDS: &[&str] = &[
 #[derive(Default)]
 pub(crate) struct PageScripts {
     pub(super) scripts: Vec<PageScript>,
+    handlers: Vec<Handler>,
+}
+
+/// An event handler's code and the label of the element it is on.
+struct Handler {
+    code: String,
+    label: String,
+}
+
+/// One call a visitor's click makes, parsed.
+pub(super) struct HandlerCall {
+    pub call: Call,
+    /// What the visitor clicks (`规范性文件`), empty when it is long.
+    pub label: String,
 }
 
 pub(super) struct PageScript {
@@ -68,7 +97,54 @@ impl PageScripts {
                 }
             })
             .collect();
-        PageScripts { scripts }
+        let handlers = doc
+            .select(&HANDLERS)
+            .filter_map(|el| {
+                let value = el.value();
+                let code = value.attr("onclick").or_else(|| {
+                    let href = value.attr("href")?;
+                    let scheme = href.get(..11)?;
+                    scheme
+                        .eq_ignore_ascii_case("javascript:")
+                        .then(|| &href[11..])
+                })?;
+                let label = collapse(&el.text().collect::<String>());
+                let label = if label.chars().count() <= MAX_LABEL_CHARS {
+                    label
+                } else {
+                    String::new()
+                };
+                (code.len() <= MAX_HANDLER_BYTES).then(|| Handler {
+                    code: code.to_string(),
+                    label,
+                })
+            })
+            .take(MAX_HANDLERS)
+            .collect();
+        PageScripts { scripts, handlers }
+    }
+
+    /// The calls of function `name` the page's handlers make.
+    pub(super) fn handler_calls(&self, name: &str) -> Vec<HandlerCall> {
+        let handlers: Vec<&Handler> = self
+            .handlers
+            .iter()
+            .filter(|h| h.code.contains(name))
+            .collect();
+        let codes: Vec<&str> = handlers.iter().map(|h| h.code.as_str()).collect();
+        js::read_all(&codes)
+            .into_iter()
+            .zip(handlers)
+            .flat_map(|(code, handler)| {
+                code.calls
+                    .into_iter()
+                    .filter(|call| call.callee.last_name() == Some(name))
+                    .map(|call| HandlerCall {
+                        call,
+                        label: handler.label.clone(),
+                    })
+            })
+            .collect()
     }
 
     /// The parsed scripts.

@@ -2,12 +2,13 @@
 //!
 //! Every per-script reader of the hub gets the same two things: the
 //! script's parsed facts with what its URL expressions may draw on (a
-//! folder over its assignments and the page URL's query values, the ids
-//! the page's tree offers), and the page's findings so far, to which it
+//! folder over its assignments and the page URL's query values, the
+//! page's event handlers, the ids the page's tree offers), and the page's findings so far, to which it
 //! adds links and gaps. The hub builds both; a reader needs nothing else.
 
 use super::js::fold::Folder;
 use super::js::Code;
+use super::page_scripts::PageScripts;
 use crate::page::collapse;
 use crate::types::{Link, LinkOrigin};
 use scraper::{Html, Selector};
@@ -26,6 +27,8 @@ pub(super) struct Script<'a> {
     pub code: &'a Code,
     /// Works out its expressions from its assignments and the page's query.
     pub folder: Folder<'a>,
+    /// The page's other scripts and its event handlers.
+    pub page: &'a PageScripts,
     /// The address of the page the script stands in.
     pub page_url: &'a Url,
     /// Ids the page's tree offers, for hash-driven lists, with the

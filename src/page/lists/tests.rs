@@ -199,3 +199,34 @@ fn thousands_of_pager_calls_stop_at_the_link_cap() {
     let page = crate::page::parse(&url, 200, None, three.as_bytes());
     assert_eq!(page.cut, Some(crate::types::BodyCut::LinkLimit));
 }
+
+#[test]
+fn tabs_that_call_a_list_function_each_name_their_list() {
+    let html = r#"<html><body><ul class="tabs">
+<li onclick="getList('1205')">规范性文件</li>
+<li><a href="javascript:getList('1206');return false;">政策解读</a></li>
+<li onclick="other('1207')">其他</li></ul><div id="list"></div>
+<script>function getList(cid) { $.getJSON('/api/' + cid + '/list.json', {page: 1}, render); }</script>
+</body></html>"#;
+    let scripted = read(html, "http://www.x.gov.cn/zwgk/index.html");
+    let named: Vec<(String, String)> = scripted
+        .links
+        .iter()
+        .filter(|l| l.origin == LinkOrigin::Script)
+        .map(|l| (l.url.to_string(), l.text.clone()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                "http://www.x.gov.cn/api/1205/list.json?page=1".to_string(),
+                "规范性文件".to_string()
+            ),
+            (
+                "http://www.x.gov.cn/api/1206/list.json?page=1".to_string(),
+                "政策解读".to_string()
+            )
+        ]
+    );
+    assert!(scripted.gaps.is_empty(), "{:?}", scripted.gaps);
+}

@@ -1,6 +1,6 @@
 use super::super::js::read;
+use super::super::page_scripts::PageScripts;
 use super::*;
-use std::collections::HashMap;
 
 fn run(code: &str, page: &str) -> Requests {
     let url = Url::parse(page).unwrap();
@@ -9,11 +9,18 @@ fn run(code: &str, page: &str) -> Requests {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let code = read(code);
-    requests(&code, &Folder::new(&code, &params), &url)
+    let page = PageScripts::default();
+    requests(&Script {
+        code: &code,
+        folder: Folder::new(&code, &params),
+        page: &page,
+        page_url: &url,
+        tree_ids: &[],
+    })
 }
 
 fn urls(found: &Requests) -> Vec<&str> {
-    found.urls.iter().map(Url::as_str).collect()
+    found.urls.iter().map(|(url, _)| url.as_str()).collect()
 }
 
 #[test]
@@ -152,6 +159,40 @@ $.get(base + channel + '.html', render);"#;
 }
 
 #[test]
+fn a_request_inside_a_function_is_made_once_per_call_the_script_makes() {
+    let code = r#"var API = { list: '/api/list' };
+function getList(channelId, pageNo) {
+  $.ajax({url: API.list, data: {channelId: channelId, pageNo: pageNo, size: 15}, success: render});
+}
+function more(n) { getList(current, n); }
+getList('1205', 1);
+getList("1206", 1);"#;
+    let found = run(code, "http://www.x.gov.cn/zwgk/");
+    assert_eq!(
+        urls(&found),
+        [
+            "http://www.x.gov.cn/api/list?channelId=1205&pageNo=1&size=15",
+            "http://www.x.gov.cn/api/list?channelId=1206&pageNo=1&size=15"
+        ]
+    );
+    assert!(found.gaps.is_empty(), "{:?}", found.gaps);
+    // Never called with a known value: the request stays a gap.
+    let code = "function getList(cid) { $.ajax({url: '/api/list', data: {channelId: cid}}); }";
+    let found = run(code, "http://www.x.gov.cn/zwgk/");
+    assert!(found.urls.is_empty());
+    assert!(found.gaps[0].contains("channelId"), "{:?}", found.gaps);
+}
+
+#[test]
+fn template_literals_and_constants_fold() {
+    let code = r#"const base = '/ztzl/fzzf';
+let page = 1;
+fetch(`${base}/list_${page}.json`).then(r => r.json());"#;
+    let found = run(code, "http://www.x.gov.cn/");
+    assert_eq!(urls(&found), ["http://www.x.gov.cn/ztzl/fzzf/list_1.json"]);
+}
+
+#[test]
 fn axios_params_and_string_data() {
     let code = r#"axios.get('/api/articles', { params: { catId: "2655", page: 1 } }).then(r => r);
 $.ajax({url: "/api/list.json", data: "channel=7&page=1"});"#;
@@ -215,8 +256,7 @@ fn mangled_scripts_never_panic() {
             seed ^= seed << 17;
             code.push_str(tokens[(seed % tokens.len() as u64) as usize]);
         }
-        let parsed = read(&code);
-        let _ = requests(&parsed, &Folder::new(&parsed, &HashMap::new()), &page);
-        let _ = super::super::jpage::groups(&parsed, &page);
+        let _ = run(&code, page.as_str());
+        let _ = super::super::jpage::groups(&read(&code), &page);
     }
 }

@@ -6,7 +6,7 @@
 //! [`Expr::Other`]). The walk recurses as deep as the tree: it runs on the
 //! stack `read_all` sized for the script.
 
-use super::{Assignment, Call, Code, Expr, Navigation};
+use super::{Assignment, Call, Code, Expr, Function as Defined, Navigation};
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     Argument, AssignmentTarget, BinaryExpression, BinaryOperator, BindingPattern, CallExpression,
@@ -15,7 +15,7 @@ use oxc_ast::ast::{
 };
 use oxc_ast::ast::{ArrowFunctionExpression, AssignmentExpression};
 use oxc_ast_visit::{walk, Visit};
-use oxc_parser::Parser;
+use oxc_parser::{ParseOptions, Parser};
 use oxc_span::{GetSpan, SourceType, Span};
 use oxc_syntax::scope::ScopeFlags;
 
@@ -27,7 +27,14 @@ const OTHER_CHARS: usize = 80;
 /// The facts of `source`, or why it could not be parsed.
 pub(super) fn collect(source: &str) -> Code {
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, source, SourceType::script()).parse();
+    // Event handlers end with `return false;` outside any function.
+    let options = ParseOptions {
+        allow_return_outside_function: true,
+        ..ParseOptions::default()
+    };
+    let parsed = Parser::new(&allocator, source, SourceType::script())
+        .with_options(options)
+        .parse();
     if parsed.panicked {
         let why = parsed
             .diagnostics
@@ -53,8 +60,8 @@ pub(super) fn collect(source: &str) -> Code {
 
 /// A function being walked.
 struct OpenFunction {
-    name: String,
-    params: Vec<String>,
+    /// Its index in [`Code::functions`].
+    index: usize,
     /// Its first navigation was recorded.
     navigated: bool,
 }
@@ -183,14 +190,12 @@ impl Collector<'_> {
         }
         function.navigated = true;
         self.code.navigations.push(Navigation {
-            function: function.name.clone(),
-            params: function.params.clone(),
+            function: function.index,
             address,
         });
     }
 
     fn open_function(&mut self, name: Option<String>, params: &FormalParameters) {
-        self.code.functions += 1;
         let name = name.or_else(|| self.next_function_name.take());
         self.next_function_name = None;
         let params = params
@@ -202,9 +207,12 @@ impl Collector<'_> {
             })
             .collect();
         self.open_functions.push(OpenFunction {
+            index: self.code.functions.len(),
+            navigated: false,
+        });
+        self.code.functions.push(Defined {
             name: name.unwrap_or_default(),
             params,
-            navigated: false,
         });
     }
 
@@ -256,6 +264,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             span: it.span.start as usize..it.span.end as usize,
             callee,
             args,
+            within: self.open_functions.last().map(|f| f.index),
         });
         walk::walk_call_expression(self, it);
     }

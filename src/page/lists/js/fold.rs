@@ -8,9 +8,10 @@
 //! hole (the first page for a page counter, the ids a tree offers, or not
 //! at all).
 
-use super::{Code, Expr};
+use super::{Code, Expr, Function};
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// How many variables deep a value is followed.
 const MAX_INDIRECTION: usize = 4;
@@ -65,8 +66,16 @@ pub(in crate::page::lists) struct Hole {
     pub default: Option<String>,
 }
 
-/// Folds the expressions of one script.
+/// Folds the expressions of one script, in the script's own scope or in
+/// one function's, its parameters bound to the arguments of one call.
 pub(in crate::page::lists) struct Folder<'c> {
+    bindings: Rc<Bindings<'c>>,
+    /// A function's parameters, bound to one call's arguments.
+    arguments: HashMap<&'c str, &'c Expr>,
+}
+
+/// What the script's assignments and the page's query say.
+struct Bindings<'c> {
     /// The page URL's query values.
     params: &'c HashMap<String, String>,
     /// The first value assigned to each path.
@@ -104,32 +113,59 @@ impl<'c> Folder<'c> {
             }
         }
         Folder {
-            params,
-            first,
-            numbers,
-            query_vars,
-            budget: Cell::new(BUDGET_PER_BYTE * code.bytes + BUDGET_BASE),
+            bindings: Rc::new(Bindings {
+                params,
+                first,
+                numbers,
+                query_vars,
+                budget: Cell::new(BUDGET_PER_BYTE * code.bytes + BUDGET_BASE),
+            }),
+            arguments: HashMap::new(),
+        }
+    }
+
+    /// This script's folder inside `function`, called with `args`: its
+    /// parameters hold the arguments, worked out in the script's scope.
+    pub fn with_arguments(&self, function: &'c Function, args: &'c [Expr]) -> Folder<'c> {
+        Folder {
+            bindings: Rc::clone(&self.bindings),
+            arguments: function
+                .params
+                .iter()
+                .zip(args)
+                .filter(|(param, _)| !param.is_empty())
+                .map(|(param, arg)| (param.as_str(), arg))
+                .collect(),
+        }
+    }
+
+    /// The same script's folder outside any function.
+    fn outside(&self) -> Folder<'c> {
+        Folder {
+            bindings: Rc::clone(&self.bindings),
+            arguments: HashMap::new(),
         }
     }
 
     /// The page URL's query values.
     pub fn params(&self) -> &HashMap<String, String> {
-        self.params
+        self.bindings.params
     }
 
     /// The query key the variable `name` is read from, if it is.
     pub fn query_key(&self, name: &str) -> Option<&str> {
-        self.query_vars.get(name).copied()
+        self.bindings.query_vars.get(name).copied()
     }
 
-    /// Whether anything is assigned to `name`.
+    /// Whether anything is assigned to `name`, or it is a parameter bound
+    /// to an argument.
     pub fn is_assigned(&self, name: &str) -> bool {
-        self.value_of(name).is_some()
+        self.arguments.contains_key(name) || self.value_of(name).is_some()
     }
 
     /// The last number assigned to `name` (`var countPage = 5`).
     pub fn last_number(&self, name: &str) -> Option<u64> {
-        self.numbers.get(name)?.last().copied()
+        self.bindings.numbers.get(name)?.last().copied()
     }
 
     /// What `expr` comes to, with adjacent text joined; `None` when a part
@@ -151,7 +187,10 @@ impl<'c> Folder<'c> {
         for _ in 0..=MAX_INDIRECTION {
             match expr {
                 Expr::Object(_) => return Some(expr),
-                Expr::Path(name) => expr = self.value_of(name)?,
+                Expr::Path(name) => match self.arguments.get(name.as_str()) {
+                    Some(arg) => return self.outside().object(arg),
+                    None => expr = self.value_of(name)?,
+                },
                 _ => return None,
             }
         }
@@ -180,7 +219,7 @@ impl<'c> Folder<'c> {
             Expr::Path(name) => self.push_variable(name, depth, out),
             Expr::Call(callee, args) => {
                 if let Some(key) = getter_key(callee, args) {
-                    return match self.params.get(key) {
+                    return match self.params().get(key) {
                         Some(value) => self.push_text(value, out),
                         None => {
                             out.push(Piece::Hole(Hole {
@@ -224,8 +263,11 @@ impl<'c> Folder<'c> {
     /// The value of a variable: the page's own query value it reads, what
     /// it is assigned, or a hole.
     fn push_variable(&self, name: &str, depth: usize, out: &mut Vec<Piece>) -> Option<()> {
+        if let Some(arg) = self.arguments.get(name) {
+            return self.outside().push(arg, depth + 1, out);
+        }
         let key = self.query_key(name);
-        if let Some(value) = key.and_then(|k| self.params.get(k)) {
+        if let Some(value) = key.and_then(|k| self.params().get(k)) {
             return self.push_text(value, out);
         }
         if depth < MAX_INDIRECTION {
@@ -257,13 +299,14 @@ impl<'c> Folder<'c> {
     /// literal assigned to a shorter one (`CONFIG.api` of `var CONFIG =
     /// {api: '/list.json'}`).
     fn value_of(&self, name: &str) -> Option<&'c Expr> {
-        if let Some(value) = self.first.get(name) {
+        let first = &self.bindings.first;
+        if let Some(value) = first.get(name) {
             return Some(value);
         }
         let mut split = name.len();
         while let Some(dot) = name[..split].rfind('.') {
             split = dot;
-            if let Some(object) = self.first.get(&name[..dot]) {
+            if let Some(object) = first.get(&name[..dot]) {
                 let mut value = *object;
                 for field in name[dot + 1..].split('.') {
                     value = value.field(field)?;
@@ -281,7 +324,8 @@ impl<'c> Folder<'c> {
     }
 
     fn spend(&self, cost: usize) -> Option<()> {
-        self.budget.set(self.budget.get().checked_sub(cost)?);
+        let budget = &self.bindings.budget;
+        budget.set(budget.get().checked_sub(cost)?);
         Some(())
     }
 }

@@ -147,6 +147,18 @@ pub(super) struct Call {
     pub span: Range<usize>,
     pub callee: Expr,
     pub args: Vec<Expr>,
+    /// The function it stands in, innermost, as an index of
+    /// [`Code::functions`].
+    pub within: Option<usize>,
+}
+
+/// A function the script defines.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Function {
+    /// Its name (`goColumn`, the last name of `nav.openArt`), or empty.
+    pub name: String,
+    /// Its parameters' names; a destructured one is an empty name.
+    pub params: Vec<String>,
 }
 
 /// `target = value`, and `var target = value`.
@@ -161,10 +173,8 @@ pub(super) struct Assignment {
 /// `window.open(…)`), with the address of its first such statement.
 #[derive(Debug, Clone)]
 pub(super) struct Navigation {
-    /// The function's name (`goColumn`, the last name of `nav.openArt`).
-    pub function: String,
-    /// Its parameters' names; a destructured one is an empty name.
-    pub params: Vec<String>,
+    /// The function, as an index of [`Code::functions`].
+    pub function: usize,
     pub address: Expr,
 }
 
@@ -184,8 +194,8 @@ pub(super) struct Code {
     pub defaults: Vec<String>,
     /// Functions that navigate.
     pub navigations: Vec<Navigation>,
-    /// How many functions the script defines.
-    pub functions: usize,
+    /// The functions the script defines, in source order.
+    pub functions: Vec<Function>,
     /// How many `if` statements and conditional expressions it has.
     pub branches: usize,
     /// Why the script could not be read, when it could not.
@@ -195,6 +205,11 @@ pub(super) struct Code {
 }
 
 impl Code {
+    /// The function a call stands in.
+    pub fn function_of(&self, call: &Call) -> Option<&Function> {
+        self.functions.get(call.within?)
+    }
+
     /// The calls whose callee's last name is `name`.
     pub fn calls_named<'c>(&'c self, name: &'c str) -> impl Iterator<Item = &'c Call> + 'c {
         self.calls

@@ -34,7 +34,7 @@ $.ajax({ url: base + `list_${'x'}.json`, data: { page: 1, t: "x)}" }, success: f
         .iter()
         .any(|c| c.args.first() == Some(&Expr::Str("/not/a/call".into()))));
     assert!(code.calls.iter().any(|c| c.callee.path() == Some("render")));
-    assert_eq!(code.functions, 1);
+    assert_eq!(code.functions.len(), 1);
 }
 
 #[test]
@@ -118,7 +118,8 @@ function same(a) { if (location.href == a) return; }"#,
     let names: Vec<(&str, &[String])> = code
         .navigations
         .iter()
-        .map(|n| (n.function.as_str(), n.params.as_slice()))
+        .map(|n| &code.functions[n.function])
+        .map(|f| (f.name.as_str(), f.params.as_slice()))
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[0].0, "goColumn");
