@@ -43,6 +43,41 @@ const LOADING_WORDS: &[&str] = &[
     "location",
 ];
 
+/// What a `<script>` element holds, by its `type`.
+enum Language {
+    JavaScript,
+    Json,
+    /// A template, a datastore or anything else no browser runs.
+    Other,
+}
+
+impl Language {
+    fn of(script_type: Option<&str>) -> Language {
+        let Some(script_type) = script_type else {
+            return Language::JavaScript;
+        };
+        let media = script_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            ""
+            | "module"
+            | "text/javascript"
+            | "application/javascript"
+            | "application/x-javascript"
+            | "text/ecmascript"
+            | "application/ecmascript"
+            | "text/jscript"
+            | "text/livescript" => Language::JavaScript,
+            "application/json" | "application/ld+json" | "text/json" => Language::Json,
+            _ => Language::Other,
+        }
+    }
+}
+
 /// A page's inline scripts, each parsed once for every reader.
 #[derive(Default)]
 pub(crate) struct PageScripts {
@@ -76,7 +111,16 @@ impl PageScripts {
     pub fn of(doc: &Html) -> PageScripts {
         let found: Vec<(String, String)> = doc
             .select(&dom::INLINE_SCRIPTS)
-            .map(|s| (s.text().collect(), dom::section(s)))
+            .filter_map(|s| {
+                let text: String = s.text().collect();
+                let code = match Language::of(s.value().attr("type")) {
+                    Language::JavaScript => text,
+                    // A JSON data block read as the expression it is.
+                    Language::Json => format!("({text})"),
+                    Language::Other => return None,
+                };
+                Some((code, dom::section(s)))
+            })
             .collect();
         let texts: Vec<&str> = found.iter().map(|(text, _)| text.as_str()).collect();
         let codes = js::read_all(&texts);

@@ -230,3 +230,17 @@ fn tabs_that_call_a_list_function_each_name_their_list() {
     );
     assert!(scripted.gaps.is_empty(), "{:?}", scripted.gaps);
 }
+
+#[test]
+fn data_blocks_are_read_and_templates_are_not_scripts() {
+    let html = r#"<html><body><div id="list"></div>
+<script type="application/json" id="cfg">{"list": "/zwgk/data/list.json", "name": "政府信息公开"}</script>
+<script type="text/html" id="row"><li><a href="{{url}}">{{title}}</a> location</li></script>
+</body></html>"#;
+    let scripted = read(html, "http://www.x.gov.cn/zwgk/");
+    assert_eq!(
+        urls(&scripted.links, LinkOrigin::Script),
+        ["http://www.x.gov.cn/zwgk/data/list.json"]
+    );
+    assert!(scripted.gaps.is_empty(), "{:?}", scripted.gaps);
+}
