@@ -2,14 +2,14 @@
 //!
 //! Many county homepages are a stub: a `<meta http-equiv="refresh"
 //! content="0;url=/bas/index.shtml">`, or a body that is only
-//! `<script>window.location.href="/xxx/index.html"</script>`. A browser
+//! `<script>window.location.href="/xxx/index.html"</script>` (or a
+//! constant a script builds: `location.href = home`). A browser
 //! goes on to the target; the crawler must too, so the targets are handed
 //! out as ordinary links (origin `Anchor`, no text).
 
-use super::dom;
 use super::links::resolve;
+use super::lists::PageScripts;
 use crate::types::{Link, LinkOrigin};
-use regex::Regex;
 use scraper::{Html, Selector};
 use std::sync::LazyLock;
 use url::Url;
@@ -17,25 +17,10 @@ use url::Url;
 static META: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("meta[http-equiv][content]").expect("static selector"));
 
-/// `location = "…"`, `window.location.href = '…'`, `top.location=…`,
-/// `self.location.href=…`, `document.location=…`. Group 3 catches a `+`
-/// after the literal: a concatenation, whose target is not known.
-static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\blocation(?:\s*\.\s*href)?\s*=\s*(?:"([^"\\\n]*)"|'([^'\\\n]*)')(\s*\+)?"#)
-        .unwrap()
-});
-/// `location.replace("…")` and `location.assign("…")` with one literal.
-static CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"\blocation\s*\.\s*(?:replace|assign)\s*\(\s*(?:"([^"\\\n]*)"|'([^'\\\n]*)')\s*\)"#,
-    )
-    .unwrap()
-});
-
-/// The targets of the page's meta refresh and of its scripts' literal
-/// `location` assignments, resolved against `base`, in document order
-/// (meta first), without repeats.
-pub(super) fn extract(doc: &Html, base: &Url) -> Vec<Link> {
+/// The targets of the page's meta refresh and of its scripts' constant
+/// `location` changes, resolved against `base`, in document order (meta
+/// first), without repeats.
+pub(super) fn extract(doc: &Html, scripts: &PageScripts, base: &Url) -> Vec<Link> {
     let metas = doc
         .select(&META)
         .filter(|m| {
@@ -44,10 +29,7 @@ pub(super) fn extract(doc: &Html, base: &Url) -> Vec<Link> {
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
         })
         .filter_map(|m| refresh_target(m.value().attr("content")?).map(str::to_string));
-    let scripted = doc.select(&dom::INLINE_SCRIPTS).flat_map(|s| {
-        let code: String = s.text().collect();
-        script_targets(&code)
-    });
+    let scripted = scripts.location_targets();
     let mut out: Vec<Link> = Vec::new();
     for raw in metas.chain(scripted) {
         let Some(url) = resolve(base, &raw) else {
@@ -94,24 +76,6 @@ fn refresh_target(content: &str) -> Option<&str> {
     };
     let url = rest.trim();
     (!url.is_empty()).then_some(url)
-}
-
-/// Literal targets of `location` assignments and calls in a script.
-fn script_targets(code: &str) -> Vec<String> {
-    let assigned = ASSIGN
-        .captures_iter(code)
-        .filter(|c| c.get(3).is_none())
-        .filter_map(|c| c.get(1).or(c.get(2)));
-    let called = CALL
-        .captures_iter(code)
-        .filter_map(|c| c.get(1).or(c.get(2)));
-    let mut found: Vec<(usize, String)> = assigned
-        .chain(called)
-        .map(|m| (m.start(), m.as_str().trim().to_string()))
-        .filter(|(_, s)| !s.is_empty())
-        .collect();
-    found.sort();
-    found.into_iter().map(|(_, s)| s).collect()
 }
 
 #[cfg(test)]
@@ -165,6 +129,8 @@ mod tests {
             r#"self.location = "/xxx/index.html";"#,
             r#"document.location.href="xxx/index.html";"#,
             r#"location.assign("/xxx/index.html")"#,
+            r#"var home = '/xxx/' + 'index.html'; setTimeout(function () { location.href = home; }, 0);"#,
+            r#"window.location.href = `/xxx/index.html`; // 跳转"#,
         ] {
             let html = format!("<html><body><script>{script}</script></body></html>");
             let found = targets("http://www.xunke.gov.cn/", &html);

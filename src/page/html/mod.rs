@@ -105,7 +105,7 @@ pub(super) fn fill(page: &mut Page, content_type: Option<&str>, body: &[u8]) {
     };
 
     // Meta refresh and script navigation: a stub homepage's only way on.
-    let redirects = redirects::extract(&doc, &links::base(&doc, &page.url));
+    let redirects = redirects::extract(&doc, &scripts, &links::base(&doc, &page.url));
     for link in redirects {
         if !found.iter().any(|l| l.url == link.url) {
             found.push(link);

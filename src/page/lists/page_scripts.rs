@@ -10,10 +10,12 @@
 //! the visitor clicks, and parsed only when a reader asks for the calls of
 //! one function.
 
+use super::js::fold::Folder;
 use super::js::{self, Call, Code};
 use super::packed;
 use crate::page::{collapse, dom};
 use scraper::{Html, Selector};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static HANDLERS: LazyLock<Selector> = LazyLock::new(|| {
@@ -166,6 +168,22 @@ impl PageScripts {
             .take(MAX_HANDLERS)
             .collect();
         PageScripts { scripts, handlers }
+    }
+
+    /// The constant addresses the page's scripts send the browser to
+    /// (`window.location.href = "/bas/index.shtml"`), in order: a stub
+    /// homepage's way on.
+    pub fn location_targets(&self) -> Vec<String> {
+        let no_query = HashMap::new();
+        let mut targets = Vec::new();
+        for code in self.codes() {
+            let folder = Folder::new(code, &no_query);
+            for address in &code.location_changes {
+                let target = folder.text(address).map(|t| t.trim().to_string());
+                targets.extend(target.filter(|t| !t.is_empty()));
+            }
+        }
+        targets
     }
 
     /// The calls of function `name` the page's handlers make.

@@ -252,11 +252,13 @@ impl<'a> Visit<'a> for Collector<'_> {
         let callee = self.convert(&it.callee, 1);
         let args = self.arguments(&it.arguments, 1);
         let path = callee.path().unwrap_or_default();
-        if ["window.open", "location.assign", "location.replace"]
-            .iter()
-            .any(|p| path == *p || path.ends_with(&format!(".{p}")))
-        {
-            if let Some(address) = args.first() {
+        let is = |p: &str| path == p || path.ends_with(&format!(".{p}"));
+        if let Some(address) = args.first() {
+            let changes_location = is("location.assign") || is("location.replace");
+            if changes_location {
+                self.code.location_changes.push(address.clone());
+            }
+            if changes_location || is("window.open") {
                 self.navigation(address.clone());
             }
         }
@@ -284,6 +286,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             let path = target.path().unwrap_or_default();
             if path == "location" || path.ends_with(".location") || path.ends_with("location.href")
             {
+                self.code.location_changes.push(value.clone());
                 self.navigation(value.clone());
             }
             self.name_next_function(&target, &it.right);

@@ -194,6 +194,10 @@ pub(super) struct Code {
     pub defaults: Vec<String>,
     /// Functions that navigate.
     pub navigations: Vec<Navigation>,
+    /// Every address the script sends the browser to by changing its
+    /// `location` (assigned, `assign`ed or `replace`d), in or out of a
+    /// function, in source order.
+    pub location_changes: Vec<Expr>,
     /// The functions the script defines, in source order.
     pub functions: Vec<Function>,
     /// How many `if` statements and conditional expressions it has.
