@@ -9,6 +9,7 @@
 //! reported as a gap, so the audit knows that list was never read and no
 //! item is failed on its account.
 
+use super::endpoints;
 use super::js::fold::{Folder, Hole, Piece};
 use super::js::Expr;
 use super::script::{Found, Script};
@@ -78,8 +79,9 @@ pub(super) fn read(script: &Script, found: &mut Found) {
 
 /// What one request comes to.
 enum Outcome {
-    /// The GET URL, and the URL literal it was built on.
-    Url { url: Url, literal: String },
+    /// GET URLs, each with the URL literal it was built on and the name of
+    /// the category it lists (empty when nothing names it).
+    Urls(Vec<(Url, String, String)>),
     /// It cannot be reproduced; why, for a person.
     Gap(String),
     /// Not a request of this page (another host, a helper's parameter).
@@ -97,16 +99,20 @@ fn requests(script: &Script) -> Requests {
     let (code, folder) = (script.code, &script.folder);
     let mut found = Requests::default();
     for call in &code.calls {
-        let Some(request) = request(&call.callee, &call.args, folder) else {
+        // Inside a function, its parameters hide the script's variables.
+        let function = code.function_of(call);
+        let inside = function.map(|f| folder.with_arguments(f, &[]));
+        let scoped = inside.as_ref().unwrap_or(folder);
+        let Some(request) = request(&call.callee, &call.args, scoped) else {
             continue;
         };
         if request.data.is_some() {
             // Fetched bare, its URL answers some default list.
-            found.with_data.extend(url_text(request.url, folder));
+            found.with_data.extend(url_text(request.url, scoped));
         }
-        let mut outcome = reproduce(&request, folder, script.page_url);
-        if !matches!(outcome, Outcome::Url { .. }) {
-            if let Some(function) = code.function_of(call).filter(|f| !f.name.is_empty()) {
+        let mut outcome = reproduce(&request, scoped, script);
+        if !matches!(outcome, Outcome::Urls(_)) {
+            if let Some(function) = function.filter(|f| !f.name.is_empty()) {
                 let handler_calls = script.page.handler_calls(&function.name);
                 let sites = code
                     .calls_named(&function.name)
@@ -123,10 +129,15 @@ fn requests(script: &Script) -> Requests {
                     let Some(request) = self::request(&call.callee, &call.args, &inside) else {
                         continue;
                     };
-                    if let Outcome::Url { url, literal } =
-                        reproduce(&request, &inside, script.page_url)
-                    {
-                        record(&mut found, &request, url, literal, label);
+                    if let Outcome::Urls(urls) = reproduce(&request, &inside, script) {
+                        for (url, literal, name) in urls {
+                            let name = if label.is_empty() {
+                                name
+                            } else {
+                                label.to_string()
+                            };
+                            record(&mut found, &request, url, literal, name);
+                        }
                         reproduced = true;
                     }
                 }
@@ -136,7 +147,11 @@ fn requests(script: &Script) -> Requests {
             }
         }
         match outcome {
-            Outcome::Url { url, literal } => record(&mut found, &request, url, literal, ""),
+            Outcome::Urls(urls) => {
+                for (url, literal, name) in urls {
+                    record(&mut found, &request, url, literal, name);
+                }
+            }
             Outcome::Gap(why) => found.gaps.push(why),
             Outcome::Skip => {}
         }
@@ -145,7 +160,7 @@ fn requests(script: &Script) -> Requests {
 }
 
 /// Adds a reproduced request.
-fn record(found: &mut Requests, request: &Request, url: Url, literal: String, label: &str) {
+fn record(found: &mut Requests, request: &Request, url: Url, literal: String, name: String) {
     if request.post {
         found
             .gaps
@@ -154,12 +169,21 @@ fn record(found: &mut Requests, request: &Request, url: Url, literal: String, la
     if request.data.is_some() {
         found.with_data.insert(literal);
     }
-    found.urls.push((url, label.to_string()));
+    found.urls.push((url, name));
 }
 
-/// One request as a GET URL, its values worked out by `folder`.
-fn reproduce(request: &Request, folder: &Folder, page_url: &Url) -> Outcome {
-    let Some(literal) = url_text(request.url, folder) else {
+/// One request as GET URLs, its values worked out by `folder`: one URL,
+/// or one per id the page offers for a value it leaves open
+/// (`"/gkmlpt/api/all/" + cid + ".json"`).
+fn reproduce(request: &Request, folder: &Folder, script: &Script) -> Outcome {
+    let literals = match url_text(request.url, folder) {
+        Some(literal) => vec![(literal, String::new())],
+        None => folder
+            .pieces(request.url)
+            .map(|pieces| endpoints::filled_in(&pieces, script, &endpoints::ids(script)))
+            .unwrap_or_default(),
+    };
+    if literals.is_empty() {
         return if unreadable_url(request.url, folder) {
             Outcome::Gap(format!(
                 "{}: its URL is built at run time",
@@ -168,21 +192,30 @@ fn reproduce(request: &Request, folder: &Folder, page_url: &Url) -> Outcome {
         } else {
             Outcome::Skip
         };
-    };
-    let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
-        return Outcome::Skip;
-    };
-    match request.data.map(|d| data(d, folder)) {
-        Some(Err(why)) => return Outcome::Gap(format!("{literal}: {why}")),
-        Some(Ok(pairs)) if !pairs.is_empty() => {
-            let mut query = url.query_pairs_mut();
-            for (k, v) in &pairs {
-                query.append_pair(k, v);
-            }
-        }
-        _ => {}
     }
-    Outcome::Url { url, literal }
+    let page_url = script.page_url;
+    let mut urls = Vec::new();
+    for (literal, name) in literals {
+        let Some(mut url) = resolve(page_url, &literal).filter(|u| same_host(u, page_url)) else {
+            continue;
+        };
+        match request.data.map(|d| data(d, folder)) {
+            Some(Err(why)) => return Outcome::Gap(format!("{literal}: {why}")),
+            Some(Ok(pairs)) if !pairs.is_empty() => {
+                let mut query = url.query_pairs_mut();
+                for (k, v) in &pairs {
+                    query.append_pair(k, v);
+                }
+            }
+            _ => {}
+        }
+        urls.push((url, literal, name));
+    }
+    if urls.is_empty() {
+        Outcome::Skip
+    } else {
+        Outcome::Urls(urls)
+    }
 }
 
 struct Request<'a> {
@@ -271,8 +304,7 @@ fn url_text(expr: &Expr, folder: &Folder) -> Option<String> {
 /// request of this page.
 fn unreadable_url(expr: &Expr, folder: &Folder) -> bool {
     match expr {
-        // `'/api/' + tab + '.json'`: the concatenation reader's.
-        Expr::Concat(parts) => !matches!(parts.first(), Some(Expr::Str(_))),
+        Expr::Concat(_) => true,
         Expr::Path(name) => folder.is_assigned(name),
         _ => false,
     }

@@ -49,7 +49,7 @@ pub(super) fn read(script: &Script, found: &mut Found) {
 /// Ids the script's list may be called with: the page tree's, the ids of
 /// the script's configuration objects, its defaults and the numbers its
 /// calls pass, one entry per id, named when anything names it.
-fn ids(script: &Script) -> Vec<(String, String)> {
+pub(super) fn ids(script: &Script) -> Vec<(String, String)> {
     let code = script.code;
     let mut ids = script.tree_ids.to_vec();
     for object in &code.objects {
@@ -127,27 +127,46 @@ fn endpoints(
             }
             continue;
         }
-        let Some((head, free, tail)) = filled(&pieces, script.folder.params()) else {
-            continue;
-        };
-        let values: Vec<(&String, &str)> = match free {
-            // Every value came from the page's query or is a first page.
-            None => vec![(&tail, "")],
-            Some(hole) if head.contains('/') => match &hole.default {
-                Some(default) if ids.is_empty() => vec![(default, "")],
-                _ => ids.iter().map(|(id, name)| (id, name.as_str())).collect(),
-            },
-            Some(_) => continue,
-        };
-        let tail = if free.is_some() { tail.as_str() } else { "" };
-        for (value, name) in values {
-            let candidate = format!("{head}{value}{tail}");
-            if !candidate.contains(char::is_whitespace) && looks_like_endpoint(&candidate) {
-                urls.extend(same_site(page_url, &candidate).map(|u| (u, name.to_string())));
+        for (candidate, name) in filled_in(&pieces, script, ids) {
+            if !with_data.contains(&candidate) {
+                urls.extend(same_site(page_url, &candidate).map(|u| (u, name)));
             }
         }
     }
     urls
+}
+
+/// The addresses a concatenation with values known only at run time may
+/// come to, each with the name of the category it lists: its values
+/// filled with the page's query values and first pages, and one value
+/// left open filled with each id the page offers (or the script's default
+/// when it offers none). Nothing when more than one value is left open or
+/// the open one is not a path segment.
+pub(super) fn filled_in(
+    pieces: &[Piece],
+    script: &Script,
+    ids: &[(String, String)],
+) -> Vec<(String, String)> {
+    let Some((head, free, tail)) = filled(pieces, script.folder.params()) else {
+        return Vec::new();
+    };
+    let values: Vec<(&String, &str)> = match free {
+        // Every value came from the page's query or is a first page.
+        None => vec![(&tail, "")],
+        Some(hole) if head.contains('/') => match &hole.default {
+            Some(default) if ids.is_empty() => vec![(default, "")],
+            _ => ids.iter().map(|(id, name)| (id, name.as_str())).collect(),
+        },
+        Some(_) => Vec::new(),
+    };
+    let tail = if free.is_some() { tail.as_str() } else { "" };
+    values
+        .into_iter()
+        .map(|(value, name)| (format!("{head}{value}{tail}"), name.to_string()))
+        .filter(|(candidate, _)| {
+            !candidate.contains(char::is_whitespace) && looks_like_endpoint(candidate)
+        })
+        .collect()
 }
 
 /// A concatenation's text before and after its one value known only at

@@ -107,8 +107,9 @@ function loadList(cid) { $.getJSON("/gkmlpt/api/all/" + cid + ".json", {page: 1}
 $(function () { var cid = location.hash.replace("#", "") || "2655"; loadList(cid); });</script></body></html>"##;
     let links = script_links("http://www.huma.gov.cn/gkmlpt/index", html);
     let found = urls(&links, LinkOrigin::Script);
+    // Requested as jQuery sends them, with the call's data.
     for id in ["2655", "2656", "2657"] {
-        let url = format!("http://www.huma.gov.cn/gkmlpt/api/all/{id}.json");
+        let url = format!("http://www.huma.gov.cn/gkmlpt/api/all/{id}.json?page=1");
         assert!(found.contains(&url), "{url} missing from {found:?}");
     }
     // Each endpoint is named as the tree names its category.
@@ -149,7 +150,7 @@ $(function () { loadList(2808, 1); });</script></body></html>"#;
     let links = script_links("http://www.muling.gov.cn/gkmlpt/annualreport", html);
     let found = urls(&links, LinkOrigin::Script);
     assert!(
-        found.contains(&"http://www.muling.gov.cn/gkmlpt/api/all/2808".to_string()),
+        found.contains(&"http://www.muling.gov.cn/gkmlpt/api/all/2808?page=1".to_string()),
         "{found:?}"
     );
 }

@@ -70,8 +70,9 @@ pub(in crate::page::lists) struct Hole {
 /// one function's, its parameters bound to the arguments of one call.
 pub(in crate::page::lists) struct Folder<'c> {
     bindings: Rc<Bindings<'c>>,
-    /// A function's parameters, bound to one call's arguments.
-    arguments: HashMap<&'c str, &'c Expr>,
+    /// A function's parameters, bound to one call's arguments (`None`:
+    /// no argument, a value known only at run time).
+    arguments: HashMap<&'c str, Option<&'c Expr>>,
 }
 
 /// What the script's assignments and the page's query say.
@@ -125,16 +126,18 @@ impl<'c> Folder<'c> {
     }
 
     /// This script's folder inside `function`, called with `args`: its
-    /// parameters hold the arguments, worked out in the script's scope.
+    /// parameters hold the arguments, worked out in the script's scope,
+    /// and hide the script's variables of the same names. Called with no
+    /// arguments, its parameters are values known only at run time.
     pub fn with_arguments(&self, function: &'c Function, args: &'c [Expr]) -> Folder<'c> {
         Folder {
             bindings: Rc::clone(&self.bindings),
             arguments: function
                 .params
                 .iter()
-                .zip(args)
-                .filter(|(param, _)| !param.is_empty())
-                .map(|(param, arg)| (param.as_str(), arg))
+                .enumerate()
+                .filter(|(_, param)| !param.is_empty())
+                .map(|(i, param)| (param.as_str(), args.get(i)))
                 .collect(),
         }
     }
@@ -160,7 +163,10 @@ impl<'c> Folder<'c> {
     /// Whether anything is assigned to `name`, or it is a parameter bound
     /// to an argument.
     pub fn is_assigned(&self, name: &str) -> bool {
-        self.arguments.contains_key(name) || self.value_of(name).is_some()
+        match self.arguments.get(name) {
+            Some(arg) => arg.is_some(),
+            None => self.value_of(name).is_some(),
+        }
     }
 
     /// The last number assigned to `name` (`var countPage = 5`).
@@ -188,7 +194,7 @@ impl<'c> Folder<'c> {
             match expr {
                 Expr::Object(_) => return Some(expr),
                 Expr::Path(name) => match self.arguments.get(name.as_str()) {
-                    Some(arg) => return self.outside().object(arg),
+                    Some(arg) => return self.outside().object((*arg)?),
                     None => expr = self.value_of(name)?,
                 },
                 _ => return None,
@@ -263,8 +269,16 @@ impl<'c> Folder<'c> {
     /// The value of a variable: the page's own query value it reads, what
     /// it is assigned, or a hole.
     fn push_variable(&self, name: &str, depth: usize, out: &mut Vec<Piece>) -> Option<()> {
-        if let Some(arg) = self.arguments.get(name) {
-            return self.outside().push(arg, depth + 1, out);
+        match self.arguments.get(name) {
+            Some(Some(arg)) => return self.outside().push(arg, depth + 1, out),
+            Some(None) => {
+                out.push(Piece::Hole(Hole {
+                    name: name.to_string(),
+                    default: None,
+                }));
+                return Some(());
+            }
+            None => {}
         }
         let key = self.query_key(name);
         if let Some(value) = key.and_then(|k| self.params().get(k)) {
