@@ -11,7 +11,7 @@
 
 use super::endpoints;
 use super::js::fold::{Folder, Hole, Piece};
-use super::js::Expr;
+use super::js::{Call, Expr, Function};
 use super::script::{Found, Script};
 use crate::page::links::resolve;
 use crate::types::LinkOrigin;
@@ -111,39 +111,10 @@ fn requests(script: &Script) -> Requests {
             found.with_data.extend(url_text(request.url, scoped));
         }
         let mut outcome = reproduce(&request, scoped, script);
-        if !matches!(outcome, Outcome::Urls(_)) {
-            if let Some(function) = function.filter(|f| !f.name.is_empty()) {
-                let handler_calls = script.page.handler_calls(&function.name);
-                let sites = code
-                    .calls_named(&function.name)
-                    .map(|site| (site.args.as_slice(), ""))
-                    .chain(
-                        handler_calls
-                            .iter()
-                            .map(|h| (h.call.args.as_slice(), h.label.as_str())),
-                    )
-                    .take(MAX_CALL_SITES);
-                let mut reproduced = false;
-                for (args, label) in sites {
-                    let inside = folder.with_arguments(function, args);
-                    let Some(request) = self::request(&call.callee, &call.args, &inside) else {
-                        continue;
-                    };
-                    if let Outcome::Urls(urls) = reproduce(&request, &inside, script) {
-                        for (url, literal, name) in urls {
-                            let name = if label.is_empty() {
-                                name
-                            } else {
-                                label.to_string()
-                            };
-                            record(&mut found, &request, url, literal, name);
-                        }
-                        reproduced = true;
-                    }
-                }
-                if reproduced {
-                    outcome = Outcome::Skip;
-                }
+        let unread = !matches!(outcome, Outcome::Urls(_));
+        if let Some(function) = function.filter(|f| unread && !f.name.is_empty()) {
+            if per_call(script, call, function, &mut found) {
+                outcome = Outcome::Skip;
             }
         }
         match outcome {
@@ -157,6 +128,42 @@ fn requests(script: &Script) -> Requests {
         }
     }
     found
+}
+
+/// Reproduces the request `call` makes inside `function` once per call
+/// of the function the page makes, its script's own and its handlers'
+/// (named by the label a visitor clicks); whether any was.
+fn per_call(script: &Script, call: &Call, function: &Function, found: &mut Requests) -> bool {
+    let handler_calls = script.page.handler_calls(&function.name);
+    let sites = script
+        .code
+        .calls_named(&function.name)
+        .map(|site| (site.args.as_slice(), ""))
+        .chain(
+            handler_calls
+                .iter()
+                .map(|h| (h.call.args.as_slice(), h.label.as_str())),
+        )
+        .take(MAX_CALL_SITES);
+    let mut reproduced = false;
+    for (args, label) in sites {
+        let inside = script.folder.with_arguments(function, args);
+        let Some(request) = request(&call.callee, &call.args, &inside) else {
+            continue;
+        };
+        if let Outcome::Urls(urls) = reproduce(&request, &inside, script) {
+            for (url, literal, name) in urls {
+                let name = if label.is_empty() {
+                    name
+                } else {
+                    label.to_string()
+                };
+                record(found, &request, url, literal, name);
+            }
+            reproduced = true;
+        }
+    }
+    reproduced
 }
 
 /// Adds a reproduced request.
