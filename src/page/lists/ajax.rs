@@ -9,8 +9,8 @@
 //! reported as a gap, so the audit knows that list was never read and no
 //! item is failed on its account.
 
-use super::endpoints;
-use super::js::fold::{Folder, Hole, Piece};
+use super::candidates;
+use super::js::fold::{is_page_counter, is_page_key, Folder, Piece};
 use super::js::{Call, Expr, Function};
 use super::script::{Found, Script};
 use crate::page::links::resolve;
@@ -44,27 +44,6 @@ const REQUEST_CALLS: &[&str] = &[
     "axios.get",
     "axios.post",
 ];
-
-/// Request parameters that select a page of a list; when their value is
-/// computed, the first page is what a visitor sees.
-pub(super) fn is_page_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase().replace(['_', '-'], "");
-    [
-        "page",
-        "pageno",
-        "pagenum",
-        "pagenumber",
-        "pageindex",
-        "curpage",
-        "currentpage",
-        "current",
-        "nowpage",
-        "cpage",
-        "pn",
-        "p",
-    ]
-    .contains(&key.as_str())
-}
 
 /// The script's data requests, as script links; the ones it cannot
 /// reproduce as gaps.
@@ -187,7 +166,7 @@ fn reproduce(request: &Request, folder: &Folder, script: &Script) -> Outcome {
         Some(literal) => vec![(literal, String::new())],
         None => folder
             .pieces(request.url)
-            .map(|pieces| endpoints::filled_in(&pieces, script, &endpoints::ids(script)))
+            .map(|pieces| candidates::filled_in(&pieces, script))
             .unwrap_or_default(),
     };
     if literals.is_empty() {
@@ -361,17 +340,6 @@ fn data_value(key: &str, expr: &Expr, folder: &Folder) -> Option<String> {
         _ => None,
     };
     known.or_else(|| is_page_key(key).then(|| "1".to_string()))
-}
-
-/// Whether a value known only at run time is a page number, the first
-/// page being what a visitor sees: a page counter (`loadPage(n)`), or the
-/// value of a page key (`'&pageNo=' + p`) in the text `before` it.
-pub(super) fn is_page_counter(hole: &Hole, before: &str) -> bool {
-    let key = before
-        .strip_suffix('=')
-        .and_then(|head| head.rsplit(['?', '&']).next())
-        .unwrap_or_default();
-    hole.name == "n" || is_page_key(&hole.name) || is_page_key(key)
 }
 
 /// Whether `url` is on the page's host, `www.` or not.

@@ -8,11 +8,10 @@
 //! gap, so the items of the list it would show stay undecided instead of
 //! failing.
 
-use super::js::fold::Folder;
-use super::js::{Code, Expr};
+use super::js::Expr;
+use super::script::Script;
 use crate::page::links::resolve;
 use scraper::{Html, Selector};
-use std::collections::HashMap;
 use std::sync::LazyLock;
 use url::Url;
 
@@ -31,12 +30,7 @@ pub(super) struct ScriptedFrames {
 
 /// The addresses `scripts` give the page's empty frames; nothing when
 /// every frame has its own `src`.
-pub(super) fn scripted<'c>(
-    doc: &Html,
-    page_url: &Url,
-    scripts: impl Iterator<Item = &'c Code>,
-    params: &HashMap<String, String>,
-) -> ScriptedFrames {
+pub(super) fn scripted(doc: &Html, page_url: &Url, scripts: &[Script]) -> ScriptedFrames {
     let mut found = ScriptedFrames::default();
     let empty_frame = doc.select(&FRAMES).any(|f| {
         f.value()
@@ -46,8 +40,8 @@ pub(super) fn scripted<'c>(
     if !empty_frame {
         return found;
     }
-    for code in scripts {
-        let folder = Folder::new(code, params);
+    for script in scripts {
+        let (code, folder) = (script.code, &script.folder);
         let assigned = code
             .assignments
             .iter()
@@ -88,20 +82,25 @@ pub(super) fn scripted<'c>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::js::fold::Folder;
+    use super::super::js::Code;
+    use super::super::page_scripts::PageScripts;
     use super::*;
+    use std::collections::HashMap;
 
     fn read(html: &str) -> ScriptedFrames {
         let doc = Html::parse_document(html);
-        let scripts: Vec<Code> = doc
+        let codes: Vec<Code> = doc
             .select(&Selector::parse("script").unwrap())
             .map(|s| super::super::js::read(&s.text().collect::<String>()))
             .collect();
-        scripted(
-            &doc,
-            &Url::parse("http://x.gov.cn/zdly/zcjc/index.html").unwrap(),
-            scripts.iter(),
-            &HashMap::new(),
-        )
+        let (page, no_query) = (PageScripts::default(), HashMap::new());
+        let url = Url::parse("http://x.gov.cn/zdly/zcjc/index.html").unwrap();
+        let scripts: Vec<Script> = codes
+            .iter()
+            .map(|code| Script::new(code, Folder::new(code, &no_query), &page, &url, &[]))
+            .collect();
+        scripted(&doc, &url, &scripts)
     }
 
     #[test]

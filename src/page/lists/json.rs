@@ -5,7 +5,7 @@
 //! knowing each shape, every object that carries both a URL-like and a
 //! title-like field is read as one list row, with its date if it has one.
 
-use super::ajax::is_page_key;
+use super::js::fold::is_page_key;
 use crate::page::{charset, collapse, dates, links::resolve};
 use crate::types::{Link, LinkOrigin, Page};
 use regex::Regex;

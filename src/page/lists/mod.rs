@@ -39,11 +39,12 @@
 //! add one line to [`SCRIPT_READERS`].
 //!
 //! Readers use [`script`] (the script and the findings), [`js`] (the
-//! parsed script and its folding), a few helpers of each other (`ajax::is_page_key`,
-//! `ajax::same_host`) and the leaves of `page` (`links::resolve`, `dom`);
+//! parsed script and its folding), a few helpers of each other (`ajax::same_host`,
+//! `candidates`) and the leaves of `page` (`links::resolve`, `dom`);
 //! none imports the hub, `html` or `links::extract`.
 
 mod ajax;
+mod candidates;
 mod create_page_html;
 pub(super) mod docwrite;
 mod endpoints;
@@ -114,6 +115,7 @@ pub(crate) fn read_scripts(
     let tree_ids = script::tree_ids(doc);
     let mut found = Found::new(known);
     let mut gap_sections = Vec::new();
+    let mut read_scripts = Vec::new();
     for page_script in &scripts.scripts {
         let code = &page_script.code;
         found.with_data.clear();
@@ -124,21 +126,17 @@ pub(crate) fn read_scripts(
                 .gaps
                 .push(format!("a script could not be read: {why}"));
         }
-        let script = Script {
-            code,
-            folder: Folder::new(code, &params),
-            page: scripts,
-            page_url,
-            tree_ids: &tree_ids,
-        };
+        let folder = Folder::new(code, &params);
+        let script = Script::new(code, folder, scripts, page_url, &tree_ids);
         for read in SCRIPT_READERS {
             read(&script, &mut found);
         }
         if found.gaps.len() > gaps_before && !page_script.heading.is_empty() {
             gap_sections.push(page_script.heading.clone());
         }
+        read_scripts.push(script);
     }
-    let frames = frames::scripted(doc, page_url, scripts.codes(), &params);
+    let frames = frames::scripted(doc, page_url, &read_scripts);
     for url in frames.urls {
         found.link(url, LinkOrigin::Frame, String::new());
     }

@@ -7,11 +7,12 @@
 //! adds links and gaps. The hub builds both; a reader needs nothing else.
 
 use super::js::fold::Folder;
-use super::js::Code;
+use super::js::{Code, Expr};
 use super::page_scripts::PageScripts;
 use crate::page::collapse;
 use crate::types::{Link, LinkOrigin};
 use scraper::{Html, Selector};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 use url::Url;
@@ -20,6 +21,13 @@ static ID_CARRIERS: LazyLock<Selector> = LazyLock::new(|| {
     Selector::parse("a[href^='#'], [data-cid], [data-id], [data-tab], [data-code], [data-channel]")
         .expect("static selector")
 });
+
+/// Keys whose value is a list's id in a script's configuration.
+const ID_KEYS: &[&str] = &["id", "cid", "tab", "channelId", "classId"];
+/// Keys that name what an id stands for.
+const NAME_KEYS: &[&str] = &["name", "title", "text"];
+/// At most this many guessed ids per script.
+const MAX_ID_EXPANSIONS: usize = 40;
 
 /// One inline script, parsed, and what its URL expressions may draw on.
 pub(super) struct Script<'a> {
@@ -33,7 +41,81 @@ pub(super) struct Script<'a> {
     pub page_url: &'a Url,
     /// Ids the page's tree offers, for hash-driven lists, with the
     /// category name the tree gives each (empty when none).
-    pub tree_ids: &'a [(String, String)],
+    tree_ids: &'a [(String, String)],
+    /// The ids of [`Script::ids`], once asked for.
+    ids: OnceCell<Vec<(String, String)>>,
+}
+
+impl<'a> Script<'a> {
+    /// The script `code` of the page at `page_url`, among the page's
+    /// scripts `page`, its values worked out by `folder`.
+    pub fn new(
+        code: &'a Code,
+        folder: Folder<'a>,
+        page: &'a PageScripts,
+        page_url: &'a Url,
+        tree_ids: &'a [(String, String)],
+    ) -> Script<'a> {
+        Script {
+            code,
+            folder,
+            page,
+            page_url,
+            tree_ids,
+            ids: OnceCell::new(),
+        }
+    }
+
+    /// Values a list script may be called with when the page URL has
+    /// none, each with the category name anything gives it.
+    pub fn ids(&self) -> &[(String, String)] {
+        self.ids.get_or_init(|| ids(self.code, self.tree_ids))
+    }
+}
+
+/// Ids a script's list may be called with: the page tree's, the ids of
+/// the script's configuration objects, its defaults and the numbers its
+/// calls pass, one entry per id, named when anything names it.
+fn ids(code: &Code, tree_ids: &[(String, String)]) -> Vec<(String, String)> {
+    let mut ids = tree_ids.to_vec();
+    for object in &code.objects {
+        let Expr::Object(fields) = object else {
+            continue;
+        };
+        let value_of = |keys: &[&str]| {
+            fields
+                .iter()
+                .find(|(k, _)| keys.contains(&k.as_str()))
+                .and_then(|(_, v)| v.scalar())
+        };
+        if let Some(id) = value_of(ID_KEYS).filter(|id| is_id(id)) {
+            let name = value_of(&["id", "cid"])
+                .and(value_of(NAME_KEYS))
+                .filter(|n| (1..=30).contains(&n.chars().count()))
+                .unwrap_or_default();
+            ids.push((id, name));
+        }
+    }
+    let defaults = code.defaults.iter().filter(|d| is_id(d)).cloned();
+    // A numeric id passed to a page function: `loadList(2808, 1)`.
+    let call_ids = code.calls.iter().filter_map(|call| {
+        let id = call.args.first()?.scalar()?;
+        let digits = (3..=12).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
+        (digits && call.callee.path().is_some()).then_some(id)
+    });
+    ids.extend(defaults.chain(call_ids).map(|id| (id, String::new())));
+    ids.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+    ids.dedup_by(|a, b| a.0 == b.0);
+    ids.truncate(MAX_ID_EXPANSIONS);
+    ids
+}
+
+/// A value that can be an id: a short word of letters, digits, `_`, `-`.
+fn is_id(value: &str) -> bool {
+    (1..=40).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Links the readers list for one page at most. The crawler keeps no more

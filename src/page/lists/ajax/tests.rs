@@ -10,13 +10,13 @@ fn run(code: &str, page: &str) -> Requests {
         .collect();
     let code = read(code);
     let page = PageScripts::default();
-    requests(&Script {
-        code: &code,
-        folder: Folder::new(&code, &params),
-        page: &page,
-        page_url: &url,
-        tree_ids: &[],
-    })
+    requests(&Script::new(
+        &code,
+        Folder::new(&code, &params),
+        &page,
+        &url,
+        &[],
+    ))
 }
 
 fn urls(found: &Requests) -> Vec<&str> {

@@ -381,3 +381,35 @@ fn getter_key<'e>(callee: &Expr, args: &'e [Expr]) -> Option<&'e str> {
     let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || "_-".contains(c));
     (getter && plain).then_some(key.as_str())
 }
+
+/// Request parameters that select a page of a list; when their value is
+/// computed, the first page is what a visitor sees.
+pub(in crate::page::lists) fn is_page_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase().replace(['_', '-'], "");
+    [
+        "page",
+        "pageno",
+        "pagenum",
+        "pagenumber",
+        "pageindex",
+        "curpage",
+        "currentpage",
+        "current",
+        "nowpage",
+        "cpage",
+        "pn",
+        "p",
+    ]
+    .contains(&key.as_str())
+}
+
+/// Whether a value known only at run time is a page number, the first
+/// page being what a visitor sees: a page counter (`loadPage(n)`), or the
+/// value of a page key (`'&pageNo=' + p`) in the text `before` it.
+pub(in crate::page::lists) fn is_page_counter(hole: &Hole, before: &str) -> bool {
+    let key = before
+        .strip_suffix('=')
+        .and_then(|head| head.rsplit(['?', '&']).next())
+        .unwrap_or_default();
+    hole.name == "n" || is_page_key(&hole.name) || is_page_key(key)
+}
