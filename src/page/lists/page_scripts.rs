@@ -28,21 +28,19 @@ const MAX_HANDLER_BYTES: usize = 2_048;
 /// A label longer than this names no list.
 const MAX_LABEL_CHARS: usize = 30;
 
-/// Words of a script that loads or addresses something a list reader
-/// follows: a script with one of them that could not be parsed may hold
-/// a list nobody read.
+/// Words of a script that loads a list: one with any of them that could
+/// not be parsed may hold a list nobody read. (Not `location`: a broken
+/// share button on every page must not keep every list open.)
 const LOADING_WORDS: &[&str] = &[
     "ajax",
     "getJSON",
     "$.get",
     "$.post",
-    "fetch",
+    "fetch(",
     "axios",
     "XMLHttpRequest",
     "createPageHTML",
     "jpage",
-    ".src",
-    "location",
 ];
 
 /// What a `<script>` element holds, by its `type`.

@@ -245,3 +245,17 @@ fn data_blocks_are_read_and_templates_are_not_scripts() {
     );
     assert!(scripted.gaps.is_empty(), "{:?}", scripted.gaps);
 }
+
+#[test]
+fn a_script_that_cannot_be_parsed_is_a_gap_only_when_it_loads_a_list() {
+    let loader = r#"<html><body><div id="list"></div>
+<script>var id = <%=id%>; $.getJSON('/api/list.json', {id: id}, render);</script></body></html>"#;
+    let gaps = read(loader, "http://www.x.gov.cn/zwgk/").gaps;
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert!(
+        gaps[0].starts_with("a script could not be read"),
+        "{gaps:?}"
+    );
+    let share = r#"<html><body><script>var u = &quot;x&quot;; window.location.href = u;</script></body></html>"#;
+    assert!(read(share, "http://www.x.gov.cn/zwgk/").gaps.is_empty());
+}
