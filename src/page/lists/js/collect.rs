@@ -99,13 +99,12 @@ impl Collector<'_> {
             },
             Expression::ParenthesizedExpression(p) => self.convert(&p.expression, depth + 1),
             Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
-                let mut parts = Vec::new();
-                for operand in operands(b) {
-                    match self.convert(operand, depth + 1) {
-                        Expr::Concat(inner) => parts.extend(inner),
-                        part => parts.push(part),
-                    }
-                }
+                // A parenthesised chain stays a part of its own: `'/list_' +
+                // (page + 1)` adds before it joins.
+                let parts = operands(b)
+                    .into_iter()
+                    .map(|operand| self.convert(operand, depth + 1))
+                    .collect();
                 Expr::Concat(parts)
             }
             Expression::LogicalExpression(l)
@@ -363,7 +362,7 @@ fn member(object: Expr, name: &str) -> Expr {
 }
 
 /// A number as JavaScript prints it in a string.
-fn number_text(value: f64) -> String {
+pub(super) fn number_text(value: f64) -> String {
     if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {

@@ -221,7 +221,10 @@ impl<'c> Folder<'c> {
         match expr {
             Expr::Str(text) | Expr::Num(text) => self.push_text(text, out),
             Expr::Bool(value) => self.push_text(&value.to_string(), out),
-            Expr::Concat(parts) => parts.iter().try_for_each(|p| self.push(p, depth, out)),
+            Expr::Concat(parts) => match self.sum(parts, depth) {
+                Some(sum) => self.push_text(&sum, out),
+                None => parts.iter().try_for_each(|p| self.push(p, depth, out)),
+            },
             Expr::Path(name) => self.push_variable(name, depth, out),
             Expr::Call(callee, args) => {
                 if let Some(key) = getter_key(callee, args) {
@@ -264,6 +267,24 @@ impl<'c> Folder<'c> {
             }
             _ => None,
         }
+    }
+
+    /// `page + 1` when every part is a number literal or a variable
+    /// assigned one: JavaScript adds them.
+    fn sum(&self, parts: &[Expr], depth: usize) -> Option<String> {
+        let mut sum = 0.0;
+        for part in parts {
+            let number = match part {
+                Expr::Num(n) => n,
+                Expr::Path(name) if depth < MAX_INDIRECTION => match self.value_of(name)? {
+                    Expr::Num(n) if !self.arguments.contains_key(name.as_str()) => n,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            sum += number.parse::<f64>().ok()?;
+        }
+        Some(super::collect::number_text(sum))
     }
 
     /// The value of a variable: the page's own query value it reads, what

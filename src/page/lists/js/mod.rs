@@ -50,7 +50,8 @@ pub(super) enum Expr {
     Path(String),
     /// A property of what is not a path (`$('#list').jpage`).
     Member(Box<Expr>, String),
-    /// `a + b + c`, and template literals with substitutions, in order.
+    /// `a + b + c`, and template literals with substitutions, in order; a
+    /// sum when every part is a number.
     Concat(Vec<Expr>),
     /// `a || b` (and `a ?? b`).
     Or(Box<Expr>, Box<Expr>),

@@ -76,6 +76,21 @@ var url = SITE.api.list + '?tab=' + tab + '&n=' + page;"#,
 }
 
 #[test]
+fn numbers_add_and_strings_join_as_javascript_does() {
+    let code = read("var page = 1; var a = '/list_' + (page + 1) + '.html'; var b = '/list_' + page + 1 + '.html';");
+    let none = HashMap::new();
+    let folder = Folder::new(&code, &none);
+    assert_eq!(
+        folder.text(&Expr::Path("a".into())).as_deref(),
+        Some("/list_2.html")
+    );
+    assert_eq!(
+        folder.text(&Expr::Path("b".into())).as_deref(),
+        Some("/list_11.html")
+    );
+}
+
+#[test]
 fn computed_values_do_not_fold() {
     let code = read(
         "var a = window.innerWidth > 1000 ? '/pc' : '/m'; var b = seg.join('/'); var c = a + '.html';",
