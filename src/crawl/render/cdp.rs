@@ -95,8 +95,15 @@ impl Browser {
             browser: executable.display().to_string(),
             cause,
         };
+        let swept = super::stale::sweep(&std::env::temp_dir());
+        if swept > 0 {
+            tracing::info!(
+                swept,
+                "removed the profiles of rendering browsers whose run was killed"
+            );
+        }
         let profile = tempfile::Builder::new()
-            .prefix("govcheck-render-")
+            .prefix(super::stale::PROFILE_PREFIX)
             .tempdir()
             .map_err(start_error)?;
         let (to_browser_read, to_browser_write) = pipe_pair().map_err(start_error)?;

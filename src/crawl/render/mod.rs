@@ -11,6 +11,7 @@
 //! fetch. What a tab does is [`Tab`]'s job; the protocol is [`cdp`]'s.
 
 pub mod cdp;
+mod stale;
 mod tab;
 
 pub use tab::{Tab, ViewLink, Waited};
